@@ -1,0 +1,22 @@
+// The failures of the contract (SPEC section 5), as HTTP errors that the API's error handler turns into envelopes.
+// Errors below 500 are exposed with their message; anything else becomes the generic 500.
+import { createError, type HttpError } from '@middy/util';
+
+export const unauthorized = (): HttpError =>
+  createError(401, 'Unauthorized. Request failed because user provided an invalid token.');
+
+export const badPagination = (): HttpError =>
+  createError(400, 'limit and page must both be given as positive integers.');
+
+export const badFilter = (): HttpError =>
+  createError(400, 'filter GET parameter can be used with values status or info.');
+
+export const instanceNotFound = (): HttpError =>
+  createError(404, "The specified lambda instance doesn't exist.");
+
+export const noInstancesFound = (): HttpError => createError(404, 'No lambda instances found.');
+
+export const methodNotAllowed = (): HttpError =>
+  createError(405, 'Method not allowed. This resource answers GET only.');
+
+export const INTERNAL_ERROR_MESSAGE = 'Internal server error.';

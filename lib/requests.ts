@@ -1,0 +1,53 @@
+// Parsing of what a client sends: query parameters and the instance id. Pure functions; a bad value is a 400 error.
+import { badFilter, badPagination } from './errors.ts';
+
+/** Query parameters with every value each one was given (API Gateway's multiValueQueryStringParameters). */
+export type Query = Readonly<Record<string, readonly string[] | undefined>>;
+
+export interface Paging {
+  page: number;
+  limit: number;
+}
+
+export type DetailView = 'all' | 'info' | 'status';
+
+export const MAX_LIMIT = 1000;
+
+const DECIMAL_INTEGER = /^[0-9]+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The parameter's value; undefined when absent, null when it is repeated with different values. */
+function singleValue(query: Query, name: string): string | undefined | null {
+  const [first, ...rest] = query[name] ?? [];
+  return rest.every((value) => value === first) ? first : null;
+}
+
+function positiveInteger(text: string | undefined | null): number | undefined {
+  if (!text || !DECIMAL_INTEGER.test(text)) return undefined;
+  const value = Number(text);
+  return value >= 1 ? value : undefined;
+}
+
+/** Neither limit nor page: the whole list. Both, as integers >= 1 (limit <= 1000): one page. Anything else: 400. */
+export function parsePagination(query: Query): Paging | undefined {
+  const limitText = singleValue(query, 'limit');
+  const pageText = singleValue(query, 'page');
+  if (limitText === undefined && pageText === undefined) return undefined;
+  const limit = positiveInteger(limitText);
+  const page = positiveInteger(pageText);
+  if (limit === undefined || page === undefined || limit > MAX_LIMIT) throw badPagination();
+  return { page, limit };
+}
+
+/** No filter: every part of the details; filter=info or filter=status: that part only; any other value: 400. */
+export function parseFilter(query: Query): DetailView {
+  const filter = singleValue(query, 'filter');
+  if (filter === undefined) return 'all';
+  if (filter === 'info' || filter === 'status') return filter;
+  throw badFilter();
+}
+
+/** The instance uuid in canonical lower case, or undefined when the id is not a UUID (a 404, not a 400). */
+export function parseInstanceId(id: string | undefined): string | undefined {
+  return id !== undefined && UUID.test(id) ? id.toLowerCase() : undefined;
+}

@@ -1,0 +1,76 @@
+// What `npm start` loads into DynamoDB Local (SPEC section 6): the seeds' example owner with the instances of both
+// seed documents, and a second owner, so that tenancy can be seen locally.
+import type { LambdaInstance } from '../lib/data.ts';
+
+export interface SampleToken {
+  token: string;
+  owner: string;
+  label: string;
+}
+
+export const OWNER_ONE = 'b1f5c3d2-0000-4000-8000-000000000001';
+export const OWNER_TWO = 'b1f5c3d2-0000-4000-8000-000000000002';
+
+export const SAMPLE_TOKENS: SampleToken[] = [
+  { token: 'tJ3b3f32f23ceuqdoS_TH7m0d6yxmlWL1r2ralKcttY', owner: OWNER_ONE, label: 'the seeds example token' },
+  { token: 'second-owner-dev-token-9f2c41d07b6e4a8c', owner: OWNER_TWO, label: 'second sample owner' },
+];
+
+const started = (uuid: string, id: number, name: string, owner = OWNER_ONE): LambdaInstance => ({
+  uuid,
+  id,
+  name,
+  owner,
+  instanceInfo: {},
+  status: '0',
+  failureMessage: '',
+  applications: [],
+});
+
+export const SAMPLE_INSTANCES: LambdaInstance[] = [
+  started('5a1c6f0e-2b7d-4c1e-9a3f-000000000001', 1, 'Physics Lambda Instance'),
+  started('5a1c6f0e-2b7d-4c1e-9a3f-000000000003', 3, 'Machine Learning Lambda Instance'),
+  started('5a1c6f0e-2b7d-4c1e-9a3f-000000000004', 4, 'Another Lambda Instance'),
+  started('5a1c6f0e-2b7d-4c1e-9a3f-000000000005', 5, 'Lambda Instance'),
+  started('5a1c6f0e-2b7d-4c1e-9a3f-000000000007', 7, 'Lambda Instance for students'),
+  {
+    uuid: '3f763964-d519-4fd2-916d-b5cfbe3b878b',
+    id: 8,
+    name: 'My first Lambda Instance',
+    owner: OWNER_ONE,
+    instanceInfo: {
+      project_name: 'lambda.grnet.gr',
+      master_name: 'lambda-master-2',
+      vcpus_master: 4,
+      network_request: 1,
+      disk_slave: 20,
+      slaves: 2,
+      ram_slave: 4096,
+      ram_master: 4096,
+      vcpus_slave: 4,
+      ip_allocation: 'master',
+      disk_master: 20,
+      master_node_id: 10000,
+    },
+    status: '11',
+    failureMessage: 'Cyclades VMs out of limit\n',
+    applications: [{ id: 'eb9b1cda-1c81-4850-92f3-897b01d4685c', name: 'project.jar', type: 'BATCH', started: true }],
+  },
+  { ...started('5a1c6f0e-2b7d-4c1e-9a3f-000000000009', 9, 'Destroyed Lambda Instance'), status: '6' },
+  // The second owner's instances take ids 2 and 6, the holes in the first owner's list: ids are unique table-wide.
+  started('7c2d8e1f-3a4b-4c5d-8e6f-000000000002', 2, 'Second owner Lambda Instance', OWNER_TWO),
+  started('7c2d8e1f-3a4b-4c5d-8e6f-000000000006', 6, 'Second owner streaming Lambda Instance', OWNER_TWO),
+];
+
+/** Writes the sample tokens (as digests) and instances; the environment must already name the tables. */
+export async function loadSampleData(): Promise<void> {
+  const { instances, tokens } = await import('../lib/data.ts');
+  const { digestToken } = await import('../lib/verifiers.ts');
+  const createdAt = Math.floor(Date.now() / 1000);
+  await Promise.all([
+    instances.put(SAMPLE_INSTANCES),
+    ...SAMPLE_TOKENS.map(({ token, owner, label }) =>
+      tokens.put({ digest: digestToken(token), owner, label, createdAt, revoked: false }),
+    ),
+  ]);
+}

@@ -1,0 +1,132 @@
+// Every route, with and without the trailing slash, answering every status of the contract over HTTP; each answer
+// is checked against openapi.yaml.
+import { describe, expect, it } from 'vitest';
+import { SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
+import { TOKENS } from '../fixtures/tenancy.ts';
+import { call, type HttpAnswer } from '../support/http.ts';
+import { openApiViolations } from '../support/openapi.ts';
+
+const TOKEN = SAMPLE_TOKENS[0]!.token;
+const AUTH = { Authorization: `Token ${TOKEN}` };
+const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
+
+const LIST_TEMPLATES = ['/backend/lambda-instances', '/api/lambda-instances'];
+const DETAIL_TEMPLATES = ['/api/lambda-instances/{id}', '/backend/lambda-instances/{id}'];
+
+function conforms(template: string, answer: HttpAnswer): void {
+  expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  expect(openApiViolations(template, answer)).toEqual([]);
+}
+
+const errorDetail = (answer: HttpAnswer): string | undefined => (answer.body as { errors: { detail: string }[] }).errors[0]?.detail;
+
+describe.each(LIST_TEMPLATES)('list at %s', (template) => {
+  it.each(['', '/'])('answers 200 with the list (trailing "%s")', async (slash) => {
+    const answer = await call(`${template}${slash}`, { headers: AUTH });
+    expect(answer.status).toBe(200);
+    expect((answer.body as { data: unknown[] }).data).toHaveLength(6);
+    conforms(template, answer);
+  });
+
+  it('answers a page with its pagination', async () => {
+    const answer = await call(`${template}/?limit=5&page=2`, { headers: AUTH });
+    expect(answer.status).toBe(200);
+    expect((answer.body as { pagination: unknown }).pagination).toEqual({ page: 2, limit: 5, count: 6, pages: 2 });
+    conforms(template, answer);
+  });
+
+  it.each(['limit=2', 'limit=0&page=1', 'limit=2.5&page=1', 'limit=1001&page=1', 'limit=2&page=1&limit=3'])(
+    '400 for %s',
+    async (query) => {
+      const answer = await call(`${template}?${query}`, { headers: AUTH });
+      expect(answer.status).toBe(400);
+      expect(errorDetail(answer)).toBe('limit and page must both be given as positive integers.');
+      conforms(template, answer);
+    },
+  );
+
+  it('404 for a page past the end', async () => {
+    const answer = await call(`${template}?limit=5&page=3`, { headers: AUTH });
+    expect(answer.status).toBe(404);
+    expect(errorDetail(answer)).toBe('No lambda instances found.');
+    conforms(template, answer);
+  });
+
+  it('404 for an owner without instances', async () => {
+    const answer = await call(template, { headers: { Authorization: `Token ${TOKENS.emptyOwner}` } });
+    expect(answer.status).toBe(404);
+    conforms(template, answer);
+  });
+});
+
+describe.each(DETAIL_TEMPLATES)('details at %s', (template) => {
+  const path = (id: string, slash = '/') => `${template.replace('{id}', id)}${slash}`;
+
+  it.each(['', '/'])('answers 200 with the details (trailing "%s")', async (slash) => {
+    const answer = await call(path(DETAILS_UUID, slash), { headers: AUTH });
+    expect(answer.status).toBe(200);
+    conforms(template, answer);
+  });
+
+  it.each(['info', 'status'])('answers filter=%s', async (filter) => {
+    const answer = await call(`${path(DETAILS_UUID)}?filter=${filter}`, { headers: AUTH });
+    expect(answer.status).toBe(200);
+    expect(Object.keys((answer.body as { data: object[] }).data[0]!)).toContain(filter);
+    conforms(template, answer);
+  });
+
+  it.each(['', 'all', 'INFO'])('400 for filter=%s', async (filter) => {
+    const answer = await call(`${path(DETAILS_UUID)}?filter=${filter}`, { headers: AUTH });
+    expect(answer.status).toBe(400);
+    expect(errorDetail(answer)).toBe('filter GET parameter can be used with values status or info.');
+    conforms(template, answer);
+  });
+
+  it.each(['00000000-0000-4000-8000-000000000000', '8', 'not-a-uuid'])('404 for id %s', async (id) => {
+    const answer = await call(path(id), { headers: AUTH });
+    expect(answer.status).toBe(404);
+    expect(errorDetail(answer)).toBe("The specified lambda instance doesn't exist.");
+    conforms(template, answer);
+  });
+});
+
+describe('authentication', () => {
+  const templates = [...LIST_TEMPLATES, ...DETAIL_TEMPLATES];
+  const path = (template: string) => `${template.replace('{id}', 'not-a-uuid')}/?limit=x&filter=bad`;
+
+  it.each([
+    ['no header', {}],
+    ['an unknown token', { Authorization: 'Token unknown-token' }],
+    ['another scheme', { Authorization: `Basic ${TOKEN}` }],
+    ['a revoked token', { Authorization: `Token ${TOKENS.revoked}` }],
+    ['an expired token', { Authentication: `Token ${TOKENS.expired}` }],
+  ])('%s is 401 on every route, before 400 and 404', async (_, headers: Record<string, string>) => {
+    for (const template of templates) {
+      const answer = await call(path(template), { headers });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('www-authenticate')).toBe('Token');
+      expect(errorDetail(answer)).toBe('Unauthorized. Request failed because user provided an invalid token.');
+      conforms(template, answer);
+    }
+  });
+
+  it.each([
+    ['Authorization: Token', { Authorization: `Token ${TOKEN}` }],
+    ['Authorization: Bearer', { authorization: `bearer ${TOKEN}` }],
+    ['Authentication: Token', { AUTHENTICATION: `Token ${TOKEN}` }],
+    ['X-Api-Key', { 'X-Api-Key': TOKEN }],
+  ])('the token is accepted from %s', async (_, headers: Record<string, string>) => {
+    expect((await call('/backend/lambda-instances', { headers })).status).toBe(200);
+  });
+});
+
+describe('other methods', () => {
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH'])('%s is 405 on every route', async (method) => {
+    for (const template of [...LIST_TEMPLATES, ...DETAIL_TEMPLATES]) {
+      const answer = await call(template.replace('{id}', DETAILS_UUID), { method, headers: AUTH });
+      expect(answer.status).toBe(405);
+      expect(answer.headers.get('allow')).toBe('GET');
+      expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    }
+  });
+});

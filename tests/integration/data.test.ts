@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { instances, tokens, type LambdaInstance } from '../../lib/data.ts';
+
+const ALICE = randomUUID();
+const BOB = randomUUID();
+
+const instance = (id: number, owner: string, overrides: Partial<LambdaInstance> = {}): LambdaInstance => ({
+  uuid: randomUUID(),
+  id,
+  name: `Instance ${id}`,
+  owner,
+  instanceInfo: { slaves: id },
+  status: '0',
+  failureMessage: '',
+  applications: [],
+  ...overrides,
+});
+
+// Written out of id order, with another owner's instances and a destroyed one in between.
+const alices = [instance(30, ALICE), instance(2, ALICE), instance(11, ALICE), instance(7, ALICE, { status: '6' })];
+const bobs = [instance(5, BOB), instance(40, BOB, { status: '11', failureMessage: 'boom' })];
+await instances.put([...alices, ...bobs]);
+
+describe('instances.list', () => {
+  it("returns the owner's instances in id order, without DESTROYED ones", async () => {
+    const listed = await instances.list(ALICE);
+    expect(listed.map(({ id }) => id)).toEqual([2, 11, 30]);
+    expect(listed[0]).toEqual({ uuid: alices[1]?.uuid, name: 'Instance 2', id: 2 });
+  });
+
+  it("never returns another owner's instances", async () => {
+    expect((await instances.list(BOB)).map(({ id }) => id)).toEqual([5, 40]);
+  });
+
+  it('an owner without instances gets an empty list', async () => {
+    expect(await instances.list(randomUUID())).toEqual([]);
+  });
+
+  it('reads every page of a list larger than one DynamoDB response', async () => {
+    const owner = randomUUID();
+    // ~3,000 index entries of ~600 bytes: more than the 1 MB a single Query returns.
+    const many = Array.from({ length: 3000 }, (_, i) => instance(1000 + i, owner, { name: 'n'.repeat(500) }));
+    await instances.put(many);
+    const listed = await instances.list(owner);
+    expect(listed).toHaveLength(3000);
+    expect(listed.map(({ id }) => id)).toEqual(many.map(({ id }) => id));
+  });
+});
+
+describe('instances.get', () => {
+  it('returns the whole instance to its owner', async () => {
+    expect(await instances.get(BOB, bobs[1]!.uuid)).toEqual(bobs[1]);
+  });
+
+  it('serves the details of a DESTROYED instance', async () => {
+    expect((await instances.get(ALICE, alices[3]!.uuid))?.status).toBe('6');
+  });
+
+  it("treats someone else's instance as absent", async () => {
+    expect(await instances.get(ALICE, bobs[0]!.uuid)).toBeUndefined();
+  });
+
+  it('returns nothing for an unknown uuid', async () => {
+    expect(await instances.get(ALICE, randomUUID())).toBeUndefined();
+  });
+});
+
+describe('tokens', () => {
+  it('finds a token record by digest, with its optional fields', async () => {
+    const record = { digest: 'a'.repeat(64), owner: ALICE, createdAt: 1, expiresAt: 2, revoked: true, label: 'ci' };
+    await tokens.put(record);
+    expect(await tokens.find(record.digest)).toEqual(record);
+  });
+
+  it('finds nothing for an unknown digest', async () => {
+    expect(await tokens.find('b'.repeat(64))).toBeUndefined();
+  });
+});

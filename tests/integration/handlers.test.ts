@@ -1,0 +1,150 @@
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it, vi } from 'vitest';
+import { handler as detail } from '../../functions/detail.ts';
+import { handler as list } from '../../functions/list.ts';
+import { config } from '../../lib/config.ts';
+import { localClient } from '../../scripts/local-stack.ts';
+import { loadSampleData, OWNER_TWO, SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
+import { loadFixtures, TOKENS } from '../fixtures/tenancy.ts';
+import { invoke } from '../support/events.ts';
+
+await loadSampleData();
+await loadFixtures();
+
+const [ownerOne, ownerTwo] = SAMPLE_TOKENS.map(({ token }) => ({ authorization: `Token ${token}` }));
+const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
+const DESTROYED_UUID = SAMPLE_INSTANCES.find(({ status }) => status === '6')!.uuid;
+const OWNER_TWO_UUID = SAMPLE_INSTANCES.find(({ owner }) => owner === OWNER_TWO)!.uuid;
+
+const UNAUTHORIZED = { errors: [{ status: 401, detail: 'Unauthorized. Request failed because user provided an invalid token.' }] };
+const NOT_FOUND_DETAILS = { errors: [{ status: 404, detail: "The specified lambda instance doesn't exist." }] };
+const NOT_FOUND_LIST = { errors: [{ status: 404, detail: 'No lambda instances found.' }] };
+
+describe('list handler', () => {
+  it('lists the caller’s instances in id order, DESTROYED left out', async () => {
+    const response = await invoke(list, { headers: ownerOne! });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['Content-Type']).toBe('application/json; charset=utf-8');
+    expect((response.json.data as { id: number }[]).map(({ id }) => id)).toEqual([1, 3, 4, 5, 7, 8]);
+  });
+
+  it('pages with limit and page and reports the pagination', async () => {
+    const response = await invoke(list, { headers: ownerOne!, query: { limit: '4', page: '2' } });
+    expect((response.json.data as { id: number }[]).map(({ id }) => id)).toEqual([7, 8]);
+    expect(response.json.pagination).toEqual({ page: 2, limit: 4, count: 6, pages: 2 });
+  });
+
+  it('a page past the end is 404', async () => {
+    const response = await invoke(list, { headers: ownerOne!, query: { limit: '4', page: '3' } });
+    expect(response.statusCode).toBe(404);
+    expect(response.json).toEqual(NOT_FOUND_LIST);
+  });
+
+  it('an owner with no instances gets 404', async () => {
+    const response = await invoke(list, { headers: { authorization: `Token ${TOKENS.emptyOwner}` } });
+    expect([response.statusCode, response.json]).toEqual([404, NOT_FOUND_LIST]);
+  });
+
+  it('bad pagination is 400', async () => {
+    const response = await invoke(list, { headers: ownerOne!, query: { limit: '2' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toEqual({ errors: [{ status: 400, detail: 'limit and page must both be given as positive integers.' }] });
+  });
+
+  it('a bad token is 401 even with bad pagination', async () => {
+    const response = await invoke(list, { headers: { authorization: 'Token nope' }, query: { limit: 'x' } });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers?.['WWW-Authenticate']).toBe('Token');
+    expect(response.json).toEqual(UNAUTHORIZED);
+  });
+
+  it('owner two sees only its own instances', async () => {
+    const response = await invoke(list, { headers: ownerTwo! });
+    expect((response.json.data as { id: number }[]).map(({ id }) => id)).toEqual([2, 6]);
+  });
+});
+
+describe('detail handler', () => {
+  it('answers the whole instance', async () => {
+    const response = await invoke(detail, { headers: ownerOne!, id: DETAILS_UUID });
+    expect(response.statusCode).toBe(200);
+    const [details] = response.json.data as { info: { id: string }; status: { code: string }; applications: unknown[] }[];
+    expect(details?.info.id).toBe(DETAILS_UUID);
+    expect(details?.status.code).toBe('11');
+    expect(details?.applications).toHaveLength(1);
+  });
+
+  it('serves a DESTROYED instance', async () => {
+    const response = await invoke(detail, { headers: ownerOne!, id: DESTROYED_UUID, query: { filter: 'status' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json.data).toEqual([
+      {
+        status: { message: 'DESTROYED', code: '6', details: 'Lambda instance has been destroyed.' },
+        id: DESTROYED_UUID,
+        name: 'Destroyed Lambda Instance',
+      },
+    ]);
+  });
+
+  it('accepts the id in upper case', async () => {
+    const response = await invoke(detail, { headers: ownerOne!, id: DETAILS_UUID.toUpperCase() });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it.each([
+    ['someone else’s instance', OWNER_TWO_UUID],
+    ['an unknown uuid', '00000000-0000-4000-8000-000000000000'],
+    ['an id that is not a UUID', '8'],
+  ])('%s is 404', async (_, id) => {
+    const response = await invoke(detail, { headers: ownerOne!, id });
+    expect([response.statusCode, response.json]).toEqual([404, NOT_FOUND_DETAILS]);
+  });
+
+  it('a bad filter is 400 before the 404 of an unknown id', async () => {
+    const response = await invoke(detail, { headers: ownerOne!, id: 'nope', query: { filter: 'everything' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toEqual({ errors: [{ status: 400, detail: 'filter GET parameter can be used with values status or info.' }] });
+  });
+
+  it.each([
+    ['no token', {}],
+    ['an unknown token', { authorization: 'Token tJ3b3f32f23ceuqdoS_TH7m0d6yxmlWL1r2ralKcttZ' }],
+    ['a revoked token', { authorization: `Token ${TOKENS.revoked}` }],
+    ['an expired token', { authorization: `Token ${TOKENS.expired}` }],
+  ])('%s is 401 before the 400 and the 404', async (_, headers) => {
+    const response = await invoke(detail, { headers, id: 'nope', query: { filter: 'bad' } });
+    expect([response.statusCode, response.json]).toEqual([401, UNAUTHORIZED]);
+  });
+
+  it('a token with an expiry still ahead works', async () => {
+    const response = await invoke(detail, { headers: { 'X-Api-Key': TOKENS.notExpiredYet }, id: DETAILS_UUID });
+    expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('both handlers', () => {
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'])('%s is 405 with Allow: GET', async (method) => {
+    for (const handler of [list, detail]) {
+      const response = await invoke(handler, { method, headers: ownerOne!, id: DETAILS_UUID });
+      expect(response.statusCode).toBe(405);
+      expect(response.headers?.Allow).toBe('GET');
+      expect((response.json.errors as { status: number }[])[0]?.status).toBe(405);
+    }
+  });
+
+  // Runs last: it drops this file's tables to make DynamoDB fail for real.
+  it('a DynamoDB failure is a 500 envelope without internals, never an exception', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const client = localClient(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
+    await client.send(new DeleteTableCommand({ TableName: config.instancesTable }));
+    client.destroy();
+    for (const handler of [list, detail]) {
+      const response = await invoke(handler, { headers: ownerOne!, id: DETAILS_UUID });
+      expect(response.statusCode).toBe(500);
+      expect(response.headers?.['Content-Type']).toBe('application/json; charset=utf-8');
+      expect(response.json).toEqual({ errors: [{ status: 500, detail: 'Internal server error.' }] });
+    }
+    expect(logged).toHaveBeenCalled();
+    logged.mockRestore();
+  });
+});

@@ -1,0 +1,59 @@
+// API Gateway (REST, payload 1.0) events and a Lambda context, as API Gateway would send them to the functions.
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { ApiHandler } from '../../lib/api.ts';
+
+export interface EventOptions {
+  method?: string;
+  headers?: Record<string, string | string[]>;
+  query?: Record<string, string | string[]>;
+  id?: string;
+}
+
+function singleAndMulti(values: Record<string, string | string[]>) {
+  const multi = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, [value].flat()]));
+  const single = Object.fromEntries(Object.entries(multi).map(([name, all]) => [name, all.at(-1) ?? '']));
+  return { single, multi };
+}
+
+export function apiEvent({ method = 'GET', headers = {}, query, id }: EventOptions = {}): APIGatewayProxyEvent {
+  const header = singleAndMulti(headers);
+  const parameters = query && singleAndMulti(query);
+  const resource = id === undefined ? '/backend/lambda-instances' : '/api/lambda-instances/{id}';
+  return {
+    httpMethod: method,
+    resource,
+    path: id === undefined ? resource : `/api/lambda-instances/${id}`,
+    headers: header.single,
+    multiValueHeaders: header.multi,
+    queryStringParameters: parameters ? parameters.single : null,
+    multiValueQueryStringParameters: parameters ? parameters.multi : null,
+    pathParameters: id === undefined ? null : { id },
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+export function lambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:test',
+    memoryLimitInMB: '256',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: '/aws/lambda/test',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 6000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Invokes a function's handler and parses its JSON body. */
+export async function invoke(handler: ApiHandler, options: EventOptions = {}) {
+  const response = await handler(apiEvent(options), lambdaContext());
+  return { ...response, json: JSON.parse(response.body) as Record<string, unknown> };
+}

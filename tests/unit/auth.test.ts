@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { readToken } from '../../lib/auth.ts';
+
+const TOKEN = 'tJ3b3f32f23ceuqdoS_TH7m0d6yxmlWL1r2ralKcttY';
+
+describe('reading the token', () => {
+  it.each([
+    ['Authorization: Token', { authorization: `Token ${TOKEN}` }],
+    ['the scheme word in any case', { authorization: `tOkEn ${TOKEN}` }],
+    ['Bearer as a synonym', { authorization: `Bearer ${TOKEN}` }],
+    ['Authentication: Token (the seeds)', { authentication: `Token ${TOKEN}` }],
+    ['X-Api-Key (the list seed)', { 'x-api-key': TOKEN }],
+  ])('from %s', (_, headers) => expect(readToken(headers)).toBe(TOKEN));
+
+  it('Authorization first, then Authentication, then X-Api-Key', () => {
+    expect(readToken({ authorization: 'Token first', authentication: 'Token second', 'x-api-key': 'third' })).toBe('first');
+    expect(readToken({ authentication: 'Token second', 'x-api-key': 'third' })).toBe('second');
+  });
+
+  it.each([
+    ['no header', {}],
+    ['an empty header', { authorization: '' }],
+    ['a scheme without token', { authorization: 'Token ' }],
+    ['another scheme', { authorization: `Basic ${TOKEN}` }],
+    ['no scheme', { authorization: TOKEN }],
+    ['two tokens', { authorization: `Token ${TOKEN} ${TOKEN}` }],
+    ['an empty X-Api-Key', { 'x-api-key': '' }],
+    ['a non-ASCII token', { 'x-api-key': 'tökén' }],
+    ['a token too long to be real', { 'x-api-key': 'a'.repeat(513) }],
+    ['a present but malformed Authorization, even beside a good X-Api-Key', { authorization: 'Basic x', 'x-api-key': TOKEN }],
+  ])('none from %s', (_, headers) => expect(readToken(headers)).toBeUndefined());
+});
