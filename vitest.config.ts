@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // HTTP through `serverless offline start`; and the output of `serverless package`.
 export default defineConfig({
   test: {
+    // Logs go through the global console (so tests can watch them), errors only unless a test asks for more.
+    env: { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       {

@@ -1,10 +1,13 @@
-// The one middy chain both functions share: errors become envelopes, headers are normalised, only GET passes, the
-// token is verified, and the handler's body is sent as JSON. A handler is then only parse -> fetch -> shape.
+// The one middy chain both functions share, outermost first: request logging, security headers, errors as
+// envelopes, header normalisation, GET only, the token. A handler is then only parse -> fetch -> shape.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { tokenVerifier, type OwnerContext, type TokenVerifier } from './auth.ts';
-import { INTERNAL_ERROR_MESSAGE, methodNotAllowed } from './errors.ts';
+import { DependencyUnavailableError, INTERNAL_ERROR_MESSAGE, UNAVAILABLE_MESSAGE, methodNotAllowed } from './errors.ts';
+import { logger } from './logger.ts';
 import type { Query } from './requests.ts';
 import { failure, ok, type SuccessBody } from './responses.ts';
 import { configuredVerifier } from './verifiers.ts';
@@ -27,18 +30,43 @@ function isExposed(error: unknown): error is ExposedError {
   return error instanceof Error && 'expose' in error && error.expose === true && 'statusCode' in error;
 }
 
-/** Outermost: an exposed HTTP error keeps its status and message; anything else is logged and becomes a 500. */
+/**
+ * An exposed HTTP error keeps its status and message; a dependency fault is a 503; anything else is logged and
+ * becomes a 500. Only the error's name and its cause's name are logged with a 503: never a token.
+ */
 const errorEnvelope = (): ApiMiddleware => ({
   onError: (request) => {
     const { error } = request;
     if (isExposed(error)) {
       request.response = failure(error.statusCode, error.message);
-      return;
+    } else if (error instanceof DependencyUnavailableError) {
+      logger.warn('Dependency unavailable', { reason: error.message, cause: (error.cause as Error | undefined)?.name });
+      request.response = failure(503, UNAVAILABLE_MESSAGE);
+    } else {
+      logger.error('Unhandled error', error instanceof Error ? error : String(error));
+      request.response = failure(500, INTERNAL_ERROR_MESSAGE);
     }
-    console.error('Unhandled error', error);
-    request.response = failure(500, INTERNAL_ERROR_MESSAGE);
   },
 });
+
+/** One line per request: route, method, status and latency (the request id comes from injectLambdaContext). */
+const accessLog = (): ApiMiddleware => {
+  const startedAt = new WeakMap<object, number>();
+  const log = (request: Parameters<NonNullable<ApiMiddleware['after']>>[0]): void => {
+    const { event, response } = request;
+    logger.info('request', {
+      route: event.resource,
+      method: event.httpMethod,
+      status: response?.statusCode,
+      latencyMs: Math.round(performance.now() - (startedAt.get(request) ?? performance.now())),
+    });
+  };
+  return {
+    before: (request) => void startedAt.set(request, performance.now()),
+    after: log,
+    onError: log,
+  };
+};
 
 const onlyGet = (): ApiMiddleware => ({
   before: (request) => {
@@ -53,7 +81,11 @@ export function withApi(
   handle: (request: ApiRequest) => Promise<SuccessBody>,
   verifier: TokenVerifier = configuredVerifier,
 ): ApiHandler {
+  // onError and after run in the reverse order of use: the envelope is built before the headers and the log see it.
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(accessLog())
+    .use(httpSecurityHeaders())
     .use(errorEnvelope())
     .use(httpHeaderNormalizer())
     .use(onlyGet())

@@ -1,12 +1,25 @@
 // The token-verifier middleware: finds the caller's token, asks a TokenVerifier whose it is, and hands the owner to
 // the handler in the context. It knows tokens only; which verifier answers is chosen by configuration.
+import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventHeaders, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { unauthorized } from './errors.ts';
 
+/** A token as a client presented it, with the digest that every lookup and cache uses instead of the secret. */
+export interface PresentedToken {
+  value: string;
+  digest: string;
+}
+
+export interface VerifiedToken {
+  owner: string;
+  /** Epoch seconds after which the token no longer holds, if it expires. */
+  expiresAt?: number;
+}
+
 export interface TokenVerifier {
-  /** The owner (user UUID) the token belongs to, or undefined when the token is unknown, revoked or expired. */
-  ownerOf(token: string): Promise<string | undefined>;
+  /** Whose token it is, or undefined when it is unknown, revoked or expired. */
+  verify(token: PresentedToken): Promise<VerifiedToken | undefined>;
 }
 
 export interface OwnerContext extends Context {
@@ -17,6 +30,11 @@ export interface OwnerContext extends Context {
 const SCHEME = /^(?:token|bearer) +(\S+) *$/i;
 /** Printable ASCII without spaces: anything else cannot be a token and is not looked up. */
 const TOKEN = /^[\x21-\x7e]{1,512}$/;
+
+/** Tokens are stored, looked up and cached by this digest only, never in clear. */
+export function digestToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
 
 /**
  * The token from the first of Authorization, Authentication (the seeds' curl examples) and X-Api-Key (the list
@@ -35,10 +53,10 @@ export function tokenVerifier({
 }): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext> {
   return {
     before: async (request) => {
-      const token = readToken(request.event.headers);
-      const owner = token === undefined ? undefined : await verifier.ownerOf(token);
-      if (owner === undefined) throw unauthorized();
-      request.context.owner = owner;
+      const value = readToken(request.event.headers);
+      const verified = value === undefined ? undefined : await verifier.verify({ value, digest: digestToken(value) });
+      if (verified === undefined) throw unauthorized();
+      request.context.owner = verified.owner;
     },
   };
 }

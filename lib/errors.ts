@@ -20,3 +20,9 @@ export const methodNotAllowed = (): HttpError =>
   createError(405, 'Method not allowed. This resource answers GET only.');
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error.';
+export const UNAVAILABLE_MESSAGE = 'Service temporarily unavailable. Please retry.';
+
+/** A dependency (DynamoDB, the identity service) failed, throttled or was too slow: the client may retry (503). */
+export class DependencyUnavailableError extends Error {
+  override readonly name = 'DependencyUnavailableError';
+}

@@ -31,7 +31,12 @@ const ERROR_HEADERS: Readonly<Partial<Record<number, Record<string, string>>>> =
 };
 
 function json(statusCode: number, body: SuccessBody | ErrorBody, headers?: Record<string, string>): APIGatewayProxyResult {
-  return { statusCode, headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers }, body: JSON.stringify(body) };
+  // Answers are per caller and may change at any time: no cache may keep them.
+  return {
+    statusCode,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 export function ok(body: SuccessBody): APIGatewayProxyResult {

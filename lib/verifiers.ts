@@ -1,21 +1,112 @@
-// The token verifiers, one per source of truth, and the one this deployment uses.
-import { createHash } from 'node:crypto';
-import type { TokenVerifier } from './auth.ts';
-import { tokens } from './data.ts';
+// The token verifiers, one per source of truth, the per-container cache in front of them, and the one this
+// deployment uses.
+import { LRUCache } from 'lru-cache';
+import type { PresentedToken, TokenVerifier, VerifiedToken } from './auth.ts';
+import { config } from './config.ts';
+import { tokens, type TokenRecord } from './data.ts';
+import { DependencyUnavailableError } from './errors.ts';
+import { logger } from './logger.ts';
 
-/** Tokens are stored and looked up by this digest only, never in clear. */
-export function digestToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** A stored token that still holds: not revoked, not past its expiry (even if DynamoDB's TTL has not deleted it). */
+function holding(record: TokenRecord | undefined): VerifiedToken | undefined {
+  if (!record || record.revoked) return undefined;
+  if (record.expiresAt !== undefined && record.expiresAt <= nowSeconds()) return undefined;
+  return record.expiresAt === undefined ? { owner: record.owner } : { owner: record.owner, expiresAt: record.expiresAt };
 }
 
-/** The tokens table: unknown, revoked and expired tokens have no owner. */
+/** The tokens table is the whole truth. */
 export const dynamoDbVerifier: TokenVerifier = {
-  async ownerOf(token) {
-    const record = await tokens.find(digestToken(token));
-    if (!record || record.revoked) return undefined;
-    if (record.expiresAt !== undefined && record.expiresAt * 1000 <= Date.now()) return undefined;
-    return record.owner;
+  async verify({ digest }) {
+    return holding(await tokens.find(digest));
   },
 };
 
-export const configuredVerifier: TokenVerifier = dynamoDbVerifier;
+export interface AstakosOptions {
+  /** Identity API base; the verifier POSTs to `${identityUrl}/tokens`. */
+  identityUrl: string;
+  timeoutMs: number;
+  /** How long a success is remembered in the tokens table. */
+  rememberSeconds: number;
+}
+
+/** Asks Astakos whose token it is: the owner, undefined when Astakos says the token is invalid, or a 503 error. */
+async function askAstakos(token: string, { identityUrl, timeoutMs }: AstakosOptions): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${identityUrl}/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ auth: { token: { id: token } } }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (response.status === 401 || response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new DependencyUnavailableError(`identity service answered ${response.status}`);
+    }
+    const body = (await response.json()) as { access?: { user?: { id?: unknown } } } | null;
+    const owner = body?.access?.user?.id;
+    if (typeof owner !== 'string' || owner === '') throw new DependencyUnavailableError('identity service answered without a user id');
+    return owner;
+  } catch (error) {
+    if (error instanceof DependencyUnavailableError) throw error;
+    // A timeout, a network fault or a body that is not JSON.
+    throw new DependencyUnavailableError('identity service unreachable, too slow or garbled', { cause: error });
+  }
+}
+
+/**
+ * ~okeanos Astakos: a token remembered in the tokens table needs no remote call; a revoked one is refused without
+ * one; anything else is asked of Astakos, and a success is remembered for `rememberSeconds`.
+ */
+export function astakosVerifier(options: AstakosOptions): TokenVerifier {
+  return {
+    async verify({ value, digest }) {
+      const record = await tokens.find(digest);
+      if (record?.revoked) return undefined;
+      const remembered = holding(record);
+      if (remembered) return remembered;
+      const owner = await askAstakos(value, options);
+      if (owner === undefined) return undefined;
+      const createdAt = nowSeconds();
+      const verified = { owner, expiresAt: createdAt + options.rememberSeconds };
+      // Remembering is an optimisation: a failure to write costs the next request a remote call, not this answer.
+      await tokens
+        .put({ digest, ...verified, createdAt, revoked: false, label: 'astakos' })
+        .catch((error: unknown) => logger.warn('Could not remember an Astakos token', { error: (error as Error).name }));
+      return verified;
+    },
+  };
+}
+
+/**
+ * Keeps verified tokens of a warm container in memory, at most `maxEntries` (least recently used first out) for
+ * at most `ttlSeconds` and never past the token's own expiry. Failures are never cached.
+ */
+export function cachedVerifier(inner: TokenVerifier, { maxEntries, ttlSeconds }: { maxEntries: number; ttlSeconds: number }): TokenVerifier {
+  const cache = new LRUCache<string, VerifiedToken>({ max: maxEntries });
+  return {
+    async verify(token: PresentedToken) {
+      const cached = cache.get(token.digest);
+      if (cached) return cached;
+      const verified = await inner.verify(token);
+      if (verified) {
+        const untilExpiry = verified.expiresAt === undefined ? Infinity : verified.expiresAt * 1000 - Date.now();
+        const ttl = Math.min(ttlSeconds * 1000, untilExpiry);
+        if (ttl > 0) cache.set(token.digest, verified, { ttl });
+      }
+      return verified;
+    },
+  };
+}
+
+export const configuredVerifier: TokenVerifier = cachedVerifier(
+  config.tokenVerifier === 'astakos'
+    ? astakosVerifier({ identityUrl: config.identityUrl, timeoutMs: config.identityTimeoutMs, rememberSeconds: config.identityRememberSeconds })
+    : dynamoDbVerifier,
+  { maxEntries: config.tokenCacheSize, ttlSeconds: config.tokenCacheSeconds },
+);

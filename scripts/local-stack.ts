@@ -183,20 +183,25 @@ export async function startServerlessOffline(options: {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
+  // Output is kept until the server is ready (for the error message), then only passed through or drained.
+  let output: string | undefined = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
       if (options.stdio === 'inherit') process.stdout.write(text);
+      if (output === undefined) return;
       output += text;
-      if (output.includes('Server ready')) resolve();
+      if (output.includes('Server ready')) {
+        output = undefined;
+        resolve();
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`serverless offline exited with ${code}:\n${output}`)));
+    child.once('exit', (code) => reject(new Error(`serverless offline exited with ${code}:\n${output ?? ''}`)));
   });
   const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`serverless offline not ready within 120 s:\n${output}`)), 120_000).unref(),
+    setTimeout(() => reject(new Error(`serverless offline not ready within 120 s:\n${output ?? ''}`)), 120_000).unref(),
   );
   const stop = stopper(child);
   try {

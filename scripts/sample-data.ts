@@ -1,6 +1,7 @@
 // What `npm start` loads into DynamoDB Local (SPEC section 6): the seeds' example owner with the instances of both
 // seed documents, and a second owner, so that tenancy can be seen locally.
 import type { LambdaInstance } from '../lib/data.ts';
+import { digestToken } from '../lib/auth.ts';
 
 export interface SampleToken {
   token: string;
@@ -65,7 +66,6 @@ export const SAMPLE_INSTANCES: LambdaInstance[] = [
 /** Writes the sample tokens (as digests) and instances; the environment must already name the tables. */
 export async function loadSampleData(): Promise<void> {
   const { instances, tokens } = await import('../lib/data.ts');
-  const { digestToken } = await import('../lib/verifiers.ts');
   const createdAt = Math.floor(Date.now() / 1000);
   await Promise.all([
     instances.put(SAMPLE_INSTANCES),
