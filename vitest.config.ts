@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Logs go through the global console (so tests can watch them), errors only unless a test asks for more.
-    env: { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    // DynamoDB Local on a busy 2-core machine can take longer than DynamoDB's production timeout; the fault tests
+    // set the production value back.
+    env: { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', DYNAMODB_REQUEST_TIMEOUT_MS: '5000' },
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       {
@@ -14,6 +16,8 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/support/dynamodb-local.global.ts'],
           setupFiles: ['tests/support/fresh-tables.ts'],
+          // One DynamoDB Local for all files: one file at a time keeps timings (and the fault tests) honest.
+          fileParallelism: false,
         },
       },
       {

@@ -45,7 +45,7 @@ describe('instances.list', () => {
     const listed = await instances.list(owner);
     expect(listed).toHaveLength(3000);
     expect(listed.map(({ id }) => id)).toEqual(many.map(({ id }) => id));
-  });
+  }, 60_000);
 });
 
 describe('instances.get', () => {

@@ -1,0 +1,90 @@
+// The functions configured with TOKEN_VERIFIER=astakos, against a stand-in Astakos on loopback, with every
+// DynamoDB call counted by a pass-through proxy: what a cold, a warm and a revoked token cost, and the statuses.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiHandler } from '../../lib/api.ts';
+import { digestToken } from '../../lib/auth.ts';
+import type { LambdaInstance } from '../../lib/data.ts';
+import { invoke } from '../support/events.ts';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { IDENTITY_USERS, MISBEHAVING, startIdentityService, type IdentityService } from '../support/identity-service.ts';
+
+const [coldToken, revokedToken] = Object.keys(IDENTITY_USERS) as [string, string];
+const OWNER = IDENTITY_USERS[coldToken]!;
+const INSTANCE: LambdaInstance = {
+  uuid: '0a57a05e-0000-4000-8000-000000000001',
+  id: 1,
+  name: 'Astakos user instance',
+  owner: OWNER,
+  instanceInfo: {},
+  status: '0',
+  failureMessage: '',
+  applications: [],
+};
+
+let identity: IdentityService;
+let dynamoDb: FaultProxy;
+let detail: ApiHandler;
+const costs: Record<string, { dynamoDbCalls: string[]; remoteCalls: number }> = {};
+
+beforeAll(async () => {
+  identity = await startIdentityService(3000);
+  dynamoDb = await startFaultProxy(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+    TOKEN_VERIFIER: 'astakos',
+    IDENTITY_URL: identity.url,
+    IDENTITY_TIMEOUT_MS: '500',
+  });
+  const { instances, tokens } = await import('../../lib/data.ts');
+  await instances.put([INSTANCE]);
+  await tokens.put({ digest: digestToken(revokedToken), owner: IDENTITY_USERS[revokedToken]!, createdAt: 0, expiresAt: 4102444800, revoked: true });
+  ({ handler: detail } = await import('../../functions/detail.ts'));
+});
+
+afterAll(async () => {
+  console.info('calls per request:', JSON.stringify(costs));
+  await Promise.all([identity.close(), dynamoDb.close()]);
+});
+
+async function measured(name: string, token: string) {
+  const [dynamoDbBefore, remoteBefore] = [dynamoDb.calls.length, identity.asked.length];
+  const response = await invoke(detail, { headers: { authorization: `Token ${token}` }, id: INSTANCE.uuid });
+  costs[name] = { dynamoDbCalls: dynamoDb.calls.slice(dynamoDbBefore), remoteCalls: identity.asked.length - remoteBefore };
+  return { response, ...costs[name] };
+}
+
+describe('TOKEN_VERIFIER=astakos through the detail function', () => {
+  it('a cold token: one token lookup, one remote call, one write to remember it, then the instance', async () => {
+    const { response, dynamoDbCalls, remoteCalls } = await measured('cold token', coldToken);
+    expect(response.statusCode).toBe(200);
+    expect(remoteCalls).toBe(1);
+    expect(dynamoDbCalls).toEqual(['GetItem', 'PutItem', 'GetItem']);
+  });
+
+  it('a warm token: no token work at all, only the instance', async () => {
+    const { response, dynamoDbCalls, remoteCalls } = await measured('warm token', coldToken);
+    expect(response.statusCode).toBe(200);
+    expect(remoteCalls).toBe(0);
+    expect(dynamoDbCalls).toEqual(['GetItem']);
+  });
+
+  it('a revoked token: one lookup, no remote call, 401', async () => {
+    const { response, dynamoDbCalls, remoteCalls } = await measured('revoked token', revokedToken);
+    expect(response.statusCode).toBe(401);
+    expect(response.headers?.['WWW-Authenticate']).toBe('Token');
+    expect(remoteCalls).toBe(0);
+    expect(dynamoDbCalls).toEqual(['GetItem']);
+  });
+
+  it('a token Astakos refuses is 401', async () => {
+    const response = await invoke(detail, { headers: { authorization: 'Token astakos-refuses-this' }, id: INSTANCE.uuid });
+    expect(response.statusCode).toBe(401);
+  });
+
+  it.each(Object.entries(MISBEHAVING))('Astakos misbehaving (%s) is 503 with Retry-After, never 401 or 500', async (_, token) => {
+    const response = await invoke(detail, { headers: { authorization: `Token ${token}` }, id: INSTANCE.uuid });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['Retry-After']).toBe('1');
+    expect(response.json).toEqual({ errors: [{ status: 503, detail: 'Service temporarily unavailable. Please retry.' }] });
+  });
+});

@@ -1,0 +1,81 @@
+// DynamoDB faults through the real handlers: every one answers 503 with Retry-After and the envelope within 3 s,
+// never a 500 or an exception. The functions reach DynamoDB Local through a fault-injecting proxy.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadSampleData, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
+import type { ApiHandler } from '../../lib/api.ts';
+import { startFaultProxy, type FaultMode, type FaultProxy } from '../support/fault-proxy.ts';
+import { invoke } from '../support/events.ts';
+
+const ANSWER_BUDGET_MS = 3000;
+const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
+const UNAVAILABLE = { errors: [{ status: 503, detail: 'Service temporarily unavailable. Please retry.' }] };
+
+let proxy: FaultProxy;
+let list: ApiHandler;
+let detail: ApiHandler;
+const worst: Record<string, number> = {};
+
+beforeAll(async () => {
+  await loadSampleData();
+  proxy = await startFaultProxy(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
+  // The functions get fresh modules that read the production timeout (lib/config.ts's default) and the proxy as
+  // DynamoDB's endpoint when they load.
+  delete process.env.DYNAMODB_REQUEST_TIMEOUT_MS;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.endpoint;
+  vi.resetModules();
+  ({ handler: list } = await import('../../functions/list.ts'));
+  ({ handler: detail } = await import('../../functions/detail.ts'));
+});
+
+afterAll(async () => {
+  console.info('worst answer time per fault (ms):', worst);
+  await proxy.close();
+});
+
+// The details instance's owner; once verified, the token stays in the container's cache, as in production.
+const ownerHeaders = { authorization: `Token ${SAMPLE_TOKENS[0]!.token}` };
+
+async function expectUnavailable(fault: string, call: () => ReturnType<typeof invoke>): Promise<void> {
+  const started = performance.now();
+  const response = await call();
+  const elapsed = performance.now() - started;
+  worst[fault] = Math.max(worst[fault] ?? 0, Math.round(elapsed));
+  expect(response.statusCode).toBe(503);
+  expect(response.headers?.['Retry-After']).toBe('1');
+  expect(response.headers?.['Content-Type']).toBe('application/json; charset=utf-8');
+  expect(response.json).toEqual(UNAVAILABLE);
+  expect(elapsed).toBeLessThan(ANSWER_BUDGET_MS);
+}
+
+describe.each<FaultMode>(['throttle', 'throttling', 'server-error', 'reset', 'slow'])('DynamoDB fault: %s', (mode) => {
+  it('the token check answers 503 in time', async () => {
+    proxy.mode = mode;
+    await expectUnavailable(mode, () => invoke(list, { headers: { authorization: `Token not-cached-${mode}` } }));
+  });
+
+  it('the list answers 503 in time once the token is cached', async () => {
+    proxy.mode = 'pass';
+    const headers = ownerHeaders;
+    expect((await invoke(list, { headers })).statusCode).toBe(200);
+    proxy.mode = mode;
+    await expectUnavailable(mode, () => invoke(list, { headers }));
+  });
+
+  it('the details answer 503 in time once the token is cached', async () => {
+    proxy.mode = 'pass';
+    const headers = ownerHeaders;
+    expect((await invoke(detail, { headers, id: DETAILS_UUID })).statusCode).toBe(200);
+    proxy.mode = mode;
+    await expectUnavailable(mode, () => invoke(detail, { headers, id: DETAILS_UUID }));
+  });
+});
+
+it('the service recovers when DynamoDB does', async () => {
+  proxy.mode = 'pass';
+  expect((await invoke(detail, { headers: ownerHeaders, id: DETAILS_UUID })).statusCode).toBe(200);
+});
+
+it('a closed port (DynamoDB gone) answers 503 in time', async () => {
+  await proxy.close();
+  await expectUnavailable('closed port', () => invoke(list, { headers: { authorization: 'Token after-the-port-closed' } }));
+});

@@ -1,0 +1,66 @@
+// Security headers on every answer, and the structured request log: one line per request with its id, route,
+// status and latency, and never a token or a digest.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { digestToken } from '../../lib/auth.ts';
+import { loadSampleData, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
+import { apiEvent, lambdaContext } from '../support/events.ts';
+
+// The logger reads its level when it loads (and restores it on every invocation): set it before loading.
+process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+const { handler: list } = await import('../../functions/list.ts');
+const { handler: detail } = await import('../../functions/detail.ts');
+
+const TOKEN = SAMPLE_TOKENS[0]!.token;
+const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
+const logged: string[] = [];
+
+beforeAll(async () => {
+  await loadSampleData();
+  for (const level of ['debug', 'info', 'warn', 'error', 'log'] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+  }
+});
+
+afterAll(() => vi.restoreAllMocks());
+
+const requests = [
+  { name: 'a list', handler: list, options: { headers: { authorization: `Token ${TOKEN}` } }, status: 200 },
+  { name: 'a page', handler: list, options: { headers: { 'x-api-key': TOKEN }, query: { limit: '2', page: '9' } }, status: 404 },
+  { name: 'details', handler: detail, options: { headers: { authentication: `Token ${TOKEN}` }, id: DETAILS_UUID }, status: 200 },
+  { name: 'a bad filter', handler: detail, options: { headers: { authorization: `Token ${TOKEN}` }, id: DETAILS_UUID, query: { filter: 'x' } }, status: 400 },
+  { name: 'a bad token', handler: detail, options: { headers: { authorization: `Token ${TOKEN}x` }, id: DETAILS_UUID }, status: 401 },
+  { name: 'a POST', handler: list, options: { method: 'POST', headers: { authorization: `Token ${TOKEN}` } }, status: 405 },
+];
+
+describe.each(requests)('$name', ({ handler, options, status }) => {
+  it(`answers ${status} with the security headers and logs one line without secrets`, async () => {
+    const context = lambdaContext();
+    const before = logged.length;
+    const response = await handler(apiEvent(options), context);
+    expect(response.statusCode).toBe(status);
+    expect(response.headers).toMatchObject({
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Strict-Transport-Security': expect.stringMatching(/^max-age=\d+/) as unknown,
+    });
+
+    const lines = logged.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const access = lines.filter(({ message }) => message === 'request');
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({
+      level: 'INFO',
+      function_request_id: context.awsRequestId,
+      route: options.id === undefined ? '/backend/lambda-instances' : '/api/lambda-instances/{id}',
+      method: options.method ?? 'GET',
+      status,
+    });
+    expect(access[0]?.latencyMs).toEqual(expect.any(Number));
+  });
+});
+
+it('no log line holds a token or a digest', () => {
+  expect(logged.length).toBeGreaterThanOrEqual(requests.length);
+  const secrets = [TOKEN, `${TOKEN}x`, digestToken(TOKEN), digestToken(TOKEN).slice(0, 16)];
+  for (const line of logged) for (const secret of secrets) expect(line).not.toContain(secret);
+});
