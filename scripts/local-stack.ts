@@ -34,14 +34,19 @@ function lookup(path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], serverlessYml);
 }
 
-/** Resolves the two variable sources that serverless.yml's table names use: ${self:path} and ${sls:stage}. */
+/**
+ * Resolves the variable sources serverless.yml's environment and table names use: ${self:path}, ${sls:stage} and
+ * ${env:NAME, 'fallback'}.
+ */
 function resolveVariables(text: string, stage: string): string {
-  const resolved = text.replace(/\$\{(self|sls):([\w.-]+)\}/g, (variable, source: string, path: string) => {
-    if (source === 'sls' && path === 'stage') return stage;
-    const value = source === 'self' ? lookup(path) : undefined;
-    if (typeof value !== 'string') throw new Error(`serverless.yml: cannot resolve ${variable} locally`);
-    return value;
-  });
+  const resolved = text.replace(
+    /\$\{(self|sls|env):([\w.-]+)(?:, *'([^']*)')?\}/g,
+    (variable, source: string, path: string, fallback: string | undefined) => {
+      const value = source === 'sls' ? (path === 'stage' ? stage : undefined) : source === 'env' ? process.env[path] || fallback : lookup(path);
+      if (typeof value !== 'string') throw new Error(`serverless.yml: cannot resolve ${variable} locally`);
+      return value;
+    },
+  );
   return resolved === text ? text : resolveVariables(resolved, stage);
 }
 

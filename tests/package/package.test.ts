@@ -1,5 +1,5 @@
-// `serverless package` offline, and what it produced: one small zip per function, the tables in the template, and
-// IAM statements that allow only the read actions the functions use, on this service's own tables.
+// `serverless package` offline, and what it produced: one small zip per function, the tables in the template, one
+// role per function allowing only what that function does on this service's own tables, and the API's throttling.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,13 +16,9 @@ interface Resource {
   Type: string;
   Properties: Record<string, unknown>;
 }
-interface Statement {
-  Effect: string;
-  Action: string[];
-  Resource: unknown[];
-}
 
 let directory: string;
+let template: { Resources: Record<string, Resource>; Conditions?: unknown };
 let resources: Record<string, Resource>;
 
 beforeAll(async () => {
@@ -31,9 +27,7 @@ beforeAll(async () => {
   await promisify(execFile)(serverless, ['package', '--stage', 'prod', '--package', directory], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
   });
-  const template = JSON.parse(readFileSync(join(directory, 'cloudformation-template-update-stack.json'), 'utf8')) as {
-    Resources: Record<string, Resource>;
-  };
+  template = JSON.parse(readFileSync(join(directory, 'cloudformation-template-update-stack.json'), 'utf8')) as typeof template;
   resources = template.Resources;
 });
 
@@ -56,7 +50,7 @@ describe('serverless package', () => {
     expect(functions).toHaveLength(2);
     for (const properties of functions) {
       expect(properties.Runtime).toBe('nodejs24.x');
-      expect(properties.Environment).toEqual({
+      expect(properties.Environment).toMatchObject({
         Variables: { INSTANCES_TABLE: 'lambda-instances-api-prod-instances', TOKENS_TABLE: 'lambda-instances-api-prod-tokens' },
       });
     }
@@ -91,25 +85,72 @@ describe('serverless package', () => {
     });
   });
 
-  it('allows only GetItem and Query on this service’s own tables and index', () => {
-    const statements = ofType('AWS::IAM::Role').flatMap(([, role]) =>
-      (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
-        ({ PolicyDocument }) => PolicyDocument.Statement,
-      ),
+  const statementsOf = (role: string): unknown[] =>
+    (resources[role]?.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[]).flatMap(
+      ({ PolicyDocument }) => PolicyDocument.Statement,
     );
-    const dynamoDb = statements.filter(({ Action }) => Action.some((action) => action.startsWith('dynamodb:')));
-    expect(statements.flatMap(({ Action }) => Action).filter((action) => action.includes('*'))).toEqual([]);
-    expect(dynamoDb).toEqual([
-      {
-        Effect: 'Allow',
-        Action: ['dynamodb:GetItem'],
-        Resource: [{ 'Fn::GetAtt': ['TokensTable', 'Arn'] }, { 'Fn::GetAtt': ['InstancesTable', 'Arn'] }],
-      },
+  const readTokens = { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: { 'Fn::GetAtt': ['TokensTable', 'Arn'] } };
+  const rememberAstakosTokens = {
+    'Fn::If': [
+      'UsesAstakos',
+      { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: { 'Fn::GetAtt': ['TokensTable', 'Arn'] } },
+      { Ref: 'AWS::NoValue' },
+    ],
+  };
+  const ownLogs = (group: string) => ({
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: { 'Fn::GetAtt': [group, 'Arn'] },
+  });
+
+  it('gives each function a role of its own and no shared role', () => {
+    expect(resources.ListLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['ListFunctionRole', 'Arn'] });
+    expect(resources.DetailLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['DetailFunctionRole', 'Arn'] });
+    expect(ofType('AWS::IAM::Role').map(([name]) => name).sort()).toEqual(['DetailFunctionRole', 'ListFunctionRole']);
+  });
+
+  it('lets the list read a token and Query the owner index, nothing else', () => {
+    expect(statementsOf('ListFunctionRole')).toEqual([
+      ownLogs('ListLogGroup'),
+      readTokens,
+      rememberAstakosTokens,
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query'],
-        Resource: [{ 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['InstancesTable', 'Arn'] }, 'index', 'listed-by-owner']] }],
+        Resource: { 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['InstancesTable', 'Arn'] }, 'index', 'listed-by-owner']] },
       },
     ]);
+  });
+
+  it('lets the details read a token and GetItem an instance, nothing else', () => {
+    expect(statementsOf('DetailFunctionRole')).toEqual([
+      ownLogs('DetailLogGroup'),
+      readTokens,
+      rememberAstakosTokens,
+      { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: { 'Fn::GetAtt': ['InstancesTable', 'Arn'] } },
+    ]);
+  });
+
+  it('allows remembering Astakos tokens only when the Astakos verifier is configured', () => {
+    expect(template.Conditions).toEqual({ UsesAstakos: { 'Fn::Equals': ['dynamodb', 'astakos'] } });
+  });
+
+  it('has no wildcard action and no wildcard resource', () => {
+    const text = JSON.stringify(ofType('AWS::IAM::Role'));
+    expect(text).not.toMatch(/"Action":\["[^"]*\*|"Resource":"\*"|:\*"/);
+  });
+
+  it('encrypts both tables and keeps point-in-time recovery on', () => {
+    for (const table of ['InstancesTable', 'TokensTable']) {
+      expect(resources[table]?.Properties).toMatchObject({
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    }
+  });
+
+  it('throttles the API stage (rate and burst)', () => {
+    const [[, deployment] = []] = ofType('AWS::ApiGateway::Deployment');
+    expect(deployment?.Properties.StageDescription).toEqual({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
   });
 });
