@@ -15,6 +15,9 @@ const DETAIL_TEMPLATES = ['/api/lambda-instances/{id}', '/backend/lambda-instanc
 
 function conforms(template: string, answer: HttpAnswer): void {
   expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(answer.headers.get('cache-control')).toBe('no-store');
+  expect(answer.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
   expect(openApiViolations(template, answer)).toEqual([]);
 }
 
@@ -126,7 +129,7 @@ describe('other methods', () => {
       const answer = await call(template.replace('{id}', DETAILS_UUID), { method, headers: AUTH });
       expect(answer.status).toBe(405);
       expect(answer.headers.get('allow')).toBe('GET');
-      expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      conforms(template, answer);
     }
   });
 });
