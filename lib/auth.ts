@@ -2,8 +2,9 @@
 // the handler in the context. It knows tokens only; which verifier answers is chosen by configuration.
 import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyEventHeaders, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { unauthorized } from './errors.ts';
+import { singleValue } from './requests.ts';
 
 /** A token as a client presented it, with the digest that every lookup and cache uses instead of the secret. */
 export interface PresentedToken {
@@ -36,14 +37,22 @@ export function digestToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** Where a token may come from, in this order: the documented header, the seeds' curl examples, the list prose. */
+const CREDENTIAL_HEADERS = ['authorization', 'authentication', 'x-api-key'] as const;
+
 /**
- * The token from the first of Authorization, Authentication (the seeds' curl examples) and X-Api-Key (the list
- * seed's prose) that is present; header names must already be lower case (http-header-normalizer).
+ * The token from the first credential header present (names already lower case: http-header-normalizer). That
+ * header decides: malformed, or repeated with different values, it gives no token, whatever the others hold.
  */
-export function readToken(headers: APIGatewayProxyEventHeaders): string | undefined {
-  const credentials = headers.authorization ?? headers.authentication;
-  const token = credentials === undefined ? headers['x-api-key'] : SCHEME.exec(credentials)?.[1];
-  return token !== undefined && TOKEN.test(token) ? token : undefined;
+export function readToken({ headers, multiValueHeaders }: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>): string | undefined {
+  for (const name of CREDENTIAL_HEADERS) {
+    const single = headers?.[name];
+    const value = singleValue(multiValueHeaders?.[name] ?? (single === undefined ? undefined : [single]));
+    if (value === undefined) continue;
+    const token = value === null ? undefined : name === 'x-api-key' ? value : SCHEME.exec(value)?.[1];
+    return token !== undefined && TOKEN.test(token) ? token : undefined;
+  }
+  return undefined;
 }
 
 export function tokenVerifier({
@@ -53,7 +62,7 @@ export function tokenVerifier({
 }): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext> {
   return {
     before: async (request) => {
-      const value = readToken(request.event.headers);
+      const value = readToken(request.event);
       const verified = value === undefined ? undefined : await verifier.verify({ value, digest: digestToken(value) });
       if (verified === undefined) throw unauthorized();
       request.context.owner = verified.owner;

@@ -16,9 +16,12 @@ export const MAX_LIMIT = 1000;
 const DECIMAL_INTEGER = /^[0-9]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The parameter's value; undefined when absent, null when it is repeated with different values. */
-function singleValue(query: Query, name: string): string | undefined | null {
-  const [first, ...rest] = query[name] ?? [];
+/**
+ * The one value of a parameter or header that may be repeated: undefined when absent, null when it is repeated
+ * with different values (ambiguous: a proxy may have looked at one and we at another).
+ */
+export function singleValue(values: readonly string[] | undefined): string | undefined | null {
+  const [first, ...rest] = values ?? [];
   return rest.every((value) => value === first) ? first : null;
 }
 
@@ -30,8 +33,8 @@ function positiveInteger(text: string | undefined | null): number | undefined {
 
 /** Neither limit nor page: the whole list. Both, as integers >= 1 (limit <= 1000): one page. Anything else: 400. */
 export function parsePagination(query: Query): Paging | undefined {
-  const limitText = singleValue(query, 'limit');
-  const pageText = singleValue(query, 'page');
+  const limitText = singleValue(query.limit);
+  const pageText = singleValue(query.page);
   if (limitText === undefined && pageText === undefined) return undefined;
   const limit = positiveInteger(limitText);
   const page = positiveInteger(pageText);
@@ -41,7 +44,7 @@ export function parsePagination(query: Query): Paging | undefined {
 
 /** No filter: every part of the details; filter=info or filter=status: that part only; any other value: 400. */
 export function parseFilter(query: Query): DetailView {
-  const filter = singleValue(query, 'filter');
+  const filter = singleValue(query.filter);
   if (filter === undefined) return 'all';
   if (filter === 'info' || filter === 'status') return filter;
   throw badFilter();

@@ -7,6 +7,10 @@ export interface EventOptions {
   headers?: Record<string, string | string[]>;
   query?: Record<string, string | string[]>;
   id?: string;
+  /** The route's resource template (default: the list's, or the details' when id is given). */
+  resource?: string;
+  /** The request path as the client sent it (default: derived from the resource and id). */
+  path?: string;
 }
 
 function singleAndMulti(values: Record<string, string | string[]>) {
@@ -15,14 +19,14 @@ function singleAndMulti(values: Record<string, string | string[]>) {
   return { single, multi };
 }
 
-export function apiEvent({ method = 'GET', headers = {}, query, id }: EventOptions = {}): APIGatewayProxyEvent {
+export function apiEvent({ method = 'GET', headers = {}, query, id, resource, path }: EventOptions = {}): APIGatewayProxyEvent {
   const header = singleAndMulti(headers);
   const parameters = query && singleAndMulti(query);
-  const resource = id === undefined ? '/backend/lambda-instances' : '/api/lambda-instances/{id}';
+  const template = resource ?? (id === undefined ? '/backend/lambda-instances' : '/api/lambda-instances/{id}');
   return {
     httpMethod: method,
-    resource,
-    path: id === undefined ? resource : `/api/lambda-instances/${id}`,
+    resource: template,
+    path: path ?? (id === undefined ? template : template.replace('{id}', id)),
     headers: header.single,
     multiValueHeaders: header.multi,
     queryStringParameters: parameters ? parameters.single : null,

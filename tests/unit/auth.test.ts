@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readToken } from '../../lib/auth.ts';
+import { readToken as readTokenOf } from '../../lib/auth.ts';
+
+/** As API Gateway sends them after http-header-normalizer: the last value in headers, every value in multiValueHeaders. */
+const readToken = (given: Record<string, string | string[]>) =>
+  readTokenOf({
+    headers: Object.fromEntries(Object.entries(given).map(([name, value]) => [name, [value].flat().at(-1)])),
+    multiValueHeaders: Object.fromEntries(Object.entries(given).map(([name, value]) => [name, [value].flat()])),
+  });
 
 const TOKEN = 'tJ3b3f32f23ceuqdoS_TH7m0d6yxmlWL1r2ralKcttY';
 
@@ -11,6 +18,14 @@ describe('reading the token', () => {
     ['Authentication: Token (the seeds)', { authentication: `Token ${TOKEN}` }],
     ['X-Api-Key (the list seed)', { 'x-api-key': TOKEN }],
   ])('from %s', (_, headers) => expect(readToken(headers)).toBe(TOKEN));
+
+  it('a header repeated with the same value counts once', () => {
+    expect(readToken({ authorization: [`Token ${TOKEN}`, `Token ${TOKEN}`] })).toBe(TOKEN);
+  });
+
+  it('no headers at all (headers: null, as API Gateway’s console sends) is no token, not a crash', () => {
+    expect(readTokenOf({ headers: null as unknown as Record<string, string>, multiValueHeaders: null as unknown as Record<string, string[]> })).toBeUndefined();
+  });
 
   it('Authorization first, then Authentication, then X-Api-Key', () => {
     expect(readToken({ authorization: 'Token first', authentication: 'Token second', 'x-api-key': 'third' })).toBe('first');
@@ -28,5 +43,7 @@ describe('reading the token', () => {
     ['a non-ASCII token', { 'x-api-key': 'tökén' }],
     ['a token too long to be real', { 'x-api-key': 'a'.repeat(513) }],
     ['a present but malformed Authorization, even beside a good X-Api-Key', { authorization: 'Basic x', 'x-api-key': TOKEN }],
+    ['Authorization repeated with different tokens', { authorization: [`Token ${TOKEN}`, 'Token other'] }],
+    ['Authorization repeated, a bad value first', { authorization: ['Basic x', `Token ${TOKEN}`] }],
   ])('none from %s', (_, headers) => expect(readToken(headers)).toBeUndefined());
 });
