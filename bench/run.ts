@@ -24,7 +24,7 @@ import { benchConfig } from './support/config.ts';
 import type { CountedCall } from './support/counting-proxy.ts';
 import { startCountingProxy } from './support/counting-proxy.ts';
 import { BENCH_TOKENS, PAGED_OWNER, SCALE_OWNER, uuidOf } from './support/data.ts';
-import { renderReport, summaryTable } from './support/report.ts';
+import { renderReport, updateReadme } from './support/report.ts';
 import { lastJson, runChild } from './support/spawn.ts';
 import type { LoadSpec } from './load.ts';
 import { median, medianRatio, round } from './support/stats.ts';
@@ -501,19 +501,6 @@ export interface Report {
   offline: Awaited<ReturnType<typeof offlinePhase>>;
 }
 
-/** A full run into bench/ also puts its summary table into README.md, between the markers. */
-function updateReadme(report: Report): void {
-  const path = join(ROOT, 'README.md');
-  const readme = readFileSync(path, 'utf8');
-  const start = '<!-- bench:summary:start -->';
-  const end = '<!-- bench:summary:end -->';
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) return;
-  const summary = `${start}\nRun of ${report.generatedAt.slice(0, 10)} on ${report.machine.cores} cores of ${report.machine.cpu}, ${report.machine.node}:\n\n${summaryTable(report)}\n`;
-  writeFileSync(path, readme.slice(0, from) + summary + readme.slice(to));
-}
-
 async function main(): Promise<void> {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -554,7 +541,8 @@ async function main(): Promise<void> {
   mkdirSync(config.outputDirectory, { recursive: true });
   writeFileSync(join(config.outputDirectory, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(config.outputDirectory, 'REPORT.md'), renderReport(report));
-  if (!config.smoke && process.env.BENCH_OUTPUT_DIR === undefined) updateReadme(report);
+  // A full run into bench/ also puts its summary table into README.md.
+  if (!config.smoke && process.env.BENCH_OUTPUT_DIR === undefined) updateReadme(join(ROOT, 'README.md'), report);
   log(`done: ${join(config.outputDirectory, 'REPORT.md')}`);
 }
 

@@ -1,4 +1,5 @@
 // REPORT.md from report.json: one summary table (item, figure, target, met or missed), then each item's detail.
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Report } from '../run.ts';
 
 const verdict = (met: boolean): string => (met ? 'met' : '**missed**');
@@ -15,13 +16,13 @@ export function summaryTable(report: Report): string {
   const rows: string[][] = [
     [
       '1 cold start, detail',
-      `${ms(cold.readyMs)} vs floor ${ms(coldFloor.readyMs)}: **${coldStart.ratio} x** (median of ${coldStart.runs} processes)`,
+      `${ms(cold.readyMs)} vs floor ${ms(coldFloor.readyMs)}: **${coldStart.ratio} x** (median ratio of ${coldStart.runs} rounds of fresh processes)`,
       `<= ${coldStart.target} x`,
       verdict(coldStart.ratio <= coldStart.target),
     ],
     [
       '2 warm detail',
-      `${ms(warm.detail.handlerMs)} vs GetItem ${ms(warm.detail.floorMs)}: **${warm.detail.ratio} x** (median of ${warm.detail.runs} runs)`,
+      `${ms(warm.detail.handlerMs)} vs GetItem ${ms(warm.detail.floorMs)}: **${warm.detail.ratio} x** (median ratio of ${warm.detail.runs} runs)`,
       `<= ${warm.target} x`,
       verdict(warm.detail.ratio <= warm.target),
     ],
@@ -283,4 +284,17 @@ ${table(
     sections.push('## 6. Through serverless-offline\n\nSkipped (BENCH_OFFLINE_SECONDS=0).');
   }
   return `${sections.join('\n\n')}\n`;
+}
+
+/** Puts the summary table into README.md between its bench:summary markers. */
+export function updateReadme(readmePath: string, report: Report): void {
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = '<!-- bench:summary:start -->';
+  const end = '<!-- bench:summary:end -->';
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) return;
+  const { machine } = report;
+  const summary = `${start}\nRun of ${report.generatedAt.slice(0, 10)} on ${machine.cores} cores of ${machine.cpu}, Node ${machine.node}:\n\n${summaryTable(report)}\n`;
+  writeFileSync(readmePath, readme.slice(0, from) + summary + readme.slice(to));
 }
