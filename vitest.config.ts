@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Four suites: pure functions; the data module and handlers on DynamoDB Local (fresh tables per file); the API over
-// HTTP through `serverless offline start`; and the output of `serverless package`.
+// Five suites: pure functions; the data module and handlers on DynamoDB Local (fresh tables per file); the API over
+// HTTP through `serverless offline start`; the output of `serverless package`; and a smoke run of `npm run bench`.
 export default defineConfig({
   test: {
     // Logs go through the global console (so tests can watch them), errors only unless a test asks for more.
@@ -32,6 +32,13 @@ export default defineConfig({
         test: {
           name: 'package',
           include: ['tests/package/**/*.test.ts'],
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'bench',
+          include: ['tests/bench/**/*.test.ts'],
           hookTimeout: 300_000,
         },
       },

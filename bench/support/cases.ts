@@ -1,0 +1,57 @@
+// What the orchestrator asks bench/in-process.ts to measure, and what it answers.
+import type { CountedCall } from './counting-proxy.ts';
+
+/** One raw DynamoDB call of a floor. */
+export type FloorStep =
+  | { kind: 'get'; table: string; key: Record<string, string> }
+  | {
+      kind: 'query';
+      table: string;
+      index: string;
+      owner: string;
+      limit?: number;
+      exclusiveStartKey?: Record<string, string | number>;
+    }
+  | { kind: 'parallel'; steps: FloorStep[] };
+
+export interface InProcessCase {
+  name: string;
+  function: 'detail' | 'list';
+  /**
+   * real: the function's exported handler. projected-token-cache: the same middy chain (lib/api.ts's withApi) and
+   * handler body with the DynamoDB verifier behind a per-process memo, a stand-in for the token cache until it lands.
+   */
+  handler: 'real' | 'projected-token-cache';
+  token: string;
+  id?: string;
+  query?: Record<string, string>;
+  expectStatus: number;
+  /** Named floors, each a sequence of raw calls timed as one. */
+  floors: Record<string, FloorStep[]>;
+}
+
+export interface InProcessSpec {
+  mode: 'timing' | 'counting';
+  cases: InProcessCase[];
+  runs: number;
+  samples: number;
+  warmup: number;
+}
+
+export interface CaseTiming {
+  /** Per run: the median and 99th percentile of the handler's latency (ms). */
+  handler: number[];
+  handlerP99: number[];
+  /** Per run and floor: the median latency (ms). */
+  floors: Record<string, number[]>;
+}
+
+export interface CaseCounts {
+  /** The first request in the process with this token (the token is not cached). */
+  first: CountedCall[];
+  /** The same request again (the token would be cached). */
+  second: CountedCall[];
+  floors: Record<string, CountedCall[]>;
+}
+
+export type InProcessResult = Record<string, CaseTiming> | Record<string, CaseCounts>;

@@ -1,0 +1,103 @@
+// The bench's table contents: one owner with a small list (the one measured at every scale level), one owner with a
+// long list (page N), and many other owners' instances around them. Everything is written through lib/data.ts's own
+// put functions, so the items have exactly the layout that the functions read.
+import type { LambdaInstance } from '../../lib/data.ts';
+import type { StatusCode } from '../../lib/statuses.ts';
+
+export const SCALE_OWNER = 'be0c0000-0000-4000-8000-000000000001';
+export const PAGED_OWNER = 'be0c0000-0000-4000-8000-000000000002';
+
+/** Each measured case has its own token, so that "the first request with this token" means an uncached token. */
+export const BENCH_TOKENS = {
+  detail: { token: 'bench-token-detail-00000000000000001', owner: SCALE_OWNER },
+  list: { token: 'bench-token-list-000000000000000000002', owner: SCALE_OWNER },
+  detailProjected: { token: 'bench-token-detail-projected-00000003', owner: SCALE_OWNER },
+  listProjected: { token: 'bench-token-list-projected-0000000004', owner: SCALE_OWNER },
+  paged: { token: 'bench-token-paged-000000000000000000005', owner: PAGED_OWNER },
+  coldStart: { token: 'bench-token-cold-start-0000000000000006', owner: SCALE_OWNER },
+  offline: { token: 'bench-token-offline-000000000000000007', owner: SCALE_OWNER },
+} as const;
+
+const OTHER_OWNERS_INSTANCES = 20;
+/** Of the other owners' instances, one in this many is DESTROYED (kept in the table, not in the owner index). */
+const DESTROYED_EVERY = 10;
+
+/** Instance uuids: group (a, b, c) in the first block, the running number in the last. */
+export function uuidOf(group: 'a' | 'b' | 'c', n: number): string {
+  return `${group}0000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
+/** A realistic instance (the size of the seed's details example: info, a failure message, one application). */
+function instance(uuid: string, id: number, owner: string, status: StatusCode): LambdaInstance {
+  return {
+    uuid,
+    id,
+    name: `Bench Lambda Instance ${id}`,
+    owner,
+    instanceInfo: {
+      project_name: 'lambda.grnet.gr',
+      master_name: `lambda-master-${id}`,
+      vcpus_master: 4,
+      network_request: 1,
+      disk_slave: 20,
+      slaves: 2,
+      ram_slave: 4096,
+      ram_master: 4096,
+      vcpus_slave: 4,
+      ip_allocation: 'master',
+      disk_master: 20,
+      master_node_id: 10_000 + id,
+    },
+    status,
+    failureMessage: status === '11' ? 'Cyclades VMs out of limit\n' : '',
+    applications: [{ id: 'eb9b1cda-1c81-4850-92f3-897b01d4685c', name: 'project.jar', type: 'BATCH', started: true }],
+  };
+}
+
+/** The scale owner's instances (ids 1..n); the first is the one the detail requests read. */
+export function scaleOwnerInstances(count: number): LambdaInstance[] {
+  return Array.from({ length: count }, (_, index) => instance(uuidOf('a', index + 1), index + 1, SCALE_OWNER, '11'));
+}
+
+/** The paged owner's instances (ids 1,000,001..). */
+export function pagedOwnerInstances(count: number): LambdaInstance[] {
+  return Array.from({ length: count }, (_, index) =>
+    instance(uuidOf('b', index + 1), 1_000_001 + index, PAGED_OWNER, '0'),
+  );
+}
+
+/** Other owners' instances from..to-1 (20 per owner, every 10th DESTROYED; ids 10,000,001..). */
+export function otherInstances(from: number, to: number): LambdaInstance[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, offset) => {
+    const n = from + offset;
+    const owner = `c0000000-0000-4000-8000-${Math.floor(n / OTHER_OWNERS_INSTANCES).toString(16).padStart(12, '0')}`;
+    const status: StatusCode = n % DESTROYED_EVERY === DESTROYED_EVERY - 1 ? '6' : '1';
+    return instance(uuidOf('c', n + 1), 10_000_001 + n, owner, status);
+  });
+}
+
+/** Writes the instances with `concurrency` BatchWriteItem workers (lib/data.ts's put, 25 items a call). */
+export async function putInstances(all: LambdaInstance[], concurrency: number): Promise<void> {
+  const { instances } = await import('../../lib/data.ts');
+  const chunk = 250;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < all.length) {
+      const start = next;
+      next += chunk;
+      await instances.put(all.slice(start, start + chunk));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+export async function putTokens(): Promise<void> {
+  const { tokens } = await import('../../lib/data.ts');
+  const { digestToken } = await import('../../lib/auth.ts');
+  const createdAt = Math.floor(Date.now() / 1000);
+  await Promise.all(
+    Object.values(BENCH_TOKENS).map(({ token, owner }) =>
+      tokens.put({ digest: digestToken(token), owner, createdAt, revoked: false, label: 'bench' }),
+    ),
+  );
+}
