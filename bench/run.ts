@@ -192,7 +192,7 @@ async function bundlesPhase() {
   mkdirSync(directory, { recursive: true });
   const built: Record<string, BuiltBundle> = {};
   const external = { external: ['@aws-sdk/*'] };
-  const envCredentials = { alias: { '@aws-sdk/credential-provider-node': join(ROOT, 'bench/env-credentials.ts') } };
+  const envCredentials = { alias: { '@aws-sdk/credential-provider-node': join(ROOT, 'lib/env-credentials.ts') } };
   for (const name of ['list', 'detail'] as const) {
     built[name] = await buildVariant(name, `functions/${name}.ts`, directory);
     built[`${name}-sdk-external`] = await buildVariant(`${name}-sdk-external`, `functions/${name}.ts`, directory, external);
