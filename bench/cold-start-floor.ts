@@ -1,6 +1,7 @@
 // The cold-start floor, in a fresh process: import only the DynamoDB document client (bench/floor.ts, bundled or
 // not) and do one GetItem. Prints the same timings as cold-start.ts.
 // Usage: node bench/cold-start-floor.ts <floor.mjs or floor.ts> <table> <key JSON>
+import './support/lambda-runtime.ts';
 import { pathToFileURL } from 'node:url';
 import type * as Floor from './floor.ts';
 

@@ -1,6 +1,7 @@
 // One cold start, in a fresh process: import a function's bundle and serve one request (or, without an event, only
 // import it). Prints milliseconds since the process started (performance.now()): when the bundle was imported and
 // when the answer was ready. Usage: node bench/cold-start.ts <bundle.mjs> [<event JSON>]
+import './support/lambda-runtime.ts';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 

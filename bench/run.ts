@@ -76,7 +76,6 @@ const machine = () => ({
 
 const tablesEnv = stageEnvironment(STAGE);
 const INSTANCES_TABLE = tablesEnv.INSTANCES_TABLE ?? '';
-const TOKENS_TABLE = tablesEnv.TOKENS_TABLE ?? '';
 
 async function inProcess<T>(spec: InProcessSpec): Promise<Record<string, T>> {
   return lastJson<Record<string, T>>(await runChild('in-process.ts', [JSON.stringify(spec)], {}));
@@ -116,7 +115,6 @@ function timingSummary(timing: CaseTiming, floorName: string) {
 // Cases.
 
 const getInstance = (uuid: string): FloorStep => ({ kind: 'get', table: INSTANCES_TABLE, key: { uuid } });
-const getToken = (token: string): FloorStep => ({ kind: 'get', table: TOKENS_TABLE, key: { digest: digestOf(token) } });
 const queryOwner = (
   owner: string,
   page?: { limit: number; exclusiveStartKey?: Record<string, string | number> },
@@ -129,38 +127,25 @@ const queryOwner = (
   ...(page && { limit: page.limit }),
   ...(page?.exclusiveStartKey && { exclusiveStartKey: page.exclusiveStartKey }),
 });
-let digestOf: (token: string) => string = () => '';
 
 const DETAIL_UUID = uuidOf('a', 1);
 
-function detailCase(handler: InProcessCase['handler']): InProcessCase {
-  const token = handler === 'real' ? BENCH_TOKENS.detail.token : BENCH_TOKENS.detailProjected.token;
-  return {
-    name: handler === 'real' ? 'detail' : 'detail, projected token cache',
-    function: 'detail',
-    handler,
-    token,
-    id: DETAIL_UUID,
-    expectStatus: 200,
-    floors: {
-      getItem: [getInstance(DETAIL_UUID)],
-      tokenAndGetItem: [getToken(token), getInstance(DETAIL_UUID)],
-      tokenWithGetItem: [{ kind: 'parallel', steps: [getToken(token), getInstance(DETAIL_UUID)] }],
-    },
-  };
-}
+const detailCase: InProcessCase = {
+  name: 'detail',
+  function: 'detail',
+  token: BENCH_TOKENS.detail.token,
+  id: DETAIL_UUID,
+  expectStatus: 200,
+  floors: { getItem: [getInstance(DETAIL_UUID)] },
+};
 
-function listCase(handler: InProcessCase['handler']): InProcessCase {
-  const token = handler === 'real' ? BENCH_TOKENS.list.token : BENCH_TOKENS.listProjected.token;
-  return {
-    name: handler === 'real' ? 'list' : 'list, projected token cache',
-    function: 'list',
-    handler,
-    token,
-    expectStatus: 200,
-    floors: { query: [queryOwner(SCALE_OWNER)], tokenAndQuery: [getToken(token), queryOwner(SCALE_OWNER)] },
-  };
-}
+const listCase: InProcessCase = {
+  name: 'list',
+  function: 'list',
+  token: BENCH_TOKENS.list.token,
+  expectStatus: 200,
+  floors: { query: [queryOwner(SCALE_OWNER)] },
+};
 
 /** Page `page` of the paged owner: the handler, the ideal Query of only that page, and the whole partition. */
 function pageCase(page: number, counting: boolean): InProcessCase {
@@ -170,7 +155,6 @@ function pageCase(page: number, counting: boolean): InProcessCase {
   return {
     name: `page ${page}`,
     function: 'list',
-    handler: 'real',
     token: BENCH_TOKENS.paged.token,
     query: { limit: String(config.pageLimit), page: String(page) },
     expectStatus: 200,
@@ -192,11 +176,12 @@ async function bundlesPhase() {
   mkdirSync(directory, { recursive: true });
   const built: Record<string, BuiltBundle> = {};
   const external = { external: ['@aws-sdk/*'] };
-  const envCredentials = { alias: { '@aws-sdk/credential-provider-node': join(ROOT, 'lib/env-credentials.ts') } };
+  // What the alias to lib/env-credentials.ts saves: the SDK's default credential chain, as without it.
+  const credentialChain = { alias: {} };
   for (const name of ['list', 'detail'] as const) {
     built[name] = await buildVariant(name, `functions/${name}.ts`, directory);
     built[`${name}-sdk-external`] = await buildVariant(`${name}-sdk-external`, `functions/${name}.ts`, directory, external);
-    built[`${name}-env-credentials`] = await buildVariant(`${name}-env-credentials`, `functions/${name}.ts`, directory, envCredentials);
+    built[`${name}-credential-chain`] = await buildVariant(`${name}-credential-chain`, `functions/${name}.ts`, directory, credentialChain);
   }
   built.floor = await buildVariant('floor', 'bench/floor.ts', directory);
   // The deployed zips; the smoke run takes the identical esbuild build instead (tests/package covers packaging).
@@ -216,10 +201,7 @@ async function bundlesPhase() {
           met: packagedBytes.length <= BUNDLE_LIMIT_BYTES,
           sameAsEsbuildBuild: config.serverlessPackage ? packagedBytes.equals(readFileSync(bundle.path)) : null,
           sdkExternalKib: round((built[`${name}-sdk-external`]?.bytes ?? 0) / 1024),
-          envCredentialsKib: round((built[`${name}-env-credentials`]?.bytes ?? 0) / 1024),
-          envCredentialsTopPackages: (built[`${name}-env-credentials`]?.packages ?? [])
-            .slice(0, 10)
-            .map(({ name: pkg, bytes }) => ({ name: pkg, kib: round(bytes / 1024) })),
+          credentialChainKib: round((built[`${name}-credential-chain`]?.bytes ?? 0) / 1024),
           topPackages: bundle.packages.slice(0, 12).map(({ name: pkg, bytes }) => ({ name: pkg, kib: round(bytes / 1024) })),
           awsSdkAndSmithyKib: round(
             bundle.packages.filter(({ name: pkg }) => /^@(aws-sdk|smithy|aws)\//.test(pkg)).reduce((sum, { bytes }) => sum + bytes, 0) / 1024,
@@ -251,7 +233,7 @@ async function coldStartPhase(bundles: Awaited<ReturnType<typeof bundlesPhase>>,
     'detail (@aws-sdk external)': { script: 'cold-start.ts', args: [bundles.built['detail-sdk-external']?.path ?? '', detailEvent] },
     'floor (unbundled SDK)': { script: 'cold-start-floor.ts', args: [join(ROOT, 'bench/floor.ts'), ...floorArgs] },
     'list (@aws-sdk external)': { script: 'cold-start.ts', args: [bundles.built['list-sdk-external']?.path ?? '', listEvent] },
-    'detail (env-only credentials)': { script: 'cold-start.ts', args: [bundles.built['detail-env-credentials']?.path ?? '', detailEvent] },
+    'detail (default credential chain)': { script: 'cold-start.ts', args: [bundles.built['detail-credential-chain']?.path ?? '', detailEvent] },
   };
   const names = Object.keys(variants);
   const samples = new Map(names.map((name) => [name, [] as (ColdTiming & { wall: number })[]]));
@@ -298,8 +280,7 @@ async function coldStartPhase(bundles: Awaited<ReturnType<typeof bundlesPhase>>,
     ratioSdkExternal: ratio('detail (@aws-sdk external)', 'floor (unbundled SDK)', 'done'),
     ratioSdkExternalVsBundledFloor: ratio('detail (@aws-sdk external)', 'floor (bundled)', 'done'),
     ratioListVsFloor: ratio('list (packaged bundle)', 'floor (bundled)', 'done'),
-    ratioEnvCredentials: ratio('detail (env-only credentials)', 'floor (bundled)', 'done'),
-    envCredentialsVsPackaged: ratio('detail (env-only credentials)', 'detail (packaged bundle)', 'done'),
+    ratioCredentialChain: ratio('detail (default credential chain)', 'floor (bundled)', 'done'),
     target: 1.1,
     coldDetailCalls: coldCalls,
   };
@@ -331,11 +312,10 @@ async function scalePhase() {
   }
   log(`scale: list of ${config.ownerInstances} instances, ${config.runs} rounds over the levels`);
   const listScale = (index: number): InProcessCase => ({
-    ...listCase('real'),
-    name: 'list',
+    ...listCase,
     floors: { query: [queryOwner(SCALE_OWNER, undefined, stageEnvironment(levelStage(index)).INSTANCES_TABLE)] },
   });
-  const timings = levels.map((): CaseTiming => ({ handler: [], handlerP99: [], floors: { query: [] } }));
+  const timings = levels.map((): CaseTiming => ({ handler: [], handlerP99: [], floors: { query: [] }, cpuUs: {} }));
   for (let round_ = 0; round_ < config.runs; round_++) {
     for (let k = 0; k < levels.length; k++) {
       const index = (round_ + k) % levels.length;
@@ -376,25 +356,18 @@ async function scalePhase() {
 
 async function warmPhase() {
   log('warm: handlers in-process against raw GetItem / Query, interleaved');
-  const cases = [detailCase('real'), listCase('real'), detailCase('projected-token-cache'), listCase('projected-token-cache')];
+  const cases = [detailCase, listCase];
   const timing = await inProcess<CaseTiming>({ mode: 'timing', cases, runs: config.runs, samples: config.samples, warmup: config.warmup });
   const counts = await inProcess<CaseCounts>({ mode: 'counting', cases, runs: 1, samples: 1, warmup: 0 });
-  const row = (name: string, floor: string, pairFloor: string) => ({
+  const row = (name: string, floor: string) => ({
     ...timingSummary(timing[name]!, floor),
-    overDynamoDbCallsRatio: round(medianRatio(timing[name]!.handler, timing[name]!.floors[pairFloor] ?? [])),
-    parallelCallsFloorMs: timing[name]!.floors.tokenWithGetItem ? round(median(timing[name]!.floors.tokenWithGetItem)) : null,
-    sameCallsFloorMs: round(median(timing[name]!.floors[pairFloor] ?? [])),
+    handlerCpuUs: round(median(timing[name]!.cpuUs.handler ?? [])),
+    floorCpuUs: round(median(timing[name]!.cpuUs[floor] ?? [])),
     firstRequestCalls: summarize(counts[name]!.first),
     secondRequestCalls: summarize(counts[name]!.second),
     floorCalls: summarize(counts[name]!.floors[floor] ?? []),
   });
-  return {
-    target: 1.15,
-    detail: row('detail', 'getItem', 'tokenAndGetItem'),
-    list: row('list', 'query', 'tokenAndQuery'),
-    detailProjected: row('detail, projected token cache', 'getItem', 'tokenAndGetItem'),
-    listProjected: row('list, projected token cache', 'query', 'tokenAndQuery'),
-  };
+  return { target: 1.15, detail: row('detail', 'getItem'), list: row('list', 'query') };
 }
 
 async function pagingPhase() {
@@ -515,7 +488,6 @@ async function main(): Promise<void> {
   const client = localClient(dynamoDb.endpoint);
   await createTables(client, STAGE);
   client.destroy();
-  ({ digestToken: digestOf } = await import('../lib/auth.ts'));
 
   const scale = await scalePhase();
   await load(STAGE, { paged: config.pagedInstances, concurrency: config.loadConcurrency });

@@ -11,17 +11,11 @@ export type FloorStep =
       owner: string;
       limit?: number;
       exclusiveStartKey?: Record<string, string | number>;
-    }
-  | { kind: 'parallel'; steps: FloorStep[] };
+    };
 
 export interface InProcessCase {
   name: string;
   function: 'detail' | 'list';
-  /**
-   * real: the function's exported handler. projected-token-cache: the same middy chain (lib/api.ts's withApi) and
-   * handler body with the DynamoDB verifier behind a per-process memo, a stand-in for the token cache until it lands.
-   */
-  handler: 'real' | 'projected-token-cache';
   token: string;
   id?: string;
   query?: Record<string, string>;
@@ -44,6 +38,8 @@ export interface CaseTiming {
   handlerP99: number[];
   /** Per run and floor: the median latency (ms). */
   floors: Record<string, number[]>;
+  /** Per run, for the handler and each floor: the median CPU time of one request in this process (µs). */
+  cpuUs: Record<string, number[]>;
 }
 
 export interface CaseCounts {

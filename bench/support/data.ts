@@ -11,8 +11,6 @@ export const PAGED_OWNER = 'be0c0000-0000-4000-8000-000000000002';
 export const BENCH_TOKENS = {
   detail: { token: 'bench-token-detail-00000000000000001', owner: SCALE_OWNER },
   list: { token: 'bench-token-list-000000000000000000002', owner: SCALE_OWNER },
-  detailProjected: { token: 'bench-token-detail-projected-00000003', owner: SCALE_OWNER },
-  listProjected: { token: 'bench-token-list-projected-0000000004', owner: SCALE_OWNER },
   paged: { token: 'bench-token-paged-000000000000000000005', owner: PAGED_OWNER },
   coldStart: { token: 'bench-token-cold-start-0000000000000006', owner: SCALE_OWNER },
   offline: { token: 'bench-token-offline-000000000000000007', owner: SCALE_OWNER },
