@@ -14,6 +14,7 @@ const { handler } = (await import(pathToFileURL(bundle).href)) as {
 const imported = performance.now();
 let statusCode: number | undefined;
 if (eventJson !== undefined) {
+  // Its own context literal (not tests/support/events.ts): this child loads nothing but what it measures.
   const context: Context = {
     callbackWaitsForEmptyEventLoop: false,
     functionName: 'bench',
