@@ -164,6 +164,26 @@ async function batchPut(table: string, items: object[]): Promise<void> {
   }
 }
 
+/** Sets the id counter to `id` unless it is already there or beyond. */
+async function raiseIdCounter(id: number): Promise<void> {
+  try {
+    await send(() =>
+      documents.send(
+        new UpdateCommand({
+          TableName: config.instancesTable,
+          Key: { uuid: ID_COUNTER_KEY },
+          UpdateExpression: 'SET #last = :id',
+          ConditionExpression: 'attribute_not_exists(#last) OR #last < :id',
+          ExpressionAttributeNames: { '#last': 'last_id' },
+          ExpressionAttributeValues: { ':id': id },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+  }
+}
+
 function chunks<T>(all: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(all.length / size) }, (_, index) => all.slice(index * size, (index + 1) * size));
 }
@@ -215,9 +235,14 @@ export const instances = {
     return item?.owner === owner ? fromInstanceItem(item) : undefined;
   },
 
-  /** Writes instances with the ids they carry (sample data, tests); an existing uuid is overwritten. */
+  /**
+   * Writes instances with the ids they carry (sample data, tests); an existing uuid is overwritten. The id counter
+   * is raised to the highest of them, so that `create` never hands out an id that is already taken.
+   */
   async put(all: readonly LambdaInstance[]): Promise<void> {
+    if (all.length === 0) return;
     await batchPut(config.instancesTable, all.map(toInstanceItem));
+    await raiseIdCounter(Math.max(...all.map(({ id }) => id)));
   },
 
   /** The uuids among these that are already stored. */

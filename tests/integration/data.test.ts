@@ -66,6 +66,17 @@ describe('instances.get', () => {
   });
 });
 
+describe('instances.create', () => {
+  it('draws ids past every id written with put, and a lower id written later does not lower them', async () => {
+    const { id: _, ...fields } = instance(0, ALICE);
+    await instances.put([instance(50_000, ALICE)]);
+    const [first] = await instances.create([{ ...fields, uuid: randomUUID() }]);
+    await instances.put([instance(10, ALICE)]);
+    const [second] = await instances.create([{ ...fields, uuid: randomUUID() }]);
+    expect([first?.id, second?.id]).toEqual([50_001, 50_002]);
+  });
+});
+
 describe('tokens', () => {
   it('finds a token record by digest, with its optional fields', async () => {
     const record = { digest: 'a'.repeat(64), owner: ALICE, createdAt: 1, expiresAt: 2, revoked: true, label: 'ci' };
