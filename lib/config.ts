@@ -37,6 +37,6 @@ export const config = {
   /** How long a warm container trusts a verified token without asking again, and how many it keeps. */
   tokenCacheSeconds: positiveInteger('TOKEN_CACHE_SECONDS', 60),
   tokenCacheSize: positiveInteger('TOKEN_CACHE_SIZE', 1000),
-  /** Per attempt, of at most 2: keeps a request that makes two DynamoDB calls under 3 s when DynamoDB is slow. */
+  /** Per attempt, of at most 2: bounds each DynamoDB call (lib/data.ts says how). */
   dynamoDbRequestTimeoutMs: positiveInteger('DYNAMODB_REQUEST_TIMEOUT_MS', 600),
 } as const;

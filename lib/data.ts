@@ -82,9 +82,10 @@ const TRANSACTION_LIMIT = 100;
 /** The instances table also holds the counter that ids are drawn from; its key is not a UUID, so no route reads it. */
 const ID_COUNTER_KEY = 'counter:instance-id';
 
-// One client per container, reused by every invocation. The timeouts and the retry budget keep a request under
-// 3 s whatever DynamoDB does: a call makes at most 2 attempts of 600 ms (by default) with a jittered backoff
-// between them (< 0.2 s, < 1 s when throttled), and a request's second call only follows a first that succeeded.
+// One client per container, reused by every invocation. The timeouts and the retry budget bound every call whatever
+// DynamoDB does: at most 2 attempts of 300 ms to connect and 600 ms to answer (by default), with a jittered backoff
+// between them (< 0.2 s, < 1 s when throttled), so a call gives up within 2.8 s. A failed call ends the request
+// (503), so the two calls of a request fit the function's 6 s timeout even at their worst.
 const documents = DynamoDBDocumentClient.from(
   new DynamoDBClient({
     maxAttempts: 2,

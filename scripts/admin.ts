@@ -34,10 +34,11 @@ async function data(program: Command) {
   const { stage, region, endpoint } = program.opts<Target>();
   const onAws = endpoint === undefined && (stage !== undefined || region !== undefined);
   const local = endpoint ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`;
+  // Administration moves more data than a request: give DynamoDB time, unless told otherwise.
+  const requestTimeoutMs = process.env.DYNAMODB_REQUEST_TIMEOUT_MS ?? '10000';
   Object.assign(process.env, onAws ? {} : localAwsEnvironment(local), stageEnvironment(stage ?? (onAws ? 'dev' : 'local')));
   if (region !== undefined) process.env.AWS_REGION = region;
-  // Administration moves more data than a request: give DynamoDB time.
-  process.env.DYNAMODB_REQUEST_TIMEOUT_MS ??= '10000';
+  process.env.DYNAMODB_REQUEST_TIMEOUT_MS = requestTimeoutMs;
   return import('../lib/data.ts');
 }
 

@@ -149,6 +149,22 @@ describe('serverless package', () => {
     }
   });
 
+  it("answers API Gateway's own throttling and 5xx in the error envelope, with Retry-After", () => {
+    type GatewayResponse = { ResponseType: string; StatusCode: string; ResponseParameters: object; ResponseTemplates: Record<string, string> };
+    const answers = ofType('AWS::ApiGateway::GatewayResponse').map(([, { Properties }]) => Properties as unknown as GatewayResponse);
+    for (const [type, status] of [['THROTTLED', 429], ['DEFAULT_5XX', 503]] as const) {
+      const answer = answers.find(({ ResponseType }) => ResponseType === type);
+      expect(answer?.StatusCode).toBe(String(status));
+      expect(answer?.ResponseParameters).toMatchObject({
+        'gatewayresponse.header.Content-Type': "'application/json; charset=utf-8'",
+        'gatewayresponse.header.Retry-After': "'1'",
+      });
+      const body = JSON.parse(answer?.ResponseTemplates['application/json'] ?? '') as { errors: { status: number; detail: string }[] };
+      expect(body.errors.map((error) => error.status)).toEqual([status]);
+      expect(body.errors[0]?.detail).toMatch(/Please retry\.$/);
+    }
+  });
+
   it('throttles the API stage (rate and burst)', () => {
     const [[, deployment] = []] = ofType('AWS::ApiGateway::Deployment');
     expect(deployment?.Properties.StageDescription).toEqual({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stageEnvironment } from '../../scripts/local-stack.ts';
 
 describe('the local stack reads serverless.yml', () => {
-  afterEach(() => {
-    delete process.env.TOKEN_VERIFIER;
-  });
+  // The test environment sets DYNAMODB_REQUEST_TIMEOUT_MS (vitest.config.ts): unset it to see the defaults.
+  beforeEach(() => vi.stubEnv('DYNAMODB_REQUEST_TIMEOUT_MS', undefined));
+  afterEach(() => vi.unstubAllEnvs());
 
   it('resolves the functions’ environment for a stage, with the defaults of unset variables', () => {
     expect(stageEnvironment('local')).toEqual({
@@ -12,12 +12,16 @@ describe('the local stack reads serverless.yml', () => {
       TOKENS_TABLE: 'lambda-instances-api-local-tokens',
       TOKEN_VERIFIER: 'dynamodb',
       IDENTITY_URL: '',
+      IDENTITY_TIMEOUT_MS: '2000',
+      IDENTITY_REMEMBER_SECONDS: '300',
       TOKEN_CACHE_SECONDS: '60',
+      TOKEN_CACHE_SIZE: '1000',
+      DYNAMODB_REQUEST_TIMEOUT_MS: '600',
     });
   });
 
   it('takes a set variable from the environment, as serverless does', () => {
-    process.env.TOKEN_VERIFIER = 'astakos';
+    vi.stubEnv('TOKEN_VERIFIER', 'astakos');
     expect(stageEnvironment('prod').TOKEN_VERIFIER).toBe('astakos');
   });
 });
