@@ -243,7 +243,7 @@ export const instances = {
   async put(all: readonly LambdaInstance[]): Promise<void> {
     if (all.length === 0) return;
     await batchPut(config.instancesTable, all.map(toInstanceItem));
-    await raiseIdCounter(Math.max(...all.map(({ id }) => id)));
+    await raiseIdCounter(all.reduce((highest, { id }) => Math.max(highest, id), 0));
   },
 
   /** The uuids among these that are already stored. */
