@@ -105,6 +105,9 @@ function unavailableOr(error: unknown): unknown {
   return error;
 }
 
+/** A write refused by its ConditionExpression: an expected answer, not a fault. */
+const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
 async function send<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
@@ -181,7 +184,7 @@ async function raiseIdCounter(id: number): Promise<void> {
       ),
     );
   } catch (error) {
-    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    if (!isConditionFailure(error)) throw error;
   }
 }
 
@@ -348,7 +351,7 @@ export const tokens = {
       );
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   },

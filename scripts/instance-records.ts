@@ -3,6 +3,7 @@
 // record with its position, so that a file is fixed in one go.
 import { randomUUID } from 'node:crypto';
 import type { Application, LambdaInstance } from '../lib/data.ts';
+import { parseInstanceId } from '../lib/requests.ts';
 import { isStatusCode } from '../lib/statuses.ts';
 
 export type NewInstance = Omit<LambdaInstance, 'id'>;
@@ -17,14 +18,14 @@ export interface InstanceRecord {
   applications: Application[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const FIELDS = new Set(['uuid', 'owner', 'name', 'instance_info', 'status', 'failure_message', 'applications']);
 const COUNT_FIELDS = ['vcpus_master', 'vcpus_slave', 'ram_master', 'ram_slave', 'disk_master', 'disk_slave', 'slaves', 'network_request', 'master_node_id'];
 const TEXT_FIELDS = ['project_name', 'master_name', 'ip_allocation'];
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+/** A UUID written in lower case, as the tables keep them. */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && parseInstanceId(value) === value;
 
 function applicationProblems(value: unknown, at: string): string[] {
   if (!isObject(value)) return [`${at} must be an object`];

@@ -28,35 +28,38 @@ const started = (uuid: string, id: number, name: string, owner = OWNER_ONE): Lam
   applications: [],
 });
 
+/** The details seed's example instance. */
+export const SEED_DETAILS_INSTANCE: LambdaInstance = {
+  uuid: '3f763964-d519-4fd2-916d-b5cfbe3b878b',
+  id: 8,
+  name: 'My first Lambda Instance',
+  owner: OWNER_ONE,
+  instanceInfo: {
+    project_name: 'lambda.grnet.gr',
+    master_name: 'lambda-master-2',
+    vcpus_master: 4,
+    network_request: 1,
+    disk_slave: 20,
+    slaves: 2,
+    ram_slave: 4096,
+    ram_master: 4096,
+    vcpus_slave: 4,
+    ip_allocation: 'master',
+    disk_master: 20,
+    master_node_id: 10000,
+  },
+  status: '11',
+  failureMessage: 'Cyclades VMs out of limit\n',
+  applications: [{ id: 'eb9b1cda-1c81-4850-92f3-897b01d4685c', name: 'project.jar', type: 'BATCH', started: true }],
+};
+
 export const SAMPLE_INSTANCES: LambdaInstance[] = [
   started('5a1c6f0e-2b7d-4c1e-9a3f-000000000001', 1, 'Physics Lambda Instance'),
   started('5a1c6f0e-2b7d-4c1e-9a3f-000000000003', 3, 'Machine Learning Lambda Instance'),
   started('5a1c6f0e-2b7d-4c1e-9a3f-000000000004', 4, 'Another Lambda Instance'),
   started('5a1c6f0e-2b7d-4c1e-9a3f-000000000005', 5, 'Lambda Instance'),
   started('5a1c6f0e-2b7d-4c1e-9a3f-000000000007', 7, 'Lambda Instance for students'),
-  {
-    uuid: '3f763964-d519-4fd2-916d-b5cfbe3b878b',
-    id: 8,
-    name: 'My first Lambda Instance',
-    owner: OWNER_ONE,
-    instanceInfo: {
-      project_name: 'lambda.grnet.gr',
-      master_name: 'lambda-master-2',
-      vcpus_master: 4,
-      network_request: 1,
-      disk_slave: 20,
-      slaves: 2,
-      ram_slave: 4096,
-      ram_master: 4096,
-      vcpus_slave: 4,
-      ip_allocation: 'master',
-      disk_master: 20,
-      master_node_id: 10000,
-    },
-    status: '11',
-    failureMessage: 'Cyclades VMs out of limit\n',
-    applications: [{ id: 'eb9b1cda-1c81-4850-92f3-897b01d4685c', name: 'project.jar', type: 'BATCH', started: true }],
-  },
+  SEED_DETAILS_INSTANCE,
   { ...started('5a1c6f0e-2b7d-4c1e-9a3f-000000000009', 9, 'Destroyed Lambda Instance'), status: '6' },
   // The second owner's instances take ids 2 and 6, the holes in the first owner's list: ids are unique table-wide.
   started('7c2d8e1f-3a4b-4c5d-8e6f-000000000002', 2, 'Second owner Lambda Instance', OWNER_TWO),

@@ -3,6 +3,7 @@
 // put functions, so the items have exactly the layout that the functions read.
 import type { LambdaInstance } from '../../lib/data.ts';
 import type { StatusCode } from '../../lib/statuses.ts';
+import { SEED_DETAILS_INSTANCE } from '../../scripts/sample-data.ts';
 
 export const SCALE_OWNER = 'be0c0000-0000-4000-8000-000000000001';
 export const PAGED_OWNER = 'be0c0000-0000-4000-8000-000000000002';
@@ -25,30 +26,17 @@ export function uuidOf(group: 'a' | 'b' | 'c', n: number): string {
   return `${group}0000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
 
-/** A realistic instance (the size of the seed's details example: info, a failure message, one application). */
+/** A realistic instance: the details seed's example (info, a failure message, one application) under a new key. */
 function instance(uuid: string, id: number, owner: string, status: StatusCode): LambdaInstance {
   return {
+    ...SEED_DETAILS_INSTANCE,
     uuid,
     id,
     name: `Bench Lambda Instance ${id}`,
     owner,
-    instanceInfo: {
-      project_name: 'lambda.grnet.gr',
-      master_name: `lambda-master-${id}`,
-      vcpus_master: 4,
-      network_request: 1,
-      disk_slave: 20,
-      slaves: 2,
-      ram_slave: 4096,
-      ram_master: 4096,
-      vcpus_slave: 4,
-      ip_allocation: 'master',
-      disk_master: 20,
-      master_node_id: 10_000 + id,
-    },
+    instanceInfo: { ...SEED_DETAILS_INSTANCE.instanceInfo, master_name: `lambda-master-${id}`, master_node_id: 10_000 + id },
     status,
-    failureMessage: status === '11' ? 'Cyclades VMs out of limit\n' : '',
-    applications: [{ id: 'eb9b1cda-1c81-4850-92f3-897b01d4685c', name: 'project.jar', type: 'BATCH', started: true }],
+    failureMessage: status === '11' ? SEED_DETAILS_INSTANCE.failureMessage : '',
   };
 }
 
