@@ -5,9 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Logs go through the global console (so tests can watch them), errors only unless a test asks for more.
-    // DynamoDB Local on a busy 2-core machine can take longer than DynamoDB's production timeout; the fault tests
-    // set the production value back.
-    env: { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', DYNAMODB_REQUEST_TIMEOUT_MS: '5000' },
+    env: { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       {
@@ -15,7 +13,6 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/support/dynamodb-local.global.ts'],
-          setupFiles: ['tests/support/fresh-tables.ts'],
           // One DynamoDB Local for all files: one file at a time keeps timings (and the fault tests) honest.
           fileParallelism: false,
         },

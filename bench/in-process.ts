@@ -2,30 +2,31 @@
 // document-client calls. Timing mode interleaves handler and floors sample by sample and reports each run's
 // median; counting mode routes everything through the counting proxy and reports the DynamoDB calls of the first
 // request with a token, of a second one (token cached), and of each floor.
-// Usage: node bench/in-process.ts '<InProcessSpec JSON>'   (environment: the tables and the DynamoDB endpoint)
+// Usage: node bench/in-process.ts '<InProcessSpec JSON>'
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiHandler } from '../lib/api.ts';
+import { readSettings } from '../lib/config.ts';
+import { detailRoute } from '../lib/routes/detail.ts';
+import { listRoute } from '../lib/routes/list.ts';
+import { createStore } from '../lib/store.ts';
+import { createVerifier } from '../lib/verifiers.ts';
+import { localDocumentClient } from '../scripts/local-stack.ts';
 import { apiEvent, lambdaContext } from '../tests/support/events.ts';
+import { createFloor } from './floor.ts';
 import type { CaseCounts, CaseTiming, FloorStep, InProcessCase, InProcessSpec } from './support/cases.ts';
-import { startCountingProxy, type CountingProxy } from './support/counting-proxy.ts';
+import { startCountingProxy } from './support/counting-proxy.ts';
 import { median, quantile } from './support/stats.ts';
 
 const spec = JSON.parse(process.argv[2] ?? '') as InProcessSpec;
 
-let proxy: CountingProxy | undefined;
-if (spec.mode === 'counting') {
-  const upstream = process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  if (!upstream) throw new Error('AWS_ENDPOINT_URL_DYNAMODB is not set');
-  proxy = await startCountingProxy(upstream);
-  // Before the first import of lib/data.ts and bench/floor.ts, whose clients read it when they are made.
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.endpoint;
-}
-
-const { handler: detail } = await import('../functions/detail.ts');
-const { handler: list } = await import('../functions/list.ts');
-const floor = await import('./floor.ts');
-
-const handlers: Record<InProcessCase['function'], ApiHandler> = { detail, list };
+// The handlers as the functions build them (the deployed settings' defaults), and the floor on the same kind of client.
+const proxy = spec.mode === 'counting' ? await startCountingProxy(spec.dynamoDbEndpoint) : undefined;
+const settings = readSettings({ INSTANCES_TABLE: spec.tables.instances, TOKENS_TABLE: spec.tables.tokens });
+const client = localDocumentClient(proxy?.endpoint ?? spec.dynamoDbEndpoint, settings.dynamoDbRequestTimeoutMs);
+const store = createStore({ client, tables: settings.tables });
+const dependencies = { instances: store.instances, verifier: createVerifier(settings, store.tokens) };
+const handlers: Record<InProcessCase['function'], ApiHandler> = { detail: detailRoute(dependencies), list: listRoute(dependencies) };
+const floor = createFloor(client);
 
 function requester(testCase: InProcessCase): () => Promise<APIGatewayProxyResult> {
   const handler = handlers[testCase.function];
@@ -95,7 +96,7 @@ async function timing(testCase: InProcessCase): Promise<CaseTiming> {
   return result;
 }
 
-async function counting(testCase: InProcessCase, counter: CountingProxy): Promise<CaseCounts> {
+async function counting(testCase: InProcessCase, counter: NonNullable<typeof proxy>): Promise<CaseCounts> {
   const request = requester(testCase);
   counter.take();
   await request();

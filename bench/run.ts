@@ -7,26 +7,28 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import {
-  createTables,
-  freePort,
-  localAwsEnvironment,
-  localClient,
-  stageEnvironment,
-  startDynamoDbLocal,
-  startServerlessOffline,
-  type RunningProcess,
-} from '../scripts/local-stack.ts';
+import { createTables, localAwsEnvironment, localDocumentClient, startApi, startLocalStack, type LocalStack } from '../scripts/local-stack.ts';
+import { createOperatorStore } from '../scripts/operator-store.ts';
+import { stageEnvironment, stageTables } from '../scripts/serverless-yml.ts';
 import { apiEvent } from '../tests/support/events.ts';
 import { buildVariant, packageFunctions, ROOT, type BuiltBundle } from './support/bundles.ts';
 import type { CaseCounts, CaseTiming, FloorStep, InProcessCase, InProcessSpec } from './support/cases.ts';
 import { benchConfig } from './support/config.ts';
 import type { CountedCall } from './support/counting-proxy.ts';
 import { startCountingProxy } from './support/counting-proxy.ts';
-import { BENCH_TOKENS, PAGED_OWNER, SCALE_OWNER, uuidOf } from './support/data.ts';
+import {
+  BENCH_TOKENS,
+  PAGED_OWNER,
+  SCALE_OWNER,
+  otherInstances,
+  pagedOwnerInstances,
+  putInstances,
+  putTokens,
+  scaleOwnerInstances,
+  uuidOf,
+} from './support/data.ts';
 import { renderReport, updateReadme } from './support/report.ts';
 import { lastJson, runChild } from './support/spawn.ts';
-import type { LoadSpec } from './load.ts';
 import { median, medianRatio, round } from './support/stats.ts';
 
 const STAGE = 'bench';
@@ -37,7 +39,7 @@ const config = benchConfig();
 const tmp = join(ROOT, 'bench/tmp', config.smoke ? `smoke-run-${process.pid}` : 'run');
 const started = Date.now();
 const log = (message: string): void => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
-const running: RunningProcess[] = [];
+const stopping: (() => Promise<void>)[] = [];
 
 function javaVersion(): string {
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -77,16 +79,21 @@ const machine = () => ({
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers over the children's answers.
 
-const tablesEnv = stageEnvironment(STAGE);
-const INSTANCES_TABLE = tablesEnv.INSTANCES_TABLE ?? '';
+const INSTANCES_TABLE = stageTables(STAGE).instances;
+/** DynamoDB Local's endpoint, once it runs. */
+let dynamoDbEndpoint = '';
 
-async function inProcess<T>(spec: InProcessSpec): Promise<Record<string, T>> {
-  return lastJson<Record<string, T>>(await runChild('in-process.ts', [JSON.stringify(spec)], {}));
+type CaseSpec = Omit<InProcessSpec, 'dynamoDbEndpoint' | 'tables'>;
+
+/** Runs bench/in-process.ts in a fresh process on a stage's tables. */
+async function inProcess<T>(spec: CaseSpec, stage = STAGE): Promise<Record<string, T>> {
+  const full: InProcessSpec = { ...spec, dynamoDbEndpoint, tables: stageTables(stage) };
+  return lastJson<Record<string, T>>(await runChild('in-process.ts', [JSON.stringify(full)], {}));
 }
 
 /** Calls, read units and items of a request's DynamoDB traffic (on the stage's tables), token lookups apart. */
 function summarize(calls: readonly CountedCall[], stage = STAGE) {
-  const { TOKENS_TABLE: tokensTable, INSTANCES_TABLE: instancesTable = '' } = stageEnvironment(stage);
+  const { tokens: tokensTable, instances: instancesTable } = stageTables(stage);
   const isTokenCall = (call: CountedCall): boolean => call.target === tokensTable;
   const tokenCalls = calls.filter(isTokenCall);
   const dataCalls = calls.filter((call) => !isTokenCall(call));
@@ -223,7 +230,7 @@ interface ColdTiming {
   statusCode?: number;
 }
 
-async function coldStartPhase(bundles: Awaited<ReturnType<typeof bundlesPhase>>, upstream: string) {
+async function coldStartPhase(bundles: Awaited<ReturnType<typeof bundlesPhase>>) {
   log(`cold start: ${config.coldRuns} fresh processes per variant, interleaved`);
   const token = BENCH_TOKENS.coldStart.token;
   const detailEvent = JSON.stringify(apiEvent({ headers: { authorization: `Token ${token}` }, id: DETAIL_UUID }));
@@ -240,12 +247,14 @@ async function coldStartPhase(bundles: Awaited<ReturnType<typeof bundlesPhase>>,
   };
   const names = Object.keys(variants);
   const samples = new Map(names.map((name) => [name, [] as (ColdTiming & { wall: number })[]]));
+  // What a deployed function of the stage finds in its environment.
+  const lambdaEnvironment = { ...localAwsEnvironment(dynamoDbEndpoint), ...stageEnvironment(STAGE) };
   // One discarded round first (file cache), then rounds with the variants in a rotating order.
   for (let round_ = -1; round_ < config.coldRuns; round_++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(Math.max(round_, 0) + k) % names.length]!;
       const { script, args } = variants[name]!;
-      const run = await runChild(script, args, {});
+      const run = await runChild(script, args, lambdaEnvironment);
       const timing = lastJson<ColdTiming>(run);
       if (timing.statusCode !== 200) throw new Error(`cold start ${name}: status ${timing.statusCode}`);
       if (round_ >= 0) samples.get(name)!.push({ ...timing, wall: run.wallMs });
@@ -270,8 +279,8 @@ async function coldStartPhase(bundles: Awaited<ReturnType<typeof bundlesPhase>>,
   const ratio = (fn: string, floor: string, key: 'done' | 'wall' | 'afterStartup') =>
     round(medianRatio(of(fn).map((t) => value(t, key)), of(floor).map((t) => value(t, key))));
   // The DynamoDB calls of one cold detail request, through the counting proxy.
-  const proxy = await startCountingProxy(upstream);
-  await runChild('cold-start.ts', variants['detail (packaged bundle)']!.args, { AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint });
+  const proxy = await startCountingProxy(dynamoDbEndpoint);
+  await runChild('cold-start.ts', variants['detail (packaged bundle)']!.args, { ...lambdaEnvironment, AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint });
   const coldCalls = summarize(proxy.take());
   await proxy.close();
   return {
@@ -292,9 +301,29 @@ async function coldStartPhase(bundles: Awaited<ReturnType<typeof bundlesPhase>>,
 /** The stage of the table for scale level `index`: the last (largest) level is the main bench stage. */
 const levelStage = (index: number): string => (index === config.otherInstances.length - 1 ? STAGE : `${STAGE}${index}`);
 
+interface LoadSpec {
+  tokens?: boolean;
+  scaleOwner?: number;
+  /** Other owners' instances [from, to). */
+  others?: [number, number];
+  paged?: number;
+}
+
+/** Writes the bench's data into a stage's tables, in batches from several workers. */
 async function load(stage: string, spec: LoadSpec): Promise<void> {
-  const run = await runChild('load.ts', [JSON.stringify(spec)], stageEnvironment(stage));
-  log(`  loaded ${stage}: ${JSON.stringify({ ...spec, concurrency: undefined })} in ${lastJson<{ seconds: number }>(run).seconds.toFixed(1)} s`);
+  const started = performance.now();
+  const client = localDocumentClient(dynamoDbEndpoint);
+  const operator = createOperatorStore({ client, tables: stageTables(stage) });
+  const { loadConcurrency } = config;
+  if (spec.tokens) await putTokens(operator);
+  if (spec.scaleOwner) await putInstances(operator, scaleOwnerInstances(spec.scaleOwner), loadConcurrency);
+  if (spec.paged) await putInstances(operator, pagedOwnerInstances(spec.paged), loadConcurrency);
+  if (spec.others) {
+    const [from, to] = spec.others;
+    for (let at = from; at < to; at += 20_000) await putInstances(operator, otherInstances(at, Math.min(to, at + 20_000)), loadConcurrency);
+  }
+  client.destroy();
+  log(`  loaded ${stage}: ${JSON.stringify(spec)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /**
@@ -306,25 +335,20 @@ async function scalePhase() {
   log(`scale: tables with ${levels.join(', ')} other owners' instances`);
   for (const [index, level] of levels.entries()) {
     const stage = levelStage(index);
-    if (stage !== STAGE) {
-      const client = localClient(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? '');
-      await createTables(client, stage);
-      client.destroy();
-    }
-    await load(stage, { tokens: true, scaleOwner: config.ownerInstances, others: [0, level], concurrency: config.loadConcurrency });
+    if (stage !== STAGE) await createTables(dynamoDbEndpoint, stage);
+    await load(stage, { tokens: true, scaleOwner: config.ownerInstances, others: [0, level] });
   }
   log(`scale: list of ${config.ownerInstances} instances, ${config.runs} rounds over the levels`);
   const listScale = (index: number): InProcessCase => ({
     ...listCase,
-    floors: { query: [queryOwner(SCALE_OWNER, undefined, stageEnvironment(levelStage(index)).INSTANCES_TABLE)] },
+    floors: { query: [queryOwner(SCALE_OWNER, undefined, stageTables(levelStage(index)).instances)] },
   });
   const timings = levels.map((): CaseTiming => ({ handler: [], handlerP99: [], floors: { query: [] }, cpuUs: {} }));
   for (let round_ = 0; round_ < config.runs; round_++) {
     for (let k = 0; k < levels.length; k++) {
       const index = (round_ + k) % levels.length;
-      const spec: InProcessSpec = { mode: 'timing', cases: [listScale(index)], runs: 1, samples: config.samples, warmup: config.warmup };
-      const run = await runChild('in-process.ts', [JSON.stringify(spec)], stageEnvironment(levelStage(index)));
-      const { list } = lastJson<Record<string, CaseTiming>>(run);
+      const spec: CaseSpec = { mode: 'timing', cases: [listScale(index)], runs: 1, samples: config.samples, warmup: config.warmup };
+      const { list } = await inProcess<CaseTiming>(spec, levelStage(index));
       const timing = timings[index]!;
       timing.handler.push(...(list?.handler ?? []));
       timing.handlerP99.push(...(list?.handlerP99 ?? []));
@@ -333,10 +357,8 @@ async function scalePhase() {
   }
   const rows = [];
   for (const [index, level] of levels.entries()) {
-    const spec: InProcessSpec = { mode: 'counting', cases: [listScale(index)], runs: 1, samples: 1, warmup: 0 };
-    const counted = lastJson<Record<string, CaseCounts>>(
-      await runChild('in-process.ts', [JSON.stringify(spec)], stageEnvironment(levelStage(index))),
-    ).list!;
+    const spec: CaseSpec = { mode: 'counting', cases: [listScale(index)], runs: 1, samples: 1, warmup: 0 };
+    const counted = (await inProcess<CaseCounts>(spec, levelStage(index))).list!;
     rows.push({
       otherInstances: level,
       ...timingSummary(timings[index]!, 'query'),
@@ -420,19 +442,12 @@ interface OfflineEndpoint {
   met: boolean;
 }
 
-async function offlinePhase(awsEnvironment: Record<string, string>) {
+async function offlinePhase() {
   if (config.offlineSeconds === 0) return undefined;
   log('serverless offline: starting');
-  const httpPort = await freePort();
-  const offline = await startServerlessOffline({
-    stage: STAGE,
-    env: awsEnvironment,
-    httpPort,
-    lambdaPort: await freePort(),
-    websocketPort: await freePort(),
-  });
-  running.push(offline);
-  const base = `http://127.0.0.1:${httpPort}`;
+  const offline = await startApi(STAGE, dynamoDbEndpoint);
+  stopping.push(offline.stop);
+  const base = offline.url;
   const headers = { authorization: `Token ${BENCH_TOKENS.offline.token}` };
   const endpoints = { detail: `${base}/api/lambda-instances/${DETAIL_UUID}`, list: `${base}/backend/lambda-instances` };
   const results: Record<string, OfflineEndpoint> = {};
@@ -484,20 +499,16 @@ async function main(): Promise<void> {
   const bundles = await bundlesPhase();
 
   log('DynamoDB Local: starting, tables from serverless.yml');
-  const dynamoDb = await startDynamoDbLocal(await freePort());
-  running.push(dynamoDb);
-  const awsEnvironment = localAwsEnvironment(dynamoDb.endpoint);
-  Object.assign(process.env, awsEnvironment, tablesEnv);
-  const client = localClient(dynamoDb.endpoint);
-  await createTables(client, STAGE);
-  client.destroy();
+  const stack: LocalStack = await startLocalStack({ stage: STAGE });
+  stopping.push(stack.stop);
+  dynamoDbEndpoint = stack.dynamoDbEndpoint;
 
   const scale = await scalePhase();
-  await load(STAGE, { paged: config.pagedInstances, concurrency: config.loadConcurrency });
+  await load(STAGE, { paged: config.pagedInstances });
   const warm = await warmPhase();
   const paging = await pagingPhase();
-  const coldStart = await coldStartPhase(bundles, dynamoDb.endpoint);
-  const offline = await offlinePhase(awsEnvironment);
+  const coldStart = await coldStartPhase(bundles);
+  const offline = await offlinePhase();
 
   const report: Report = {
     generatedAt: new Date().toISOString(),
@@ -524,7 +535,7 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  await Promise.allSettled(running.map(({ stop }) => stop()));
+  for (const stop of stopping.reverse()) await stop().catch(() => undefined);
   if (config.smoke) rmSync(tmp, { recursive: true, force: true });
 }
 process.exit(0);

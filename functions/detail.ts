@@ -1,15 +1,6 @@
-// GET /api/lambda-instances/{id}[/] and /backend/lambda-instances/{id}[/]: one instance of the caller, all of it or
-// only its info or status part.
-import { instances } from '../lib/data.ts';
-import { withApi } from '../lib/api.ts';
-import { instanceNotFound } from '../lib/errors.ts';
-import { parseFilter, parseInstanceId } from '../lib/requests.ts';
-import { detailBody } from '../lib/responses.ts';
+// The detail function as deployed: lib/routes/detail.ts with this deployment's store and verifier, built once per
+// container from its environment.
+import { detailRoute } from '../lib/routes/detail.ts';
+import { fromEnvironment } from '../lib/dependencies.ts';
 
-export const handler = withApi(async ({ owner, query, pathParameters }) => {
-  const view = parseFilter(query); // 400, checked before the 404s
-  const uuid = parseInstanceId(pathParameters.id);
-  const instance = uuid === undefined ? undefined : await instances.get(owner, uuid);
-  if (!instance) throw instanceNotFound(); // not a UUID, no such instance, or someone else's
-  return detailBody(instance, view);
-});
+export const handler = detailRoute(fromEnvironment(process.env));

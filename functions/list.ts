@@ -1,11 +1,6 @@
-// GET /backend/lambda-instances[/] and /api/lambda-instances[/]: the caller's lambda instances, optionally paged.
-import { instances } from '../lib/data.ts';
-import { withApi } from '../lib/api.ts';
-import { parsePagination } from '../lib/requests.ts';
-import { listBody } from '../lib/responses.ts';
+// The list function as deployed: lib/routes/list.ts with this deployment's store and verifier, built once per
+// container from its environment.
+import { fromEnvironment } from '../lib/dependencies.ts';
+import { listRoute } from '../lib/routes/list.ts';
 
-export const handler = withApi(async ({ owner, query }) => {
-  const paging = parsePagination(query); // 400
-  const summaries = await instances.list(owner);
-  return listBody(summaries, paging); // 404 when there is nothing to show
-});
+export const handler = listRoute(fromEnvironment(process.env));

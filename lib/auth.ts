@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { unauthorized } from './errors.ts';
-import { singleValue } from './requests.ts';
+import { singleHeader } from './requests.ts';
 
 /** A token as a client presented it, with the digest that every lookup and cache uses instead of the secret. */
 export interface PresentedToken {
@@ -44,12 +44,12 @@ const CREDENTIAL_HEADERS = ['authorization', 'authentication', 'x-api-key'] as c
  * The token from the first credential header present (names already lower case: http-header-normalizer). That
  * header decides: malformed, or repeated with different values, it gives no token, whatever the others hold.
  */
-export function readToken({ headers, multiValueHeaders }: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>): string | undefined {
+export function readToken(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>): string | undefined {
   for (const name of CREDENTIAL_HEADERS) {
-    const single = headers?.[name];
-    const value = singleValue(multiValueHeaders?.[name] ?? (single === undefined ? undefined : [single]));
+    const value = singleHeader(event, name);
     if (value === undefined) continue;
-    const token = value === null ? undefined : name === 'x-api-key' ? value : SCHEME.exec(value)?.[1];
+    if (value === null) return undefined;
+    const token = name === 'x-api-key' ? value : SCHEME.exec(value)?.[1];
     return token !== undefined && TOKEN.test(token) ? token : undefined;
   }
   return undefined;

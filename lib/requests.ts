@@ -1,4 +1,6 @@
-// Parsing of what a client sends: query parameters and the instance id. Pure functions; a bad value is a 400 error.
+// Parsing of what a client sends: query parameters, headers and the instance id. Pure functions; a bad parameter
+// is a 400 error.
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { badFilter, badPagination } from './errors.ts';
 
 /** Query parameters with every value each one was given (API Gateway's multiValueQueryStringParameters). */
@@ -20,9 +22,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The one value of a parameter or header that may be repeated: undefined when absent, null when it is repeated
  * with different values (ambiguous: a proxy may have looked at one and we at another).
  */
-export function singleValue(values: readonly string[] | undefined): string | undefined | null {
+function singleValue(values: readonly string[] | undefined): string | undefined | null {
   const [first, ...rest] = values ?? [];
   return rest.every((value) => value === first) ? first : null;
+}
+
+/** The one value of a header (names in lower case: http-header-normalizer), by the same rule as a parameter. */
+export function singleHeader(
+  { headers, multiValueHeaders }: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>,
+  name: string,
+): string | undefined | null {
+  const single = headers?.[name];
+  return singleValue(multiValueHeaders?.[name] ?? (single === undefined ? undefined : [single]));
 }
 
 function positiveInteger(text: string | undefined | null): number | undefined {

@@ -1,9 +1,8 @@
 // Every response body and header the API sends is shaped here (SPEC section 5).
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { InstanceSummary, LambdaInstance } from './data.ts';
+import type { InstanceSummary, LambdaInstance } from './items.ts';
 import type { DetailView, Paging } from './requests.ts';
 import { describeStatus } from './statuses.ts';
-import { noInstancesFound } from './errors.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -47,40 +46,41 @@ export function failure(status: number, detail: string): APIGatewayProxyResult {
   return json(status, { errors: [{ status, detail }] }, ERROR_HEADERS[status]);
 }
 
-/** The whole list, or one page of it with its pagination block; an empty answer is a 404. */
-export function listBody(summaries: readonly InstanceSummary[], paging: Paging | undefined): SuccessBody {
-  const start = paging ? (paging.page - 1) * paging.limit : 0;
-  const selected = paging ? summaries.slice(start, start + paging.limit) : summaries;
-  if (selected.length === 0) throw noInstancesFound();
+/** The instances shown; with the pagination block of a paged answer, given the number of instances in all. */
+export function listBody(shown: readonly InstanceSummary[], paged?: Paging & { count: number }): SuccessBody {
   const body: SuccessBody = {
     status: { short_description: 'Lambda instances', code: 200 },
-    data: selected.map(({ uuid, name, id }) => ({ uuid, name, id })),
+    data: shown.map(({ uuid, name, id }) => ({ uuid, name, id })),
   };
-  if (paging) {
-    const count = summaries.length;
-    body.pagination = { ...paging, count, pages: Math.ceil(count / paging.limit) };
-  }
+  if (paged) body.pagination = { ...paged, pages: Math.ceil(paged.count / paged.limit) };
   return body;
 }
 
+function infoOf(instance: LambdaInstance) {
+  return { instance_info: instance.instanceInfo, id: instance.uuid, name: instance.name };
+}
+
+/** An instance's status block: its code with the contract's message and details, and any failure message. */
+export function statusOf({ status, failureMessage }: Pick<LambdaInstance, 'status' | 'failureMessage'>) {
+  const { message, details } = describeStatus(status);
+  return { message, code: status, details, ...(failureMessage !== '' && { failure_message: failureMessage }) };
+}
+
+function detailsOf(instance: LambdaInstance, view: DetailView): object {
+  switch (view) {
+    case 'info':
+      return { info: infoOf(instance) };
+    case 'status':
+      return { status: statusOf(instance), id: instance.uuid, name: instance.name };
+    case 'all':
+      return {
+        info: infoOf(instance),
+        status: statusOf(instance),
+        applications: instance.applications.map(({ name, started, type, id }) => ({ name, started, type, id })),
+      };
+  }
+}
+
 export function detailBody(instance: LambdaInstance, view: DetailView): SuccessBody {
-  const info = { instance_info: instance.instanceInfo, id: instance.uuid, name: instance.name };
-  const { message, details: statusDetails } = describeStatus(instance.status);
-  const status = {
-    message,
-    code: instance.status,
-    details: statusDetails,
-    ...(instance.failureMessage !== '' && { failure_message: instance.failureMessage }),
-  };
-  const details =
-    view === 'info'
-      ? { info }
-      : view === 'status'
-        ? { status, id: instance.uuid, name: instance.name }
-        : {
-            info,
-            status,
-            applications: instance.applications.map(({ name, started, type, id }) => ({ name, started, type, id })),
-          };
-  return { status: { short_description: 'Lambda instance details', code: 200 }, data: [details] };
+  return { status: { short_description: 'Lambda instance details', code: 200 }, data: [detailsOf(instance, view)] };
 }

@@ -1,11 +1,12 @@
-// The token verifiers, one per source of truth, the per-container cache in front of them, and the one this
-// deployment uses.
+// The token verifiers, one per source of truth, the per-container cache in front of them, and the factory that
+// builds the one a deployment's settings ask for.
 import { LRUCache } from 'lru-cache';
 import type { PresentedToken, TokenVerifier, VerifiedToken } from './auth.ts';
-import { config } from './config.ts';
-import { tokens, type TokenRecord } from './data.ts';
+import type { Settings } from './config.ts';
 import { DependencyUnavailableError } from './errors.ts';
+import type { TokenRecord } from './items.ts';
 import { logger } from './logger.ts';
+import type { TokenStore } from './store.ts';
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -17,11 +18,13 @@ function holding(record: TokenRecord | undefined): VerifiedToken | undefined {
 }
 
 /** The tokens table is the whole truth. */
-export const dynamoDbVerifier: TokenVerifier = {
-  async verify({ digest }) {
-    return holding(await tokens.find(digest));
-  },
-};
+export function dynamoDbVerifier(tokens: TokenStore): TokenVerifier {
+  return {
+    async verify({ digest }) {
+      return holding(await tokens.find(digest));
+    },
+  };
+}
 
 export interface AstakosOptions {
   /** Identity API base; the verifier POSTs to `${identityUrl}/tokens`. */
@@ -63,7 +66,7 @@ async function askAstakos(token: string, { identityUrl, timeoutMs }: AstakosOpti
  * ~okeanos Astakos: a token remembered in the tokens table needs no remote call; a revoked one is refused without
  * one; anything else is asked of Astakos, and a success is remembered for `rememberSeconds`.
  */
-export function astakosVerifier(options: AstakosOptions): TokenVerifier {
+export function astakosVerifier(tokens: TokenStore, options: AstakosOptions): TokenVerifier {
   return {
     async verify({ value, digest }) {
       const record = await tokens.find(digest);
@@ -76,7 +79,7 @@ export function astakosVerifier(options: AstakosOptions): TokenVerifier {
       const verified = { owner, expiresAt: createdAt + options.rememberSeconds };
       // Remembering is an optimisation: a failure to write costs the next request a remote call, not this answer.
       await tokens
-        .put({ digest, ...verified, createdAt, revoked: false, label: 'astakos' })
+        .remember({ digest, ...verified, createdAt, revoked: false, label: 'astakos' })
         .catch((error: unknown) => logger.warn('Could not remember an Astakos token', { error: (error as Error).name }));
       return verified;
     },
@@ -88,25 +91,32 @@ export function astakosVerifier(options: AstakosOptions): TokenVerifier {
  * at most `ttlSeconds` and never past the token's own expiry. Failures are never cached.
  */
 export function cachedVerifier(inner: TokenVerifier, { maxEntries, ttlSeconds }: { maxEntries: number; ttlSeconds: number }): TokenVerifier {
-  const cache = new LRUCache<string, VerifiedToken>({ max: maxEntries });
+  // lru-cache bounds the count; each entry carries its own deadline (epoch ms), checked on every lookup.
+  const cache = new LRUCache<string, { verified: VerifiedToken; until: number }>({ max: maxEntries });
   return {
     async verify(token: PresentedToken) {
+      const now = Date.now();
       const cached = cache.get(token.digest);
-      if (cached) return cached;
+      if (cached && cached.until > now) return cached.verified;
       const verified = await inner.verify(token);
       if (verified) {
-        const untilExpiry = verified.expiresAt === undefined ? Infinity : verified.expiresAt * 1000 - Date.now();
-        const ttl = Math.min(ttlSeconds * 1000, untilExpiry);
-        if (ttl > 0) cache.set(token.digest, verified, { ttl });
+        const until = Math.min(now + ttlSeconds * 1000, verified.expiresAt === undefined ? Infinity : verified.expiresAt * 1000);
+        if (until > now) cache.set(token.digest, { verified, until });
       }
       return verified;
     },
   };
 }
 
-export const configuredVerifier: TokenVerifier = cachedVerifier(
-  config.tokenVerifier === 'astakos'
-    ? astakosVerifier({ identityUrl: config.identityUrl, timeoutMs: config.identityTimeoutMs, rememberSeconds: config.identityRememberSeconds })
-    : dynamoDbVerifier,
-  { maxEntries: config.tokenCacheSize, ttlSeconds: config.tokenCacheSeconds },
-);
+/** The verifier that settings ask for, with the container's cache in front of it. */
+export function createVerifier(settings: Settings, tokens: TokenStore): TokenVerifier {
+  const source =
+    settings.tokenVerifier === 'astakos'
+      ? astakosVerifier(tokens, {
+          identityUrl: settings.identityUrl,
+          timeoutMs: settings.identityTimeoutMs,
+          rememberSeconds: settings.identityRememberSeconds,
+        })
+      : dynamoDbVerifier(tokens);
+  return cachedVerifier(source, { maxEntries: settings.tokenCacheSize, ttlSeconds: settings.tokenCacheSeconds });
+}

@@ -4,8 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { digestToken } from '../lib/auth.ts';
+import { createDocumentClient } from '../lib/dynamodb.ts';
 import { isUuid, parseRecords, toRecord } from './instance-records.ts';
-import { localAwsEnvironment, stageEnvironment } from './local-stack.ts';
+import { localDocumentClient } from './local-stack.ts';
+import { createOperatorStore, type OperatorStore } from './operator-store.ts';
+import { stageTables } from './serverless-yml.ts';
 
 const DIGEST_SHOWN = 12;
 const DURATION = /^(\d+)([smhdw]?)$/;
@@ -29,17 +32,16 @@ function uuid(text: string): string {
   return text;
 }
 
-/** Points lib/ at the target's tables, then loads it (lib/config.ts reads the environment when it loads). */
-async function data(program: Command) {
+/** The target's tables: the local ones of `npm start` by default, a deployed stage's with --stage or --region. */
+function data(program: Command): OperatorStore {
   const { stage, region, endpoint } = program.opts<Target>();
   const onAws = endpoint === undefined && (stage !== undefined || region !== undefined);
-  const local = endpoint ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`;
-  // Administration moves more data than a request: give DynamoDB time, unless told otherwise.
-  const requestTimeoutMs = process.env.DYNAMODB_REQUEST_TIMEOUT_MS ?? '10000';
-  Object.assign(process.env, onAws ? {} : localAwsEnvironment(local), stageEnvironment(stage ?? (onAws ? 'dev' : 'local')));
-  if (region !== undefined) process.env.AWS_REGION = region;
-  process.env.DYNAMODB_REQUEST_TIMEOUT_MS = requestTimeoutMs;
-  return import('../lib/data.ts');
+  // Administration moves more data than a request: give DynamoDB time.
+  const requestTimeoutMs = 10_000;
+  const client = onAws
+    ? createDocumentClient({ requestTimeoutMs, ...(region !== undefined && { region }) })
+    : localDocumentClient(endpoint ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`, requestTimeoutMs);
+  return createOperatorStore({ client, tables: stageTables(stage ?? (onAws ? 'dev' : 'local')) });
 }
 
 const isoTime = (seconds: number | undefined): string => (seconds === undefined ? 'never' : new Date(seconds * 1000).toISOString());
@@ -66,7 +68,7 @@ tokensCommand
   .option('--expires-in <duration>', 'lifetime, e.g. 30d, 12h, 45m (default: no expiry)', durationSeconds)
   .option('--label <text>', 'a note to recognise the token by')
   .action(async (options: { owner: string; expiresIn?: number; label?: string }) => {
-    const { tokens } = await data(program);
+    const { tokens } = data(program);
     const token = randomBytes(32).toString('base64url'); // 256 bits from the OS's secure generator
     const createdAt = Math.floor(Date.now() / 1000);
     const digest = digestToken(token);
@@ -87,7 +89,7 @@ tokensCommand
   .description('revoke a token, given the token itself or the start of its digest (as `tokens list` shows it)')
   .argument('<token-or-digest-prefix>')
   .action(async (given: string) => {
-    const { tokens } = await data(program);
+    const { tokens } = data(program);
     if (await tokens.revoke(digestToken(given))) return console.error('Revoked.');
     if (!/^[0-9a-f]{8,64}$/.test(given)) fail('No such token.');
     const matches = await tokens.all({ digestPrefix: given });
@@ -102,7 +104,7 @@ tokensCommand
   .description('list tokens (digest prefix, owner, label, dates, revoked); never a token')
   .option('--owner <uuid>', 'only this owner’s tokens', uuid)
   .action(async (options: { owner?: string }) => {
-    const { tokens } = await data(program);
+    const { tokens } = data(program);
     const records = await tokens.all(options.owner === undefined ? {} : { owner: options.owner });
     console.table(
       records.map((record) => ({
@@ -132,7 +134,7 @@ instancesCommand
     }
     const parsed = parseRecords(input, options.owner);
     if ('problems' in parsed) fail(`Nothing imported. ${parsed.problems.length} problem(s):\n${parsed.problems.join('\n')}`);
-    const { instances } = await data(program);
+    const { instances } = data(program);
     const existing = await instances.existing(parsed.instances.map(({ uuid }) => uuid));
     if (existing.length > 0) fail(`Nothing imported. These uuids are already stored:\n${existing.join('\n')}`);
     const created = await instances.create(parsed.instances);
@@ -146,7 +148,7 @@ instancesCommand
   .option('--owner <uuid>', 'only this owner’s instances', uuid)
   .option('--output <file>', 'write here instead of to standard output')
   .action(async (options: { owner?: string; output?: string }) => {
-    const { instances } = await data(program);
+    const { instances } = data(program);
     const text = `${JSON.stringify((await instances.all(options.owner)).map(toRecord), null, 2)}\n`;
     if (options.output === undefined) process.stdout.write(text);
     else writeFileSync(options.output, text);

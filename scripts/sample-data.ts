@@ -1,7 +1,8 @@
 // What `npm start` loads into DynamoDB Local (SPEC section 6): the seeds' example owner with the instances of both
 // seed documents, and a second owner, so that tenancy can be seen locally.
-import type { LambdaInstance } from '../lib/data.ts';
 import { digestToken } from '../lib/auth.ts';
+import type { LambdaInstance } from '../lib/items.ts';
+import type { OperatorStore } from './operator-store.ts';
 
 export interface SampleToken {
   token: string;
@@ -66,14 +67,11 @@ export const SAMPLE_INSTANCES: LambdaInstance[] = [
   started('7c2d8e1f-3a4b-4c5d-8e6f-000000000006', 6, 'Second owner streaming Lambda Instance', OWNER_TWO),
 ];
 
-/** Writes the sample tokens (as digests) and instances; the environment must already name the tables. */
-export async function loadSampleData(): Promise<void> {
-  const { instances, tokens } = await import('../lib/data.ts');
+/** Writes the sample tokens (as digests) and instances. */
+export async function loadSampleData({ instances, tokens }: OperatorStore): Promise<void> {
   const createdAt = Math.floor(Date.now() / 1000);
   await Promise.all([
     instances.put(SAMPLE_INSTANCES),
-    ...SAMPLE_TOKENS.map(({ token, owner, label }) =>
-      tokens.put({ digest: digestToken(token), owner, label, createdAt, revoked: false }),
-    ),
+    tokens.putAll(SAMPLE_TOKENS.map(({ token, owner, label }) => ({ digest: digestToken(token), owner, label, createdAt, revoked: false }))),
   ]);
 }

@@ -1,4 +1,5 @@
 // What the orchestrator asks bench/in-process.ts to measure, and what it answers.
+import type { Tables } from '../../lib/config.ts';
 import type { CountedCall } from './counting-proxy.ts';
 
 /** One raw DynamoDB call of a floor. */
@@ -26,6 +27,8 @@ export interface InProcessCase {
 
 export interface InProcessSpec {
   mode: 'timing' | 'counting';
+  dynamoDbEndpoint: string;
+  tables: Tables;
   cases: InProcessCase[];
   runs: number;
   samples: number;

@@ -1,8 +1,10 @@
 // The bench's table contents: one owner with a small list (the one measured at every scale level), one owner with a
-// long list (page N), and many other owners' instances around them. Everything is written through lib/data.ts's own
-// put functions, so the items have exactly the layout that the functions read.
-import type { LambdaInstance } from '../../lib/data.ts';
+// long list (page N), and many other owners' instances around them. Everything is written through the operators'
+// store, so the items have exactly the layout that the functions read.
+import { digestToken } from '../../lib/auth.ts';
+import type { LambdaInstance } from '../../lib/items.ts';
 import type { StatusCode } from '../../lib/statuses.ts';
+import type { OperatorStore } from '../../scripts/operator-store.ts';
 import { SEED_DETAILS_INSTANCE } from '../../scripts/sample-data.ts';
 
 export const SCALE_OWNER = 'be0c0000-0000-4000-8000-000000000001';
@@ -62,9 +64,8 @@ export function otherInstances(from: number, to: number): LambdaInstance[] {
   });
 }
 
-/** Writes the instances with `concurrency` BatchWriteItem workers (lib/data.ts's put, 25 items a call). */
-export async function putInstances(all: LambdaInstance[], concurrency: number): Promise<void> {
-  const { instances } = await import('../../lib/data.ts');
+/** Writes the instances with `concurrency` workers (BatchWriteItem, 25 items a call). */
+export async function putInstances({ instances }: OperatorStore, all: LambdaInstance[], concurrency: number): Promise<void> {
   const chunk = 250;
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -77,13 +78,7 @@ export async function putInstances(all: LambdaInstance[], concurrency: number): 
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-export async function putTokens(): Promise<void> {
-  const { tokens } = await import('../../lib/data.ts');
-  const { digestToken } = await import('../../lib/auth.ts');
+export async function putTokens({ tokens }: OperatorStore): Promise<void> {
   const createdAt = Math.floor(Date.now() / 1000);
-  await Promise.all(
-    Object.values(BENCH_TOKENS).map(({ token, owner }) =>
-      tokens.put({ digest: digestToken(token), owner, createdAt, revoked: false, label: 'bench' }),
-    ),
-  );
+  await tokens.putAll(Object.values(BENCH_TOKENS).map(({ token, owner }) => ({ digest: digestToken(token), owner, createdAt, revoked: false, label: 'bench' })));
 }

@@ -8,13 +8,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject, describe, expect, it } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
-import { createTables, localClient, stageEnvironment } from '../../scripts/local-stack.ts';
+import { createTables, localClient } from '../../scripts/local-stack.ts';
 
 const endpoint = inject('dynamoDbEndpoint');
 const stage = `admin${randomUUID().slice(0, 8)}`;
-const client = localClient(endpoint);
-await createTables(client, stage);
-client.destroy();
+const tables = await createTables(endpoint, stage);
 
 const ADMIN = fileURLToPath(new URL('../../scripts/admin.ts', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'admin-test-'));
@@ -119,7 +117,7 @@ describe('instances', () => {
     expect(exported.filter(({ owner }) => owners.includes(owner))).toHaveLength(90);
     // The ids themselves are not exported: read them from the table.
     const scanner = localClient(endpoint);
-    const { Items = [] } = await scanner.send(new ScanCommand({ TableName: stageEnvironment(stage).INSTANCES_TABLE, ProjectionExpression: 'id, #owner', ExpressionAttributeNames: { '#owner': 'owner' } }));
+    const { Items = [] } = await scanner.send(new ScanCommand({ TableName: tables.instances, ProjectionExpression: 'id, #owner', ExpressionAttributeNames: { '#owner': 'owner' } }));
     scanner.destroy();
     const ids = Items.filter((item) => item.owner?.S !== undefined).map((item) => Number(item.id?.N));
     expect(ids).toHaveLength(exported.length);

@@ -1,9 +1,10 @@
 // The functions configured with TOKEN_VERIFIER=astakos, against a stand-in Astakos on loopback, with every
 // DynamoDB call counted by a pass-through proxy: what a cold, a warm and a revoked token cost, and the statuses.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ApiHandler } from '../../lib/api.ts';
 import { digestToken } from '../../lib/auth.ts';
-import type { LambdaInstance } from '../../lib/data.ts';
+import type { LambdaInstance } from '../../lib/items.ts';
+import { testApi } from '../support/api.ts';
 import { invoke } from '../support/events.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { IDENTITY_USERS, MISBEHAVING, startIdentityService, type IdentityService } from '../support/identity-service.ts';
@@ -28,17 +29,14 @@ const costs: Record<string, { dynamoDbCalls: string[]; remoteCalls: number }> = 
 
 beforeAll(async () => {
   identity = await startIdentityService(3000);
-  dynamoDb = await startFaultProxy(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-    TOKEN_VERIFIER: 'astakos',
-    IDENTITY_URL: identity.url,
-    IDENTITY_TIMEOUT_MS: '500',
-  });
-  const { instances, tokens } = await import('../../lib/data.ts');
-  await instances.put([INSTANCE]);
-  await tokens.put({ digest: digestToken(revokedToken), owner: IDENTITY_USERS[revokedToken]!, createdAt: 0, expiresAt: 4102444800, revoked: true });
-  ({ handler: detail } = await import('../../functions/detail.ts'));
+  dynamoDb = await startFaultProxy(inject('dynamoDbEndpoint'));
+  let operator;
+  ({ detail, operator } = await testApi({
+    dynamoDbEndpoint: dynamoDb.endpoint,
+    env: { TOKEN_VERIFIER: 'astakos', IDENTITY_URL: identity.url, IDENTITY_TIMEOUT_MS: '500' },
+  }));
+  await operator.instances.put([INSTANCE]);
+  await operator.tokens.put({ digest: digestToken(revokedToken), owner: IDENTITY_USERS[revokedToken]!, createdAt: 0, expiresAt: 4102444800, revoked: true });
 });
 
 afterAll(async () => {

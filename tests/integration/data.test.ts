@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { instances, tokens, type LambdaInstance } from '../../lib/data.ts';
+import type { LambdaInstance } from '../../lib/items.ts';
+import { testApi } from '../support/api.ts';
 
 const ALICE = randomUUID();
 const BOB = randomUUID();
@@ -20,7 +21,10 @@ const instance = (id: number, owner: string, overrides: Partial<LambdaInstance> 
 // Written out of id order, with another owner's instances and a destroyed one in between.
 const alices = [instance(30, ALICE), instance(2, ALICE), instance(11, ALICE), instance(7, ALICE, { status: '6' })];
 const bobs = [instance(5, BOB), instance(40, BOB, { status: '11', failureMessage: 'boom' })];
-await instances.put([...alices, ...bobs]);
+// The request path's reads (lib/store.ts) of what the operators' module (scripts/operator-store.ts) wrote.
+const { store, operator } = await testApi();
+const { instances } = store;
+await operator.instances.put([...alices, ...bobs]);
 
 describe('instances.list', () => {
   it("returns the owner's instances in id order, without DESTROYED ones", async () => {
@@ -41,7 +45,7 @@ describe('instances.list', () => {
     const owner = randomUUID();
     // ~3,000 index entries of ~600 bytes: more than the 1 MB a single Query returns.
     const many = Array.from({ length: 3000 }, (_, i) => instance(1000 + i, owner, { name: 'n'.repeat(500) }));
-    await instances.put(many);
+    await operator.instances.put(many);
     const listed = await instances.list(owner);
     expect(listed).toHaveLength(3000);
     expect(listed.map(({ id }) => id)).toEqual(many.map(({ id }) => id));
@@ -66,13 +70,13 @@ describe('instances.get', () => {
   });
 });
 
-describe('instances.create', () => {
+describe('operator: instances.create', () => {
   it('draws ids past every id written with put, and a lower id written later does not lower them', async () => {
     const { id: _, ...fields } = instance(0, ALICE);
-    await instances.put([instance(50_000, ALICE)]);
-    const [first] = await instances.create([{ ...fields, uuid: randomUUID() }]);
-    await instances.put([instance(10, ALICE)]);
-    const [second] = await instances.create([{ ...fields, uuid: randomUUID() }]);
+    await operator.instances.put([instance(50_000, ALICE)]);
+    const [first] = await operator.instances.create([{ ...fields, uuid: randomUUID() }]);
+    await operator.instances.put([instance(10, ALICE)]);
+    const [second] = await operator.instances.create([{ ...fields, uuid: randomUUID() }]);
     expect([first?.id, second?.id]).toEqual([50_001, 50_002]);
   });
 });
@@ -80,11 +84,11 @@ describe('instances.create', () => {
 describe('tokens', () => {
   it('finds a token record by digest, with its optional fields', async () => {
     const record = { digest: 'a'.repeat(64), owner: ALICE, createdAt: 1, expiresAt: 2, revoked: true, label: 'ci' };
-    await tokens.put(record);
-    expect(await tokens.find(record.digest)).toEqual(record);
+    await operator.tokens.put(record);
+    expect(await store.tokens.find(record.digest)).toEqual(record);
   });
 
   it('finds nothing for an unknown digest', async () => {
-    expect(await tokens.find('b'.repeat(64))).toBeUndefined();
+    expect(await store.tokens.find('b'.repeat(64))).toBeUndefined();
   });
 });

@@ -1,8 +1,9 @@
 // DynamoDB faults through the real handlers: every one answers 503 with Retry-After and the envelope within 3 s,
 // never a 500 or an exception. The functions reach DynamoDB Local through a fault-injecting proxy.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadSampleData, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
 import type { ApiHandler } from '../../lib/api.ts';
+import { testApi } from '../support/api.ts';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../support/fault-proxy.ts';
 import { invoke } from '../support/events.ts';
 
@@ -16,15 +17,9 @@ let detail: ApiHandler;
 const worst: Record<string, number> = {};
 
 beforeAll(async () => {
-  await loadSampleData();
-  proxy = await startFaultProxy(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
-  // The functions get fresh modules that read the production timeout (lib/config.ts's default) and the proxy as
-  // DynamoDB's endpoint when they load.
-  delete process.env.DYNAMODB_REQUEST_TIMEOUT_MS;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.endpoint;
-  vi.resetModules();
-  ({ handler: list } = await import('../../functions/list.ts'));
-  ({ handler: detail } = await import('../../functions/detail.ts'));
+  proxy = await startFaultProxy(inject('dynamoDbEndpoint'));
+  // The handlers reach DynamoDB through the proxy, with the production timeout (lib/config.ts's default).
+  ({ list, detail } = await testApi({ sampleData: true, dynamoDbEndpoint: proxy.endpoint, env: { DYNAMODB_REQUEST_TIMEOUT_MS: '600' } }));
 });
 
 afterAll(async () => {

@@ -1,15 +1,12 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { describe, expect, it, vi } from 'vitest';
-import { handler as detail } from '../../functions/detail.ts';
-import { handler as list } from '../../functions/list.ts';
-import { config } from '../../lib/config.ts';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { localClient } from '../../scripts/local-stack.ts';
-import { loadSampleData, OWNER_TWO, SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
-import { loadFixtures, TOKENS } from '../fixtures/tenancy.ts';
+import { OWNER_TWO, SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
+import { TOKENS } from '../fixtures/tenancy.ts';
+import { testApi } from '../support/api.ts';
 import { invoke } from '../support/events.ts';
 
-await loadSampleData();
-await loadFixtures();
+const { list, detail } = await testApi({ sampleData: true });
 
 const [ownerOne, ownerTwo] = SAMPLE_TOKENS.map(({ token }) => ({ authorization: `Token ${token}` }));
 const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
@@ -38,6 +35,11 @@ describe('list handler', () => {
     const response = await invoke(list, { headers: ownerOne!, query: { limit: '4', page: '3' } });
     expect(response.statusCode).toBe(404);
     expect(response.json).toEqual(NOT_FOUND_LIST);
+  });
+
+  it('a page too large for a safe integer is past the end: 404, not a crash', async () => {
+    const response = await invoke(list, { headers: ownerOne!, query: { limit: '2', page: '9'.repeat(400) } });
+    expect([response.statusCode, response.json]).toEqual([404, NOT_FOUND_LIST]);
   });
 
   it('an owner with no instances gets 404', async () => {
@@ -132,13 +134,14 @@ describe('both handlers', () => {
     }
   });
 
-  // Runs last: it drops this file's tables to make DynamoDB fail for real.
+  // On tables of its own, which it drops to make DynamoDB fail for real.
   it('a DynamoDB failure is a 500 envelope without internals, never an exception', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const client = localClient(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
-    await client.send(new DeleteTableCommand({ TableName: config.instancesTable }));
+    const doomed = await testApi({ sampleData: true });
+    const client = localClient(inject('dynamoDbEndpoint'));
+    await client.send(new DeleteTableCommand({ TableName: doomed.tables.instances }));
     client.destroy();
-    for (const handler of [list, detail]) {
+    for (const handler of [doomed.list, doomed.detail]) {
       const response = await invoke(handler, { headers: ownerOne!, id: DETAILS_UUID });
       expect(response.statusCode).toBe(500);
       expect(response.headers?.['Content-Type']).toBe('application/json; charset=utf-8');

@@ -8,21 +8,17 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { loadSampleData, OWNER_ONE, OWNER_TWO, SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
-import { EMPTY_OWNER, loadFixtures, TOKENS } from '../fixtures/tenancy.ts';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import { OWNER_ONE, OWNER_TWO, SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
+import { EMPTY_OWNER, TOKENS } from '../fixtures/tenancy.ts';
+import { testApi } from '../support/api.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { startFaultProxy } from '../support/fault-proxy.ts';
 import { openApiViolations } from '../support/openapi.ts';
 
-// All DynamoDB traffic of this file goes through a loopback proxy that can cut it (the injected fault).
-// The functions' modules are imported only after the endpoint is switched: their DynamoDB client is made at import.
-const proxy = await startFaultProxy(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
-process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.endpoint;
-const { handler: list } = await import('../../functions/list.ts');
-const { handler: detail } = await import('../../functions/detail.ts');
-await loadSampleData();
-await loadFixtures();
+// The handlers' DynamoDB traffic goes through a loopback proxy that can cut it (the injected fault).
+const proxy = await startFaultProxy(inject('dynamoDbEndpoint'));
+const { list, detail } = await testApi({ sampleData: true, dynamoDbEndpoint: proxy.endpoint });
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_611);
 /** FUZZ_SCALE=10 for a deeper run (the default keeps the file well under a minute). */

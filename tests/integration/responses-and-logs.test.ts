@@ -2,20 +2,19 @@
 // status and latency, and never a token or a digest.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
-import { loadSampleData, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
+import { testApi } from '../support/api.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 
-// The logger reads its level when it loads (and restores it on every invocation): set it before loading.
-process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-const { handler: list } = await import('../../functions/list.ts');
-const { handler: detail } = await import('../../functions/detail.ts');
+// The functions' logger at INFO, where the request log line is written.
+const { list, detail } = await testApi({ sampleData: true, logger: new Logger({ serviceName: 'lambda-instances-api', logLevel: 'INFO' }) });
 
 const TOKEN = SAMPLE_TOKENS[0]!.token;
 const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
 const logged: string[] = [];
 
-beforeAll(async () => {
-  await loadSampleData();
+beforeAll(() => {
   for (const level of ['debug', 'info', 'warn', 'error', 'log'] as const) {
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
   }

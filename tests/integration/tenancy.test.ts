@@ -4,11 +4,10 @@
 // any answer that carries someone else's uuid, name or info. There must be none, and every own read must work.
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { handler as detail } from '../../functions/detail.ts';
-import { handler as list } from '../../functions/list.ts';
-import { instances, tokens, type LambdaInstance } from '../../lib/data.ts';
-import type { StatusCode } from '../../lib/statuses.ts';
 import { digestToken } from '../../lib/auth.ts';
+import type { LambdaInstance } from '../../lib/items.ts';
+import type { StatusCode } from '../../lib/statuses.ts';
+import { testApi } from '../support/api.ts';
 import { invoke, type EventOptions } from '../support/events.ts';
 
 const OWNERS = 20;
@@ -51,8 +50,9 @@ const owners: Owner[] = Array.from({ length: OWNERS + 1 }, (_, o) => ({
 const everyInstance = owners.flatMap(({ instances }) => instances);
 
 const createdAt = Math.floor(Date.now() / 1000);
-await instances.put(everyInstance);
-await Promise.all(owners.map(({ owner, token }) => tokens.put({ digest: digestToken(token), owner, createdAt, revoked: false })));
+const { list, detail, operator } = await testApi();
+await operator.instances.put(everyInstance);
+await operator.tokens.putAll(owners.map(({ owner, token }) => ({ digest: digestToken(token), owner, createdAt, revoked: false })));
 
 /** The token as a client may present it: each way the contract accepts, in turn. */
 function credentials(token: string, turn: number): Record<string, string> {

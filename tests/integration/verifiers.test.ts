@@ -1,15 +1,24 @@
 // The token verifiers on DynamoDB Local and a stand-in Astakos: what each accepts, what each asks, and the cache.
+// Time moves on a fake clock (Date and performance only: DynamoDB Local and the stand-in Astakos keep real timers).
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { digestToken, type PresentedToken, type TokenVerifier } from '../../lib/auth.ts';
-import { tokens } from '../../lib/data.ts';
 import { DependencyUnavailableError } from '../../lib/errors.ts';
 import { astakosVerifier, cachedVerifier, dynamoDbVerifier } from '../../lib/verifiers.ts';
+import { testApi } from '../support/api.ts';
 import { IDENTITY_USERS, MISBEHAVING, startIdentityService, type IdentityService } from '../support/identity-service.ts';
+
+const { store, operator } = await testApi();
+const { tokens } = operator;
+const stored = dynamoDbVerifier(store.tokens);
 
 const present = (value: string): PresentedToken => ({ value, digest: digestToken(value) });
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Moves the fake clock on. */
+const later = (ms: number) => vi.advanceTimersByTime(ms);
+
+beforeEach(() => vi.useFakeTimers({ toFake: ['Date', 'performance'] }));
+afterEach(() => vi.useRealTimers());
 
 async function storeToken(extra: { revoked?: boolean; expiresAt?: number } = {}): Promise<{ token: string; owner: string }> {
   const token = `token-${randomUUID()}`;
@@ -34,19 +43,19 @@ describe('dynamodb verifier', () => {
   it('knows a stored token’s owner and expiry', async () => {
     const expiresAt = nowSeconds() + 3600;
     const { token, owner } = await storeToken({ expiresAt });
-    expect(await dynamoDbVerifier.verify(present(token))).toEqual({ owner, expiresAt });
+    expect(await stored.verify(present(token))).toEqual({ owner, expiresAt });
   });
 
   it('refuses unknown, revoked and expired tokens (expired before DynamoDB’s TTL deletes them)', async () => {
-    expect(await dynamoDbVerifier.verify(present('never-stored'))).toBeUndefined();
-    expect(await dynamoDbVerifier.verify(present((await storeToken({ revoked: true })).token))).toBeUndefined();
-    expect(await dynamoDbVerifier.verify(present((await storeToken({ expiresAt: nowSeconds() - 1 })).token))).toBeUndefined();
+    expect(await stored.verify(present('never-stored'))).toBeUndefined();
+    expect(await stored.verify(present((await storeToken({ revoked: true })).token))).toBeUndefined();
+    expect(await stored.verify(present((await storeToken({ expiresAt: nowSeconds() - 1 })).token))).toBeUndefined();
   });
 });
 
 describe('cache in front of a verifier', () => {
   it('a cached token needs no lookup; a new one needs exactly one', async () => {
-    const inner = counting(dynamoDbVerifier);
+    const inner = counting(stored);
     const cached = cachedVerifier(inner, { maxEntries: 10, ttlSeconds: 60 });
     const { token, owner } = await storeToken();
     expect((await cached.verify(present(token)))?.owner).toBe(owner);
@@ -56,25 +65,25 @@ describe('cache in front of a verifier', () => {
   });
 
   it('a revoked token stops working once its cache time is over', async () => {
-    const cached = cachedVerifier(dynamoDbVerifier, { maxEntries: 10, ttlSeconds: 1 });
+    const cached = cachedVerifier(stored, { maxEntries: 10, ttlSeconds: 1 });
     const { token, owner } = await storeToken();
     expect((await cached.verify(present(token)))?.owner).toBe(owner);
     await tokens.revoke(digestToken(token));
     expect((await cached.verify(present(token)))?.owner).toBe(owner); // still within TOKEN_CACHE_SECONDS
-    await sleep(1100);
+    later(1100);
     expect(await cached.verify(present(token))).toBeUndefined();
   });
 
   it('a token is never cached past its own expiry', async () => {
-    const cached = cachedVerifier(dynamoDbVerifier, { maxEntries: 10, ttlSeconds: 60 });
+    const cached = cachedVerifier(stored, { maxEntries: 10, ttlSeconds: 60 });
     const { token } = await storeToken({ expiresAt: nowSeconds() + 1 });
     expect(await cached.verify(present(token))).toBeDefined();
-    await sleep(2100);
+    later(2100);
     expect(await cached.verify(present(token))).toBeUndefined();
   });
 
   it('failures are never cached', async () => {
-    const cached = cachedVerifier(dynamoDbVerifier, { maxEntries: 10, ttlSeconds: 60 });
+    const cached = cachedVerifier(stored, { maxEntries: 10, ttlSeconds: 60 });
     const token = `token-${randomUUID()}`;
     expect(await cached.verify(present(token))).toBeUndefined();
     const owner = randomUUID();
@@ -83,7 +92,7 @@ describe('cache in front of a verifier', () => {
   });
 
   it('holds at most maxEntries tokens, dropping the least recently used', async () => {
-    const inner = counting(dynamoDbVerifier);
+    const inner = counting(stored);
     const cached = cachedVerifier(inner, { maxEntries: 2, ttlSeconds: 60 });
     const [a, b, c] = await Promise.all([storeToken(), storeToken(), storeToken()]);
     for (const { token } of [a, b, c]) await cached.verify(present(token));
@@ -103,7 +112,7 @@ describe('astakos verifier', () => {
 
   beforeAll(async () => {
     identity = await startIdentityService(3000);
-    astakos = astakosVerifier({ identityUrl: identity.url, timeoutMs: 300, rememberSeconds: 300 });
+    astakos = astakosVerifier(store.tokens, { identityUrl: identity.url, timeoutMs: 300, rememberSeconds: 300 });
   });
   afterAll(() => identity.close());
 
@@ -112,7 +121,7 @@ describe('astakos verifier', () => {
     const verified = await astakos.verify(present(goodToken));
     expect(verified?.owner).toBe(IDENTITY_USERS[goodToken]);
     expect(identity.asked.length).toBe(asked + 1);
-    const remembered = await tokens.find(digestToken(goodToken));
+    const remembered = await store.tokens.find(digestToken(goodToken));
     expect(remembered).toMatchObject({ owner: IDENTITY_USERS[goodToken], revoked: false, label: 'astakos' });
     expect(remembered?.expiresAt).toBeGreaterThanOrEqual(nowSeconds() + 299);
     expect((await astakos.verify(present(goodToken)))?.owner).toBe(IDENTITY_USERS[goodToken]);
@@ -120,17 +129,17 @@ describe('astakos verifier', () => {
   });
 
   it('asks again once the remembered success has expired', async () => {
-    const shortMemory = astakosVerifier({ identityUrl: identity.url, timeoutMs: 300, rememberSeconds: 1 });
+    const shortMemory = astakosVerifier(store.tokens, { identityUrl: identity.url, timeoutMs: 300, rememberSeconds: 1 });
     await shortMemory.verify(present(otherGoodToken));
     const asked = identity.asked.length;
-    await sleep(2100);
+    later(2100);
     expect((await shortMemory.verify(present(otherGoodToken)))?.owner).toBe(IDENTITY_USERS[otherGoodToken]);
     expect(identity.asked.length).toBe(asked + 1);
   });
 
   it('a token Astakos refuses is refused and not remembered', async () => {
     expect(await astakos.verify(present('astakos-unknown-token'))).toBeUndefined();
-    expect(await tokens.find(digestToken('astakos-unknown-token'))).toBeUndefined();
+    expect(await store.tokens.find(digestToken('astakos-unknown-token'))).toBeUndefined();
   });
 
   it('a revoked remembered token is refused without asking Astakos', async () => {
@@ -142,13 +151,13 @@ describe('astakos verifier', () => {
   });
 
   it.each(Object.entries(MISBEHAVING))('%s is a dependency failure (503), never a refusal', async (_, token) => {
-    const started = performance.now();
+    const started = process.hrtime.bigint(); // real time: the fake clock stands still
     await expect(astakos.verify(present(token))).rejects.toBeInstanceOf(DependencyUnavailableError);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
   });
 
   it('an unreachable service is a dependency failure', async () => {
-    const nowhere = astakosVerifier({ identityUrl: 'http://127.0.0.1:9/identity/v2.0', timeoutMs: 300, rememberSeconds: 300 });
+    const nowhere = astakosVerifier(store.tokens, { identityUrl: 'http://127.0.0.1:9/identity/v2.0', timeoutMs: 300, rememberSeconds: 300 });
     await expect(nowhere.verify(present(goodToken + '-unreached'))).rejects.toBeInstanceOf(DependencyUnavailableError);
   });
 });

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableDeclarations } from '../../scripts/serverless-yml.ts';
 
 const BUNDLE_LIMIT_BYTES = 600 * 1024;
 const FUNCTIONS = ['list', 'detail'];
@@ -83,6 +84,14 @@ describe('serverless package', () => {
       KeySchema: [{ AttributeName: 'digest', KeyType: 'HASH' }],
       TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
     });
+  });
+
+  it('compiles the same tables that the local stack creates from serverless.yml (its own variable resolver)', () => {
+    const compiled = ofType('AWS::DynamoDB::Table').map(([, { Properties }]) => {
+      const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _, ...create } = Properties;
+      return { create, ...(TimeToLiveSpecification !== undefined && { timeToLive: TimeToLiveSpecification }) };
+    });
+    expect(compiled).toEqual(tableDeclarations('prod'));
   });
 
   const statementsOf = (role: string): unknown[] =>

@@ -1,9 +1,9 @@
 // One DynamoDB Local for the whole integration run, on a free port; each test file makes its own tables.
 import type { TestProject } from 'vitest/node';
-import { freePort, startDynamoDbLocal } from '../../scripts/local-stack.ts';
+import { startLocalStack } from '../../scripts/local-stack.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dynamoDb = await startDynamoDbLocal(await freePort());
-  project.provide('dynamoDbEndpoint', dynamoDb.endpoint);
-  return dynamoDb.stop;
+  const stack = await startLocalStack();
+  project.provide('dynamoDbEndpoint', stack.dynamoDbEndpoint);
+  return stack.stop;
 }

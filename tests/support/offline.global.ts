@@ -1,45 +1,21 @@
-// The end-to-end stack, as `npm start` builds it: DynamoDB Local with the sample data plus the fixtures' extra
-// owners, and `serverless offline start` on free ports.
+// The end-to-end stack, as `npm start` builds it (DynamoDB Local with the sample data, the API on serverless-offline,
+// on free ports), plus the fixtures' extra accounts.
 import type { TestProject } from 'vitest/node';
-import {
-  createTables,
-  freePort,
-  localAwsEnvironment,
-  localClient,
-  stageEnvironment,
-  startDynamoDbLocal,
-  startServerlessOffline,
-} from '../../scripts/local-stack.ts';
-import { loadSampleData } from '../../scripts/sample-data.ts';
+import { localDocumentClient, startLocalStack } from '../../scripts/local-stack.ts';
+import { createOperatorStore } from '../../scripts/operator-store.ts';
 import { loadFixtures } from '../fixtures/tenancy.ts';
 
-const STAGE = 'e2e';
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dynamoDb = await startDynamoDbLocal(await freePort());
-  const awsEnvironment = localAwsEnvironment(dynamoDb.endpoint);
+  const stack = await startLocalStack({ stage: 'e2e', sampleData: true, api: {} });
   try {
-    Object.assign(process.env, awsEnvironment, stageEnvironment(STAGE));
-    const client = localClient(dynamoDb.endpoint);
-    await createTables(client, STAGE);
+    const client = localDocumentClient(stack.dynamoDbEndpoint);
+    await loadFixtures(createOperatorStore({ client, tables: stack.tables! }));
     client.destroy();
-    await loadSampleData();
-    await loadFixtures();
-    const httpPort = await freePort();
-    const offline = await startServerlessOffline({
-      stage: STAGE,
-      env: awsEnvironment,
-      httpPort,
-      lambdaPort: await freePort(),
-      websocketPort: await freePort(),
-    });
-    project.provide('apiBaseUrl', `http://127.0.0.1:${httpPort}`);
-    return async () => {
-      await offline.stop();
-      await dynamoDb.stop();
-    };
+    project.provide('apiBaseUrl', stack.apiUrl!);
+    project.provide('dynamoDbEndpoint', stack.dynamoDbEndpoint);
+    return stack.stop;
   } catch (error) {
-    await dynamoDb.stop();
+    await stack.stop();
     throw error;
   }
 }

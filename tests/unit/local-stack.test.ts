@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { stageEnvironment } from '../../scripts/local-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { stageEnvironment } from '../../scripts/serverless-yml.ts';
 
 describe('the local stack reads serverless.yml', () => {
-  // The test environment sets DYNAMODB_REQUEST_TIMEOUT_MS (vitest.config.ts): unset it to see the defaults.
-  beforeEach(() => vi.stubEnv('DYNAMODB_REQUEST_TIMEOUT_MS', undefined));
-  afterEach(() => vi.unstubAllEnvs());
-
   it('resolves the functions’ environment for a stage, with the defaults of unset variables', () => {
-    expect(stageEnvironment('local')).toEqual({
+    expect(stageEnvironment('local', {})).toEqual({
       INSTANCES_TABLE: 'lambda-instances-api-local-instances',
       TOKENS_TABLE: 'lambda-instances-api-local-tokens',
       TOKEN_VERIFIER: 'dynamodb',
@@ -20,8 +16,7 @@ describe('the local stack reads serverless.yml', () => {
     });
   });
 
-  it('takes a set variable from the environment, as serverless does', () => {
-    vi.stubEnv('TOKEN_VERIFIER', 'astakos');
-    expect(stageEnvironment('prod').TOKEN_VERIFIER).toBe('astakos');
+  it('takes a set variable from the deploying shell’s environment, as serverless does', () => {
+    expect(stageEnvironment('prod', { TOKEN_VERIFIER: 'astakos' }).TOKEN_VERIFIER).toBe('astakos');
   });
 });

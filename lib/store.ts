@@ -1,0 +1,91 @@
+// The request path's data access: what the two functions read (a token, an instance, an owner's list) and the one
+// write they may make (remembering a token Astakos accepted). Callers ask domain questions and get domain types;
+// only lib/ knows table names, keys and the index. The operators' writes are scripts/operator-store.ts.
+import { GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Tables } from './config.ts';
+import { send } from './dynamodb.ts';
+import {
+  DEFAULT_NAME,
+  LISTED_BY_OWNER,
+  fromInstanceItem,
+  fromTokenItem,
+  toTokenItem,
+  type InstanceItem,
+  type InstanceSummary,
+  type LambdaInstance,
+  type TokenItem,
+  type TokenRecord,
+} from './items.ts';
+
+/** What every read and write of a request takes: the request's deadline, as an abort signal. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface InstanceReader {
+  /** The owner's listed instances (all but DESTROYED) in id order. */
+  list(owner: string, options?: CallOptions): Promise<InstanceSummary[]>;
+  /** The instance with this uuid if it belongs to the owner; someone else's instance is as absent as a missing one. */
+  get(owner: string, uuid: string, options?: CallOptions): Promise<LambdaInstance | undefined>;
+}
+
+export interface TokenStore {
+  find(digest: string, options?: CallOptions): Promise<TokenRecord | undefined>;
+  /** Stores a verified token (Astakos's successes), replacing any record of the same digest. */
+  remember(record: TokenRecord, options?: CallOptions): Promise<void>;
+}
+
+export interface Store {
+  instances: InstanceReader;
+  tokens: TokenStore;
+}
+
+const sdkOptions = ({ signal }: CallOptions = {}) => (signal ? { abortSignal: signal } : undefined);
+
+export function createStore({ client, tables }: { client: DynamoDBDocumentClient; tables: Tables }): Store {
+  return {
+    instances: {
+      // One Query per 1 MB of the owner's slim index partition: never a Scan, never another owner's item.
+      async list(owner, options) {
+        const summaries: InstanceSummary[] = [];
+        const pages = paginateQuery(
+          { client },
+          {
+            TableName: tables.instances,
+            IndexName: LISTED_BY_OWNER,
+            KeyConditionExpression: 'listed_owner = :owner',
+            ProjectionExpression: '#uuid, #id, #name',
+            ExpressionAttributeNames: { '#uuid': 'uuid', '#id': 'id', '#name': 'name' },
+            ExpressionAttributeValues: { ':owner': owner },
+          },
+          sdkOptions(options),
+        );
+        await send(async () => {
+          for await (const page of pages) {
+            for (const item of (page.Items ?? []) as Pick<InstanceItem, 'uuid' | 'id' | 'name'>[]) {
+              summaries.push({ uuid: item.uuid, name: item.name ?? DEFAULT_NAME, id: item.id });
+            }
+          }
+        });
+        return summaries;
+      },
+
+      async get(owner, uuid, options) {
+        const { Item } = await send(() => client.send(new GetCommand({ TableName: tables.instances, Key: { uuid } }), sdkOptions(options)));
+        const item = Item as InstanceItem | undefined;
+        return item?.owner === owner ? fromInstanceItem(item) : undefined;
+      },
+    },
+
+    tokens: {
+      async find(digest, options) {
+        const { Item } = await send(() => client.send(new GetCommand({ TableName: tables.tokens, Key: { digest } }), sdkOptions(options)));
+        return Item ? fromTokenItem(Item as TokenItem) : undefined;
+      },
+
+      async remember(record, options) {
+        await send(() => client.send(new PutCommand({ TableName: tables.tokens, Item: toTokenItem(record) }), sdkOptions(options)));
+      },
+    },
+  };
+}
