@@ -27,7 +27,7 @@ export interface Settings {
   dynamoDbRequestTimeoutMs: number;
 }
 
-export class SettingsError extends Error {
+class SettingsError extends Error {
   override readonly name = 'SettingsError';
 }
 

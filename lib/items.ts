@@ -62,7 +62,7 @@ export const LISTED_BY_OWNER = 'listed-by-owner';
 export const DEFAULT_NAME = 'Lambda Instance';
 
 /** Whether the list shows an instance of this status: then, and only then, its item carries listed_owner. */
-export const isListed = (status: StatusCode): boolean => status !== DESTROYED;
+const isListed = (status: StatusCode): boolean => status !== DESTROYED;
 
 export function toInstanceItem(instance: LambdaInstance): InstanceItem {
   return {

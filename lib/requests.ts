@@ -13,7 +13,7 @@ export interface Paging {
 
 export type DetailView = 'all' | 'info' | 'status';
 
-export const MAX_LIMIT = 1000;
+const MAX_LIMIT = 1000;
 
 const DECIMAL_INTEGER = /^[0-9]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

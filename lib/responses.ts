@@ -6,7 +6,7 @@ import { describeStatus } from './statuses.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-export interface Pagination extends Paging {
+interface Pagination extends Paging {
   /** Instances in all pages. */
   count: number;
   pages: number;
@@ -18,7 +18,7 @@ export interface SuccessBody {
   pagination?: Pagination;
 }
 
-export interface ErrorBody {
+interface ErrorBody {
   errors: { status: number; detail: string }[];
 }
 
@@ -61,7 +61,7 @@ function infoOf(instance: LambdaInstance) {
 }
 
 /** An instance's status block: its code with the contract's message and details, and any failure message. */
-export function statusOf({ status, failureMessage }: Pick<LambdaInstance, 'status' | 'failureMessage'>) {
+function statusOf({ status, failureMessage }: Pick<LambdaInstance, 'status' | 'failureMessage'>) {
   const { message, details } = describeStatus(status);
   return { message, code: status, details, ...(failureMessage !== '' && { failure_message: failureMessage }) };
 }

@@ -18,7 +18,7 @@ import {
 } from './items.ts';
 
 /** What every read and write of a request takes: the request's deadline, as an abort signal. */
-export interface CallOptions {
+interface CallOptions {
   signal?: AbortSignal;
 }
 

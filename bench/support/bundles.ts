@@ -36,7 +36,7 @@ const PLUGIN_OPTIONS = new Set([
 ]);
 
 /** esbuild options equivalent to serverless.yml's custom.esbuild under serverless-esbuild (its defaults included). */
-export function serverlessEsbuildOptions(): BuildOptions {
+function serverlessEsbuildOptions(): BuildOptions {
   const yml = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as { custom: { esbuild: Record<string, unknown> } };
   const custom: Record<string, unknown> = { bundle: true, platform: 'node', exclude: ['aws-sdk'], external: [], ...yml.custom.esbuild };
   const options: Record<string, unknown> = Object.fromEntries(Object.entries(custom).filter(([key]) => !PLUGIN_OPTIONS.has(key)));
@@ -47,7 +47,7 @@ export function serverlessEsbuildOptions(): BuildOptions {
   return options;
 }
 
-export interface PackageInfo {
+interface PackageInfo {
   name: string;
   bytes: number;
 }
@@ -66,7 +66,7 @@ function packageOf(input: string): string {
   return `(project) ${input.split('/')[0] ?? input}`;
 }
 
-export function packagesOf(metafile: Metafile): PackageInfo[] {
+function packagesOf(metafile: Metafile): PackageInfo[] {
   const totals = new Map<string, number>();
   for (const output of Object.values(metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {

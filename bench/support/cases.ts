@@ -52,5 +52,3 @@ export interface CaseCounts {
   second: CountedCall[];
   floors: Record<string, CountedCall[]>;
 }
-
-export type InProcessResult = Record<string, CaseTiming> | Record<string, CaseCounts>;

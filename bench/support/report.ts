@@ -8,7 +8,7 @@ const table = (header: string[], rows: (string | number)[][]): string =>
   [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
 /** The summary table, also pasted into README.md's Benchmark section. */
-export function summaryTable(report: Report): string {
+function summaryTable(report: Report): string {
   const { coldStart, warm, scale, paging, bundles, offline } = report;
   const cold = coldStart.variants['detail (packaged bundle)']!;
   const coldFloor = coldStart.variants['floor (bundled)']!;

@@ -39,7 +39,7 @@ export interface TestApiOptions {
   logger?: Logger;
 }
 
-export async function freshTables(): Promise<{ tables: Tables; operator: OperatorStore }> {
+async function freshTables(): Promise<{ tables: Tables; operator: OperatorStore }> {
   const endpoint = inject('dynamoDbEndpoint');
   const tables = await createTables(endpoint, `test${randomUUID().slice(0, 8)}`);
   return { tables, operator: createOperatorStore({ client: localDocumentClient(endpoint), tables }) };
