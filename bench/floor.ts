@@ -8,7 +8,12 @@ import { createDocumentClient } from '../lib/dynamodb.ts';
 export interface Floor {
   getItem: (table: string, key: Record<string, string>) => Promise<Record<string, unknown> | undefined>;
   /** One page of an owner's index partition, the way the list asks for it (same projection); the items' count. */
-  queryOwner: (table: string, index: string, owner: string, page?: Pick<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>) => Promise<number>;
+  queryOwner: (
+    table: string,
+    index: string,
+    owner: string,
+    page?: Pick<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
+  ) => Promise<number>;
 }
 
 export function createFloor(documents: DynamoDBDocumentClient): Floor {

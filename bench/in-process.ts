@@ -25,18 +25,27 @@ const settings = readSettings({ INSTANCES_TABLE: spec.tables.instances, TOKENS_T
 const client = localDocumentClient(proxy?.endpoint ?? spec.dynamoDbEndpoint, settings.dynamoDbRequestTimeoutMs);
 const store = createStore({ client, tables: settings.tables });
 const dependencies = { instances: store.instances, verifier: createVerifier(settings, store.tokens) };
-const handlers: Record<InProcessCase['function'], ApiHandler> = { detail: detailRoute(dependencies), list: listRoute(dependencies) };
+const handlers: Record<InProcessCase['function'], ApiHandler> = {
+  detail: detailRoute(dependencies),
+  list: listRoute(dependencies),
+};
 const floor = createFloor(client);
 
 function requester(testCase: InProcessCase): () => Promise<APIGatewayProxyResult> {
   const handler = handlers[testCase.function];
   const headers = { authorization: `Token ${testCase.token}` };
-  const event = apiEvent({ headers, ...(testCase.id !== undefined && { id: testCase.id }), ...(testCase.query && { query: testCase.query }) });
+  const event = apiEvent({
+    headers,
+    ...(testCase.id !== undefined && { id: testCase.id }),
+    ...(testCase.query && { query: testCase.query }),
+  });
   const context = lambdaContext();
   return async () => {
     const response = await handler(event, context);
     if (response.statusCode !== testCase.expectStatus) {
-      throw new Error(`${testCase.name}: status ${response.statusCode}, expected ${testCase.expectStatus}: ${response.body}`);
+      throw new Error(
+        `${testCase.name}: status ${response.statusCode}, expected ${testCase.expectStatus}: ${response.body}`,
+      );
     }
     return response;
   };
@@ -45,13 +54,15 @@ function requester(testCase: InProcessCase): () => Promise<APIGatewayProxyResult
 async function runFloor(steps: readonly FloorStep[]): Promise<void> {
   for (const step of steps) {
     if (step.kind === 'get') {
-      if ((await floor.getItem(step.table, step.key)) === undefined) throw new Error(`floor: no item ${JSON.stringify(step.key)}`);
+      if ((await floor.getItem(step.table, step.key)) === undefined)
+        throw new Error(`floor: no item ${JSON.stringify(step.key)}`);
     } else {
       const page = {
         ...(step.limit !== undefined && { Limit: step.limit }),
         ...(step.exclusiveStartKey && { ExclusiveStartKey: step.exclusiveStartKey }),
       };
-      if ((await floor.queryOwner(step.table, step.index, step.owner, page)) === 0) throw new Error(`floor: empty query of ${step.owner}`);
+      if ((await floor.queryOwner(step.table, step.index, step.owner, page)) === 0)
+        throw new Error(`floor: empty query of ${step.owner}`);
     }
   }
 }
@@ -75,7 +86,12 @@ async function timing(testCase: InProcessCase): Promise<CaseTiming> {
   ];
   for (let i = 0; i < spec.warmup; i++) for (const [, action] of actions) await action();
   const perName = (): Record<string, number[]> => Object.fromEntries(actions.map(([name]) => [name, []]));
-  const result: CaseTiming = { handler: [], handlerP99: [], floors: Object.fromEntries(floorNames.map((name) => [name, []])), cpuUs: perName() };
+  const result: CaseTiming = {
+    handler: [],
+    handlerP99: [],
+    floors: Object.fromEntries(floorNames.map((name) => [name, []])),
+    cpuUs: perName(),
+  };
   for (let run = 0; run < spec.runs; run++) {
     const latencies = perName();
     const cpu = perName();

@@ -7,7 +7,14 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { createTables, localAwsEnvironment, localDocumentClient, startApi, startLocalStack, type LocalStack } from '../scripts/local-stack.ts';
+import {
+  createTables,
+  localAwsEnvironment,
+  localDocumentClient,
+  startApi,
+  startLocalStack,
+  type LocalStack,
+} from '../scripts/local-stack.ts';
 import { createOperatorStore } from '../scripts/operator-store.ts';
 import { stageEnvironment, stageTables } from '../scripts/serverless-yml.ts';
 import { apiEvent } from '../tests/support/events.ts';
@@ -38,7 +45,8 @@ const config = benchConfig();
 // Bundles and metafiles; inside the repository, so that a bundle with external packages finds node_modules.
 const tmp = join(ROOT, 'bench/tmp', config.smoke ? `smoke-run-${process.pid}` : 'run');
 const started = Date.now();
-const log = (message: string): void => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+const log = (message: string): void =>
+  console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 const stopping: (() => Promise<void>)[] = [];
 
 function javaVersion(): string {
@@ -47,7 +55,9 @@ function javaVersion(): string {
 }
 
 function packageVersion(name: string): string {
-  const json = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+  const json = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return json.version;
 }
 
@@ -97,7 +107,8 @@ function summarize(calls: readonly CountedCall[], stage = STAGE) {
   const isTokenCall = (call: CountedCall): boolean => call.target === tokensTable;
   const tokenCalls = calls.filter(isTokenCall);
   const dataCalls = calls.filter((call) => !isTokenCall(call));
-  const sum = (all: readonly CountedCall[], key: 'readUnits' | 'items' | 'bytes') => all.reduce((total, call) => total + call[key], 0);
+  const sum = (all: readonly CountedCall[], key: 'readUnits' | 'items' | 'bytes') =>
+    all.reduce((total, call) => total + call[key], 0);
   return {
     calls: calls.length,
     tokenCalls: tokenCalls.length,
@@ -169,7 +180,9 @@ function pageCase(page: number, counting: boolean): InProcessCase {
     query: { limit: String(config.pageLimit), page: String(page) },
     expectStatus: 200,
     floors: {
-      pageQuery: [queryOwner(PAGED_OWNER, { limit: config.pageLimit, ...(exclusiveStartKey && { exclusiveStartKey }) })],
+      pageQuery: [
+        queryOwner(PAGED_OWNER, { limit: config.pageLimit, ...(exclusiveStartKey && { exclusiveStartKey }) }),
+      ],
       wholePartition: [queryOwner(PAGED_OWNER)],
       // Only counted: the pages up to this one and no further (what the list could read if it knew the count).
       ...(counting && { throughPage: [queryOwner(PAGED_OWNER, { limit: page * config.pageLimit })] }),
@@ -181,7 +194,9 @@ function pageCase(page: number, counting: boolean): InProcessCase {
 // Phases.
 
 async function bundlesPhase() {
-  log(`bundles: ${config.serverlessPackage ? 'serverless package --stage bench, and ' : ''}serverless.yml's esbuild options (metafile, variants)`);
+  log(
+    `bundles: ${config.serverlessPackage ? 'serverless package --stage bench, and ' : ''}serverless.yml's esbuild options (metafile, variants)`,
+  );
   const directory = join(tmp, 'bundles');
   mkdirSync(directory, { recursive: true });
   const built: Record<string, BuiltBundle> = {};
@@ -190,8 +205,18 @@ async function bundlesPhase() {
   const credentialChain = { alias: {} };
   for (const name of ['list', 'detail'] as const) {
     built[name] = await buildVariant(name, `functions/${name}.ts`, directory);
-    built[`${name}-sdk-external`] = await buildVariant(`${name}-sdk-external`, `functions/${name}.ts`, directory, external);
-    built[`${name}-credential-chain`] = await buildVariant(`${name}-credential-chain`, `functions/${name}.ts`, directory, credentialChain);
+    built[`${name}-sdk-external`] = await buildVariant(
+      `${name}-sdk-external`,
+      `functions/${name}.ts`,
+      directory,
+      external,
+    );
+    built[`${name}-credential-chain`] = await buildVariant(
+      `${name}-credential-chain`,
+      `functions/${name}.ts`,
+      directory,
+      credentialChain,
+    );
   }
   built.floor = await buildVariant('floor', 'bench/floor.ts', directory);
   // The deployed zips; the smoke run takes the identical esbuild build instead (tests/package covers packaging).
@@ -212,9 +237,13 @@ async function bundlesPhase() {
           sameAsEsbuildBuild: config.serverlessPackage ? packagedBytes.equals(readFileSync(bundle.path)) : null,
           sdkExternalKib: round((built[`${name}-sdk-external`]?.bytes ?? 0) / 1024),
           credentialChainKib: round((built[`${name}-credential-chain`]?.bytes ?? 0) / 1024),
-          topPackages: bundle.packages.slice(0, 12).map(({ name: pkg, bytes }) => ({ name: pkg, kib: round(bytes / 1024) })),
+          topPackages: bundle.packages
+            .slice(0, 12)
+            .map(({ name: pkg, bytes }) => ({ name: pkg, kib: round(bytes / 1024) })),
           awsSdkAndSmithyKib: round(
-            bundle.packages.filter(({ name: pkg }) => /^@(aws-sdk|smithy|aws)\//.test(pkg)).reduce((sum, { bytes }) => sum + bytes, 0) / 1024,
+            bundle.packages
+              .filter(({ name: pkg }) => /^@(aws-sdk|smithy|aws)\//.test(pkg))
+              .reduce((sum, { bytes }) => sum + bytes, 0) / 1024,
           ),
         },
       ];
@@ -240,10 +269,19 @@ async function coldStartPhase(bundles: Awaited<ReturnType<typeof bundlesPhase>>)
     'detail (packaged bundle)': { script: 'cold-start.ts', args: [bundles.packaged.detail ?? '', detailEvent] },
     'floor (bundled)': { script: 'cold-start-floor.ts', args: [bundles.built.floor?.path ?? '', ...floorArgs] },
     'list (packaged bundle)': { script: 'cold-start.ts', args: [bundles.packaged.list ?? '', listEvent] },
-    'detail (@aws-sdk external)': { script: 'cold-start.ts', args: [bundles.built['detail-sdk-external']?.path ?? '', detailEvent] },
+    'detail (@aws-sdk external)': {
+      script: 'cold-start.ts',
+      args: [bundles.built['detail-sdk-external']?.path ?? '', detailEvent],
+    },
     'floor (unbundled SDK)': { script: 'cold-start-floor.ts', args: [join(ROOT, 'bench/floor.ts'), ...floorArgs] },
-    'list (@aws-sdk external)': { script: 'cold-start.ts', args: [bundles.built['list-sdk-external']?.path ?? '', listEvent] },
-    'detail (default credential chain)': { script: 'cold-start.ts', args: [bundles.built['detail-credential-chain']?.path ?? '', detailEvent] },
+    'list (@aws-sdk external)': {
+      script: 'cold-start.ts',
+      args: [bundles.built['list-sdk-external']?.path ?? '', listEvent],
+    },
+    'detail (default credential chain)': {
+      script: 'cold-start.ts',
+      args: [bundles.built['detail-credential-chain']?.path ?? '', detailEvent],
+    },
   };
   const names = Object.keys(variants);
   const samples = new Map(names.map((name) => [name, [] as (ColdTiming & { wall: number })[]]));
@@ -277,10 +315,18 @@ async function coldStartPhase(bundles: Awaited<ReturnType<typeof bundlesPhase>>)
   const value = (t: ColdTiming & { wall: number }, key: 'done' | 'wall' | 'afterStartup') =>
     key === 'afterStartup' ? t.done - t.started : t[key];
   const ratio = (fn: string, floor: string, key: 'done' | 'wall' | 'afterStartup') =>
-    round(medianRatio(of(fn).map((t) => value(t, key)), of(floor).map((t) => value(t, key))));
+    round(
+      medianRatio(
+        of(fn).map((t) => value(t, key)),
+        of(floor).map((t) => value(t, key)),
+      ),
+    );
   // The DynamoDB calls of one cold detail request, through the counting proxy.
   const proxy = await startCountingProxy(dynamoDbEndpoint);
-  await runChild('cold-start.ts', variants['detail (packaged bundle)']!.args, { ...lambdaEnvironment, AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint });
+  await runChild('cold-start.ts', variants['detail (packaged bundle)']!.args, {
+    ...lambdaEnvironment,
+    AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+  });
   const coldCalls = summarize(proxy.take());
   await proxy.close();
   return {
@@ -320,7 +366,8 @@ async function load(stage: string, spec: LoadSpec): Promise<void> {
   if (spec.paged) await putInstances(operator, pagedOwnerInstances(spec.paged), loadConcurrency);
   if (spec.others) {
     const [from, to] = spec.others;
-    for (let at = from; at < to; at += 20_000) await putInstances(operator, otherInstances(at, Math.min(to, at + 20_000)), loadConcurrency);
+    for (let at = from; at < to; at += 20_000)
+      await putInstances(operator, otherInstances(at, Math.min(to, at + 20_000)), loadConcurrency);
   }
   client.destroy();
   log(`  loaded ${stage}: ${JSON.stringify(spec)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -347,7 +394,13 @@ async function scalePhase() {
   for (let round_ = 0; round_ < config.runs; round_++) {
     for (let k = 0; k < levels.length; k++) {
       const index = (round_ + k) % levels.length;
-      const spec: CaseSpec = { mode: 'timing', cases: [listScale(index)], runs: 1, samples: config.samples, warmup: config.warmup };
+      const spec: CaseSpec = {
+        mode: 'timing',
+        cases: [listScale(index)],
+        runs: 1,
+        samples: config.samples,
+        warmup: config.warmup,
+      };
       const { list } = await inProcess<CaseTiming>(spec, levelStage(index));
       const timing = timings[index]!;
       timing.handler.push(...(list?.handler ?? []));
@@ -382,7 +435,13 @@ async function scalePhase() {
 async function warmPhase() {
   log('warm: handlers in-process against raw GetItem / Query, interleaved');
   const cases = [detailCase, listCase];
-  const timing = await inProcess<CaseTiming>({ mode: 'timing', cases, runs: config.runs, samples: config.samples, warmup: config.warmup });
+  const timing = await inProcess<CaseTiming>({
+    mode: 'timing',
+    cases,
+    runs: config.runs,
+    samples: config.samples,
+    warmup: config.warmup,
+  });
   const counts = await inProcess<CaseCounts>({ mode: 'counting', cases, runs: 1, samples: 1, warmup: 0 });
   const row = (name: string, floor: string) => ({
     ...timingSummary(timing[name]!, floor),
@@ -400,9 +459,21 @@ async function pagingPhase() {
   log(`paging: pages ${pages.join(', ')} of ${config.pagedInstances} instances at limit ${config.pageLimit}`);
   const samples = Math.max(1, Math.round(config.samples / 8));
   const timingCases = pages.map((page) => pageCase(page, false));
-  const timing = await inProcess<CaseTiming>({ mode: 'timing', cases: timingCases, runs: config.runs, samples, warmup: Math.min(config.warmup, 10) });
+  const timing = await inProcess<CaseTiming>({
+    mode: 'timing',
+    cases: timingCases,
+    runs: config.runs,
+    samples,
+    warmup: Math.min(config.warmup, 10),
+  });
   const countingCases = pages.map((page) => pageCase(page, true));
-  const counts = await inProcess<CaseCounts>({ mode: 'counting', cases: countingCases, runs: 1, samples: 1, warmup: 0 });
+  const counts = await inProcess<CaseCounts>({
+    mode: 'counting',
+    cases: countingCases,
+    runs: 1,
+    samples: 1,
+    warmup: 0,
+  });
   const rows = pages.map((page) => {
     const name = `page ${page}`;
     const count = counts[name]!;
@@ -426,7 +497,9 @@ async function pagingPhase() {
     rows,
     latencyGrowth: round(last.handlerMs / first.handlerMs),
     readUnitGrowth: round(last.handlerCalls.dataReadUnits / first.handlerCalls.dataReadUnits),
-    readsFullItems: rows.some(({ handlerCalls }) => handlerCalls.operations.some((op) => op.startsWith('GetItem') || op === 'Query instances')),
+    readsFullItems: rows.some(({ handlerCalls }) =>
+      handlerCalls.operations.some((op) => op.startsWith('GetItem') || op === 'Query instances'),
+    ),
   };
 }
 
@@ -456,7 +529,12 @@ async function offlinePhase() {
       // Warm every worker the measured run will use: as many concurrent requests as connections, a few times.
       await autocannon({ url, headers, connections: config.offlineConnections, amount: config.offlineConnections * 5 });
       log(`serverless offline: ${name}, ${config.offlineSeconds} s, ${config.offlineConnections} connections`);
-      const result = await autocannon({ url, headers, connections: config.offlineConnections, duration: config.offlineSeconds });
+      const result = await autocannon({
+        url,
+        headers,
+        connections: config.offlineConnections,
+        duration: config.offlineSeconds,
+      });
       results[name] = {
         requestsPerSecond: round(result.requests.average),
         p50Ms: round(result.latency.p50),

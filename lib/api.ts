@@ -84,7 +84,10 @@ export interface ApiOptions {
   logger?: Logger;
 }
 
-export function withApi({ verifier, logger = sharedLogger }: ApiOptions, handle: (request: ApiRequest) => Promise<SuccessBody>): ApiHandler {
+export function withApi(
+  { verifier, logger = sharedLogger }: ApiOptions,
+  handle: (request: ApiRequest) => Promise<SuccessBody>,
+): ApiHandler {
   // onError and after run in the reverse order of use: the envelope is built before the headers and the log see it.
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -44,4 +44,3 @@ export async function send<T>(call: () => Promise<T>): Promise<T> {
     throw unavailableOr(error);
   }
 }
-

@@ -11,8 +11,7 @@ export const badPagination = (): HttpError =>
 export const badFilter = (): HttpError =>
   createError(400, 'filter GET parameter can be used with values status or info.');
 
-export const instanceNotFound = (): HttpError =>
-  createError(404, "The specified lambda instance doesn't exist.");
+export const instanceNotFound = (): HttpError => createError(404, "The specified lambda instance doesn't exist.");
 
 export const noInstancesFound = (): HttpError => createError(404, 'No lambda instances found.');
 

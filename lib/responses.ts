@@ -29,7 +29,11 @@ const ERROR_HEADERS: Readonly<Partial<Record<number, Record<string, string>>>> =
   503: { 'Retry-After': '1' },
 };
 
-function json(statusCode: number, body: SuccessBody | ErrorBody, headers?: Record<string, string>): APIGatewayProxyResult {
+function json(
+  statusCode: number,
+  body: SuccessBody | ErrorBody,
+  headers?: Record<string, string>,
+): APIGatewayProxyResult {
   // Answers are per caller and may change at any time: no cache may keep them.
   return {
     statusCode,

@@ -71,7 +71,9 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
       },
 
       async get(owner, uuid, options) {
-        const { Item } = await send(() => client.send(new GetCommand({ TableName: tables.instances, Key: { uuid } }), sdkOptions(options)));
+        const { Item } = await send(() =>
+          client.send(new GetCommand({ TableName: tables.instances, Key: { uuid } }), sdkOptions(options)),
+        );
         const item = Item as InstanceItem | undefined;
         return item?.owner === owner ? fromInstanceItem(item) : undefined;
       },
@@ -79,12 +81,16 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
 
     tokens: {
       async find(digest, options) {
-        const { Item } = await send(() => client.send(new GetCommand({ TableName: tables.tokens, Key: { digest } }), sdkOptions(options)));
+        const { Item } = await send(() =>
+          client.send(new GetCommand({ TableName: tables.tokens, Key: { digest } }), sdkOptions(options)),
+        );
         return Item ? fromTokenItem(Item as TokenItem) : undefined;
       },
 
       async remember(record, options) {
-        await send(() => client.send(new PutCommand({ TableName: tables.tokens, Item: toTokenItem(record) }), sdkOptions(options)));
+        await send(() =>
+          client.send(new PutCommand({ TableName: tables.tokens, Item: toTokenItem(record) }), sdkOptions(options)),
+        );
       },
     },
   };

@@ -14,7 +14,9 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 function holding(record: TokenRecord | undefined): VerifiedToken | undefined {
   if (!record || record.revoked) return undefined;
   if (record.expiresAt !== undefined && record.expiresAt <= nowSeconds()) return undefined;
-  return record.expiresAt === undefined ? { owner: record.owner } : { owner: record.owner, expiresAt: record.expiresAt };
+  return record.expiresAt === undefined
+    ? { owner: record.owner }
+    : { owner: record.owner, expiresAt: record.expiresAt };
 }
 
 /** The tokens table is the whole truth. */
@@ -53,7 +55,8 @@ async function askAstakos(token: string, { identityUrl, timeoutMs }: AstakosOpti
     }
     const body = (await response.json()) as { access?: { user?: { id?: unknown } } } | null;
     const owner = body?.access?.user?.id;
-    if (typeof owner !== 'string' || owner === '') throw new DependencyUnavailableError('identity service answered without a user id');
+    if (typeof owner !== 'string' || owner === '')
+      throw new DependencyUnavailableError('identity service answered without a user id');
     return owner;
   } catch (error) {
     if (error instanceof DependencyUnavailableError) throw error;
@@ -80,7 +83,9 @@ export function astakosVerifier(tokens: TokenStore, options: AstakosOptions): To
       // Remembering is an optimisation: a failure to write costs the next request a remote call, not this answer.
       await tokens
         .remember({ digest, ...verified, createdAt, revoked: false, label: 'astakos' })
-        .catch((error: unknown) => logger.warn('Could not remember an Astakos token', { error: (error as Error).name }));
+        .catch((error: unknown) =>
+          logger.warn('Could not remember an Astakos token', { error: (error as Error).name }),
+        );
       return verified;
     },
   };
@@ -90,7 +95,10 @@ export function astakosVerifier(tokens: TokenStore, options: AstakosOptions): To
  * Keeps verified tokens of a warm container in memory, at most `maxEntries` (least recently used first out) for
  * at most `ttlSeconds` and never past the token's own expiry. Failures are never cached.
  */
-export function cachedVerifier(inner: TokenVerifier, { maxEntries, ttlSeconds }: { maxEntries: number; ttlSeconds: number }): TokenVerifier {
+export function cachedVerifier(
+  inner: TokenVerifier,
+  { maxEntries, ttlSeconds }: { maxEntries: number; ttlSeconds: number },
+): TokenVerifier {
   // lru-cache bounds the count; each entry carries its own deadline (epoch ms), checked on every lookup.
   const cache = new LRUCache<string, { verified: VerifiedToken; until: number }>({ max: maxEntries });
   return {
@@ -100,7 +108,10 @@ export function cachedVerifier(inner: TokenVerifier, { maxEntries, ttlSeconds }:
       if (cached && cached.until > now) return cached.verified;
       const verified = await inner.verify(token);
       if (verified) {
-        const until = Math.min(now + ttlSeconds * 1000, verified.expiresAt === undefined ? Infinity : verified.expiresAt * 1000);
+        const until = Math.min(
+          now + ttlSeconds * 1000,
+          verified.expiresAt === undefined ? Infinity : verified.expiresAt * 1000,
+        );
         if (until > now) cache.set(token.digest, { verified, until });
       }
       return verified;

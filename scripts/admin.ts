@@ -44,7 +44,8 @@ function data(program: Command): OperatorStore {
   return createOperatorStore({ client, tables: stageTables(stage ?? (onAws ? 'dev' : 'local')) });
 }
 
-const isoTime = (seconds: number | undefined): string => (seconds === undefined ? 'never' : new Date(seconds * 1000).toISOString());
+const isoTime = (seconds: number | undefined): string =>
+  seconds === undefined ? 'never' : new Date(seconds * 1000).toISOString();
 
 function fail(message: string): never {
   console.error(message);
@@ -81,7 +82,9 @@ tokensCommand
       ...(options.label !== undefined && { label: options.label }),
     });
     console.log(token);
-    console.error(`Token ${digest.slice(0, DIGEST_SHOWN)} for ${options.owner}, expires ${isoTime(options.expiresIn && createdAt + options.expiresIn)}. It is not shown again.`);
+    console.error(
+      `Token ${digest.slice(0, DIGEST_SHOWN)} for ${options.owner}, expires ${isoTime(options.expiresIn && createdAt + options.expiresIn)}. It is not shown again.`,
+    );
   });
 
 tokensCommand
@@ -133,13 +136,18 @@ instancesCommand
       fail(`Cannot read ${file} as JSON: ${(error as Error).message}`);
     }
     const parsed = parseRecords(input, options.owner);
-    if ('problems' in parsed) fail(`Nothing imported. ${parsed.problems.length} problem(s):\n${parsed.problems.join('\n')}`);
+    if ('problems' in parsed)
+      fail(`Nothing imported. ${parsed.problems.length} problem(s):\n${parsed.problems.join('\n')}`);
     const { instances } = data(program);
     const existing = await instances.existing(parsed.instances.map(({ uuid }) => uuid));
     if (existing.length > 0) fail(`Nothing imported. These uuids are already stored:\n${existing.join('\n')}`);
     const created = await instances.create(parsed.instances);
     const ids = created.map(({ id }) => id);
-    console.error(created.length === 0 ? 'Nothing to import.' : `Imported ${created.length} instance(s), ids ${ids[0]} to ${ids.at(-1)}.`);
+    console.error(
+      created.length === 0
+        ? 'Nothing to import.'
+        : `Imported ${created.length} instance(s), ids ${ids[0]} to ${ids.at(-1)}.`,
+    );
   });
 
 instancesCommand

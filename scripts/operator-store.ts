@@ -33,10 +33,13 @@ const TRANSACTION_LIMIT = 100;
 const ID_COUNTER_KEY = 'counter:instance-id';
 
 /** A write refused by its ConditionExpression: an expected answer, not a fault. */
-const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 function chunks<T>(all: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(all.length / size) }, (_, index) => all.slice(index * size, (index + 1) * size));
+  return Array.from({ length: Math.ceil(all.length / size) }, (_, index) =>
+    all.slice(index * size, (index + 1) * size),
+  );
 }
 
 export type OperatorStore = ReturnType<typeof createOperatorStore>;
@@ -44,17 +47,24 @@ export type OperatorStore = ReturnType<typeof createOperatorStore>;
 export function createOperatorStore({ client, tables }: { client: DynamoDBDocumentClient; tables: Tables }) {
   async function batchPut(table: string, items: object[]): Promise<void> {
     for (const group of chunks(items, BATCH_WRITE_LIMIT)) {
-      let requests: BatchWriteCommandInput['RequestItems'] = { [table]: group.map((Item) => ({ PutRequest: { Item } })) };
+      let requests: BatchWriteCommandInput['RequestItems'] = {
+        [table]: group.map((Item) => ({ PutRequest: { Item } })),
+      };
       while (requests && Object.keys(requests).length > 0) {
         const batch: BatchWriteCommandInput['RequestItems'] = requests;
-        const output: BatchWriteCommandOutput = await send(() => client.send(new BatchWriteCommand({ RequestItems: batch })));
+        const output: BatchWriteCommandOutput = await send(() =>
+          client.send(new BatchWriteCommand({ RequestItems: batch })),
+        );
         requests = output.UnprocessedItems;
       }
     }
   }
 
   /** Every item of a table that passes the filter (administration only: the API never scans). */
-  async function scanAll<T>(table: string, filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> }): Promise<T[]> {
+  async function scanAll<T>(
+    table: string,
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
+  ): Promise<T[]> {
     const items: T[] = [];
     const pages = paginateScan(
       { client },
@@ -106,11 +116,17 @@ export function createOperatorStore({ client, tables }: { client: DynamoDBDocume
       const found: string[] = [];
       for (const keys of chunks([...new Set(uuids)], BATCH_GET_LIMIT)) {
         let request: BatchGetCommandInput['RequestItems'] = {
-          [tables.instances]: { Keys: keys.map((uuid) => ({ uuid })), ProjectionExpression: '#uuid', ExpressionAttributeNames: { '#uuid': 'uuid' } },
+          [tables.instances]: {
+            Keys: keys.map((uuid) => ({ uuid })),
+            ProjectionExpression: '#uuid',
+            ExpressionAttributeNames: { '#uuid': 'uuid' },
+          },
         };
         while (request && Object.keys(request).length > 0) {
           const batch: BatchGetCommandInput['RequestItems'] = request;
-          const output: BatchGetCommandOutput = await send(() => client.send(new BatchGetCommand({ RequestItems: batch })));
+          const output: BatchGetCommandOutput = await send(() =>
+            client.send(new BatchGetCommand({ RequestItems: batch })),
+          );
           found.push(...(output.Responses?.[tables.instances] ?? []).map((item) => (item as { uuid: string }).uuid));
           request = output.UnprocessedKeys;
         }

@@ -72,6 +72,14 @@ export async function loadSampleData({ instances, tokens }: OperatorStore): Prom
   const createdAt = Math.floor(Date.now() / 1000);
   await Promise.all([
     instances.put(SAMPLE_INSTANCES),
-    tokens.putAll(SAMPLE_TOKENS.map(({ token, owner, label }) => ({ digest: digestToken(token), owner, label, createdAt, revoked: false }))),
+    tokens.putAll(
+      SAMPLE_TOKENS.map(({ token, owner, label }) => ({
+        digest: digestToken(token),
+        owner,
+        label,
+        createdAt,
+        revoked: false,
+      })),
+    ),
   ]);
 }

@@ -20,7 +20,9 @@ interface ServerlessYml {
 const serverlessYml = parse(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8')) as ServerlessYml;
 
 function lookup(path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], serverlessYml);
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], serverlessYml);
 }
 
 function resolveVariables(text: string, stage: string, env: Environment): string {
@@ -41,7 +43,10 @@ function resolveVariables(text: string, stage: string, env: Environment): string
 /** provider.environment as a function of the stage sees it, given the deploying shell's environment. */
 export function stageEnvironment(stage: string, env: Environment = process.env): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(serverlessYml.provider.environment).map(([name, value]) => [name, resolveVariables(value, stage, env)]),
+    Object.entries(serverlessYml.provider.environment).map(([name, value]) => [
+      name,
+      resolveVariables(value, stage, env),
+    ]),
   );
 }
 
@@ -63,7 +68,9 @@ export function tableDeclarations(stage: string): TableDeclaration[] {
     .map(({ Properties }) => {
       // Point-in-time recovery and TTL are not CreateTable parameters; TTL has its own call.
       const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _, ...create } = Properties;
-      const declaration: TableDeclaration = { create: { ...create, TableName: resolveVariables(String(create.TableName), stage, {}) } };
+      const declaration: TableDeclaration = {
+        create: { ...create, TableName: resolveVariables(String(create.TableName), stage, {}) },
+      };
       if (TimeToLiveSpecification) declaration.timeToLive = TimeToLiveSpecification;
       return declaration;
     });

@@ -22,7 +22,12 @@ try {
     stage: 'local',
     sampleData: true,
     dynamoDbPort: port('DYNAMODB_PORT', 8000),
-    api: { httpPort: port('PORT', 3000), lambdaPort: port('LAMBDA_PORT', 3002), websocketPort: port('WEBSOCKET_PORT', 3001), stdio: 'inherit' },
+    api: {
+      httpPort: port('PORT', 3000),
+      lambdaPort: port('LAMBDA_PORT', 3002),
+      websocketPort: port('WEBSOCKET_PORT', 3001),
+      stdio: 'inherit',
+    },
   });
   void stack.apiExited?.then((code) => stop(code ?? 1));
   const base = `http://localhost:${port('PORT', 3000)}`;

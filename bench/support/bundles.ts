@@ -37,9 +37,19 @@ const PLUGIN_OPTIONS = new Set([
 
 /** esbuild options equivalent to serverless.yml's custom.esbuild under serverless-esbuild (its defaults included). */
 function serverlessEsbuildOptions(): BuildOptions {
-  const yml = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as { custom: { esbuild: Record<string, unknown> } };
-  const custom: Record<string, unknown> = { bundle: true, platform: 'node', exclude: ['aws-sdk'], external: [], ...yml.custom.esbuild };
-  const options: Record<string, unknown> = Object.fromEntries(Object.entries(custom).filter(([key]) => !PLUGIN_OPTIONS.has(key)));
+  const yml = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
+    custom: { esbuild: Record<string, unknown> };
+  };
+  const custom: Record<string, unknown> = {
+    bundle: true,
+    platform: 'node',
+    exclude: ['aws-sdk'],
+    external: [],
+    ...yml.custom.esbuild,
+  };
+  const options: Record<string, unknown> = Object.fromEntries(
+    Object.entries(custom).filter(([key]) => !PLUGIN_OPTIONS.has(key)),
+  );
   const exclude = (custom.exclude as string[]).filter((name) => name !== '*');
   options.external = [...(custom.external as string[]), ...exclude];
   const extension = custom.outputFileExtension;
@@ -100,7 +110,10 @@ export async function buildVariant(
 }
 
 /** `serverless package --stage bench` into `directory`; returns each function's bundle, unzipped there. */
-export async function packageFunctions(directory: string, functions: readonly string[]): Promise<Record<string, string>> {
+export async function packageFunctions(
+  directory: string,
+  functions: readonly string[],
+): Promise<Record<string, string>> {
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
   const serverless = join(ROOT, 'node_modules/.bin/serverless');

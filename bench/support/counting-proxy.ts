@@ -48,7 +48,10 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   let calls: CountedCall[] = [];
   const server: Server = createServer((incoming, outgoing) => {
     void (async () => {
-      const operation = String(incoming.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(incoming.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       let body = await readBody(incoming);
       let table = '';
       if (body.length > 0) {

@@ -36,7 +36,11 @@ function instance(uuid: string, id: number, owner: string, status: StatusCode): 
     id,
     name: `Bench Lambda Instance ${id}`,
     owner,
-    instanceInfo: { ...SEED_DETAILS_INSTANCE.instanceInfo, master_name: `lambda-master-${id}`, master_node_id: 10_000 + id },
+    instanceInfo: {
+      ...SEED_DETAILS_INSTANCE.instanceInfo,
+      master_name: `lambda-master-${id}`,
+      master_node_id: 10_000 + id,
+    },
     status,
     failureMessage: status === '11' ? SEED_DETAILS_INSTANCE.failureMessage : '',
   };
@@ -58,14 +62,20 @@ export function pagedOwnerInstances(count: number): LambdaInstance[] {
 export function otherInstances(from: number, to: number): LambdaInstance[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, offset) => {
     const n = from + offset;
-    const owner = `c0000000-0000-4000-8000-${Math.floor(n / OTHER_OWNERS_INSTANCES).toString(16).padStart(12, '0')}`;
+    const owner = `c0000000-0000-4000-8000-${Math.floor(n / OTHER_OWNERS_INSTANCES)
+      .toString(16)
+      .padStart(12, '0')}`;
     const status: StatusCode = n % DESTROYED_EVERY === DESTROYED_EVERY - 1 ? '6' : '1';
     return instance(uuidOf('c', n + 1), 10_000_001 + n, owner, status);
   });
 }
 
 /** Writes the instances with `concurrency` workers (BatchWriteItem, 25 items a call). */
-export async function putInstances({ instances }: OperatorStore, all: LambdaInstance[], concurrency: number): Promise<void> {
+export async function putInstances(
+  { instances }: OperatorStore,
+  all: LambdaInstance[],
+  concurrency: number,
+): Promise<void> {
   const chunk = 250;
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -80,5 +90,13 @@ export async function putInstances({ instances }: OperatorStore, all: LambdaInst
 
 export async function putTokens({ tokens }: OperatorStore): Promise<void> {
   const createdAt = Math.floor(Date.now() / 1000);
-  await tokens.putAll(Object.values(BENCH_TOKENS).map(({ token, owner }) => ({ digest: digestToken(token), owner, createdAt, revoked: false, label: 'bench' })));
+  await tokens.putAll(
+    Object.values(BENCH_TOKENS).map(({ token, owner }) => ({
+      digest: digestToken(token),
+      owner,
+      createdAt,
+      revoked: false,
+      label: 'bench',
+    })),
+  );
 }

@@ -5,7 +5,11 @@ import type { Report } from '../run.ts';
 const verdict = (met: boolean): string => (met ? 'met' : '**missed**');
 const ms = (value: number): string => `${value} ms`;
 const table = (header: string[], rows: (string | number)[][]): string =>
-  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 
 /** The summary table, also pasted into README.md's Benchmark section. */
 function summaryTable(report: Report): string {
@@ -71,13 +75,18 @@ function summaryTable(report: Report): string {
     [
       `4 page N of ${paging.instances} at limit ${paging.limit}`,
       `pages ${paging.rows.map((row) => row.page).join(' / ')}: ${paging.rows.map((row) => ms(row.handlerMs)).join(' / ')}, ${paging.rows.map((row) => row.handlerCalls.dataReadUnits).join(' / ')} RCU (one page alone: ${paging.rows[0]?.pageQueryCalls.dataReadUnits ?? '?'} RCU)`,
-      'bounded in N, no earlier pages\' full items',
+      "bounded in N, no earlier pages' full items",
       verdict(!paging.readsFullItems && paging.readUnitGrowth <= 1.2),
     ],
     ...(['list', 'detail'] as const).map((name) => {
       const bundle = bundles.functions[name]!;
       const importMs = coldStart.variants[`${name} (packaged bundle)`]?.importMs ?? Number.NaN;
-      return [`5 bundle, ${name}`, `${bundle.kib} KiB minified, import ${ms(importMs)}`, `<= ${bundle.targetKib} KiB`, verdict(bundle.met)];
+      return [
+        `5 bundle, ${name}`,
+        `${bundle.kib} KiB minified, import ${ms(importMs)}`,
+        `<= ${bundle.targetKib} KiB`,
+        verdict(bundle.met),
+      ];
     }),
     ...Object.entries(offline?.endpoints ?? {}).map(([name, result]) => [
       `6 offline, ${name}`,
@@ -130,7 +139,14 @@ parent sees it. The variants rotate order every round; one round is discarded fi
 
 ${table(
   ['variant', 'ready', 'Node start-up', 'import', 'request', 'wall'],
-  Object.entries(coldStart.variants).map(([name, v]) => [name, ms(v.readyMs), ms(v.bootMs), ms(v.importMs), ms(v.requestMs), ms(v.wallMs)]),
+  Object.entries(coldStart.variants).map(([name, v]) => [
+    name,
+    ms(v.readyMs),
+    ms(v.bootMs),
+    ms(v.importMs),
+    ms(v.requestMs),
+    ms(v.wallMs),
+  ]),
 )}
 
 - detail / floor, both bundled: **${coldStart.ratio} x** ready, ${coldStart.ratioWall} x wall, ${coldStart.ratioAfterStartup} x for import + request alone (Node's start-up left out) (target <= ${coldStart.target} x on ready: ${verdict(coldStart.ratio <= coldStart.target)}).
@@ -207,7 +223,20 @@ page N" is a Query with Limit N x ${paging.limit}: what the list would read if i
 (it would then need the count from elsewhere, for the pagination block).
 
 ${table(
-  ['page', 'handler p50', 'one page p50', 'ratio', 'whole partition p50', 'ratio', 'handler calls', 'items read', 'RCU handler', 'RCU one page', 'RCU whole partition', 'RCU through page N'],
+  [
+    'page',
+    'handler p50',
+    'one page p50',
+    'ratio',
+    'whole partition p50',
+    'ratio',
+    'handler calls',
+    'items read',
+    'RCU handler',
+    'RCU one page',
+    'RCU whole partition',
+    'RCU through page N',
+  ],
   paging.rows.map((row) => [
     row.page,
     ms(row.handlerMs),
@@ -232,7 +261,15 @@ From page ${paging.rows[0]?.page} to page ${paging.rows.at(-1)?.page}: latency $
 serverless.yml's custom.esbuild options, which also writes the metafile. Import time is from the cold-start runs.
 
 ${table(
-  ['function', 'minified', 'same as esbuild build', 'AWS SDK + Smithy', 'with @aws-sdk/* external', 'with the default credential chain', 'import'],
+  [
+    'function',
+    'minified',
+    'same as esbuild build',
+    'AWS SDK + Smithy',
+    'with @aws-sdk/* external',
+    'with the default credential chain',
+    'import',
+  ],
   (['list', 'detail'] as const).map((name) => {
     const bundle = bundles.functions[name]!;
     return [
@@ -261,7 +298,17 @@ ${table(
 
 ${table(
   ['endpoint', 'req/s', 'p50', 'p99', 'max', 'requests', 'errors', 'timeouts', 'non-2xx'],
-  Object.entries(offline.endpoints).map(([name, r]) => [name, r.requestsPerSecond, ms(r.p50Ms), ms(r.p99Ms), ms(r.maxMs), r.requests, r.errors, r.timeouts, r.non2xx]),
+  Object.entries(offline.endpoints).map(([name, r]) => [
+    name,
+    r.requestsPerSecond,
+    ms(r.p50Ms),
+    ms(r.p99Ms),
+    ms(r.maxMs),
+    r.requests,
+    r.errors,
+    r.timeouts,
+    r.non2xx,
+  ]),
 )}`);
   } else {
     sections.push('## 6. Through serverless-offline\n\nSkipped (BENCH_OFFLINE_SECONDS=0).');

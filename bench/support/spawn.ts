@@ -9,10 +9,17 @@ export interface ChildRun {
   wallMs: number;
 }
 
-export async function runChild(script: string, args: readonly string[], env: Record<string, string>): Promise<ChildRun> {
+export async function runChild(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<ChildRun> {
   const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
   const start = performance.now();
-  const child = spawn(process.execPath, [path, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

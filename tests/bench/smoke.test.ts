@@ -29,7 +29,13 @@ describe('npm run bench:smoke', () => {
   it('measures every item and writes REPORT.md with the summary table', () => {
     expect(report.smoke).toBe(true);
     const { coldStart, warm, scale } = report;
-    for (const ratio of [coldStart.ratio, warm.detail.ratio, warm.list.ratio, scale.latencyGrowth, warm.detail.handlerCpuUs]) {
+    for (const ratio of [
+      coldStart.ratio,
+      warm.detail.ratio,
+      warm.list.ratio,
+      scale.latencyGrowth,
+      warm.detail.handlerCpuUs,
+    ]) {
       expect(Number.isFinite(ratio) && ratio > 0).toBe(true);
     }
     expect(report.scale.levels).toHaveLength(2);

@@ -21,7 +21,8 @@ function conforms(template: string, answer: HttpAnswer): void {
   expect(openApiViolations(template, answer)).toEqual([]);
 }
 
-const errorDetail = (answer: HttpAnswer): string | undefined => (answer.body as { errors: { detail: string }[] }).errors[0]?.detail;
+const errorDetail = (answer: HttpAnswer): string | undefined =>
+  (answer.body as { errors: { detail: string }[] }).errors[0]?.detail;
 
 describe.each(LIST_TEMPLATES)('list at %s', (template) => {
   it.each(['', '/'])('answers 200 with the list (trailing "%s")', async (slash) => {

@@ -12,7 +12,10 @@ async function curl(args: string[]): Promise<{ status: number; body: Record<stri
   const local = args.map((arg) => arg.replace(/^https?:\/\/HOST/, baseUrl));
   const { stdout } = await run('curl', ['--silent', '--show-error', '--write-out', '\n%{http_code}', ...local]);
   const separator = stdout.lastIndexOf('\n');
-  return { status: Number(stdout.slice(separator + 1)), body: JSON.parse(stdout.slice(0, separator)) as Record<string, unknown> };
+  return {
+    status: Number(stdout.slice(separator + 1)),
+    body: JSON.parse(stdout.slice(0, separator)) as Record<string, unknown>,
+  };
 }
 
 describe('the seeds’ curl examples', () => {

@@ -20,7 +20,9 @@ describe('tenancy', () => {
       for (const { uuid } of foreign) {
         const answer = await call(`/api/lambda-instances/${uuid}`, { headers });
         expect(answer.status).toBe(404);
-        expect(answer.body).toEqual({ errors: [{ status: 404, detail: "The specified lambda instance doesn't exist." }] });
+        expect(answer.body).toEqual({
+          errors: [{ status: 404, detail: "The specified lambda instance doesn't exist." }],
+        });
       }
     });
   }

@@ -38,7 +38,12 @@ function file(name: string, content: unknown): string {
   return path;
 }
 
-const record = (name: string, extra: object = {}) => ({ name, instance_info: { slaves: 2, project_name: 'p' }, status: '0', ...extra });
+const record = (name: string, extra: object = {}) => ({
+  name,
+  instance_info: { slaves: 2, project_name: 'p' },
+  status: '0',
+  ...extra,
+});
 
 describe('tokens', () => {
   it('create prints a 256-bit token once and stores only its digest; list never shows it; revoke by prefix works', async () => {
@@ -109,15 +114,34 @@ describe('instances', () => {
     const owners: string[] = [randomUUID(), randomUUID(), randomUUID()];
     const runs = await Promise.all(
       owners.map((owner, n) =>
-        admin('instances', 'import', file(`batch${n}.json`, Array.from({ length: 30 }, (_, i) => record(`${n}-${i}`))), '--owner', owner),
+        admin(
+          'instances',
+          'import',
+          file(
+            `batch${n}.json`,
+            Array.from({ length: 30 }, (_, i) => record(`${n}-${i}`)),
+          ),
+          '--owner',
+          owner,
+        ),
       ),
     );
     expect(runs.map(({ code }) => code)).toEqual([0, 0, 0]);
-    const exported = JSON.parse((await admin('instances', 'export')).stdout) as { uuid: string; owner: string; name: string }[];
+    const exported = JSON.parse((await admin('instances', 'export')).stdout) as {
+      uuid: string;
+      owner: string;
+      name: string;
+    }[];
     expect(exported.filter(({ owner }) => owners.includes(owner))).toHaveLength(90);
     // The ids themselves are not exported: read them from the table.
     const scanner = localClient(endpoint);
-    const { Items = [] } = await scanner.send(new ScanCommand({ TableName: tables.instances, ProjectionExpression: 'id, #owner', ExpressionAttributeNames: { '#owner': 'owner' } }));
+    const { Items = [] } = await scanner.send(
+      new ScanCommand({
+        TableName: tables.instances,
+        ProjectionExpression: 'id, #owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+      }),
+    );
     scanner.destroy();
     const ids = Items.filter((item) => item.owner?.S !== undefined).map((item) => Number(item.id?.N));
     expect(ids).toHaveLength(exported.length);
@@ -129,17 +153,30 @@ describe('instances', () => {
     const moved = JSON.parse(original) as { uuid: string }[];
     const copy = moved.map((instance) => ({ ...instance, uuid: randomUUID(), owner: OWNER }));
     expect((await admin('instances', 'import', file('copy.json', copy))).code).toBe(0);
-    const again = JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout) as { uuid: string; name: string }[];
+    const again = JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout) as {
+      uuid: string;
+      name: string;
+    }[];
     expect(again).toEqual(copy);
   });
 
   it('refuses uuids that are already stored, writing nothing', async () => {
     const uuid = randomUUID();
-    expect((await admin('instances', 'import', file('one.json', [record('one', { uuid })]), '--owner', OWNER)).code).toBe(0);
-    const run = await admin('instances', 'import', file('again.json', [record('new'), record('dup', { uuid })]), '--owner', OWNER);
+    expect(
+      (await admin('instances', 'import', file('one.json', [record('one', { uuid })]), '--owner', OWNER)).code,
+    ).toBe(0);
+    const run = await admin(
+      'instances',
+      'import',
+      file('again.json', [record('new'), record('dup', { uuid })]),
+      '--owner',
+      OWNER,
+    );
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain(uuid);
-    const names = (JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout) as { name: string }[]).map(({ name }) => name);
+    const names = (JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout) as { name: string }[]).map(
+      ({ name }) => name,
+    );
     expect(names).not.toContain('new');
   });
 });

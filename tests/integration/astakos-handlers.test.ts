@@ -7,7 +7,12 @@ import type { LambdaInstance } from '../../lib/items.ts';
 import { testApi } from '../support/api.ts';
 import { invoke } from '../support/events.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
-import { IDENTITY_USERS, MISBEHAVING, startIdentityService, type IdentityService } from '../support/identity-service.ts';
+import {
+  IDENTITY_USERS,
+  MISBEHAVING,
+  startIdentityService,
+  type IdentityService,
+} from '../support/identity-service.ts';
 
 const [coldToken, revokedToken] = Object.keys(IDENTITY_USERS) as [string, string];
 const OWNER = IDENTITY_USERS[coldToken]!;
@@ -36,7 +41,13 @@ beforeAll(async () => {
     env: { TOKEN_VERIFIER: 'astakos', IDENTITY_URL: identity.url, IDENTITY_TIMEOUT_MS: '500' },
   }));
   await operator.instances.put([INSTANCE]);
-  await operator.tokens.put({ digest: digestToken(revokedToken), owner: IDENTITY_USERS[revokedToken]!, createdAt: 0, expiresAt: 4102444800, revoked: true });
+  await operator.tokens.put({
+    digest: digestToken(revokedToken),
+    owner: IDENTITY_USERS[revokedToken]!,
+    createdAt: 0,
+    expiresAt: 4102444800,
+    revoked: true,
+  });
 });
 
 afterAll(async () => {
@@ -47,7 +58,10 @@ afterAll(async () => {
 async function measured(name: string, token: string) {
   const [dynamoDbBefore, remoteBefore] = [dynamoDb.calls.length, identity.asked.length];
   const response = await invoke(detail, { headers: { authorization: `Token ${token}` }, id: INSTANCE.uuid });
-  costs[name] = { dynamoDbCalls: dynamoDb.calls.slice(dynamoDbBefore), remoteCalls: identity.asked.length - remoteBefore };
+  costs[name] = {
+    dynamoDbCalls: dynamoDb.calls.slice(dynamoDbBefore),
+    remoteCalls: identity.asked.length - remoteBefore,
+  };
   return { response, ...costs[name] };
 }
 
@@ -75,14 +89,22 @@ describe('TOKEN_VERIFIER=astakos through the detail function', () => {
   });
 
   it('a token Astakos refuses is 401', async () => {
-    const response = await invoke(detail, { headers: { authorization: 'Token astakos-refuses-this' }, id: INSTANCE.uuid });
+    const response = await invoke(detail, {
+      headers: { authorization: 'Token astakos-refuses-this' },
+      id: INSTANCE.uuid,
+    });
     expect(response.statusCode).toBe(401);
   });
 
-  it.each(Object.entries(MISBEHAVING))('Astakos misbehaving (%s) is 503 with Retry-After, never 401 or 500', async (_, token) => {
-    const response = await invoke(detail, { headers: { authorization: `Token ${token}` }, id: INSTANCE.uuid });
-    expect(response.statusCode).toBe(503);
-    expect(response.headers?.['Retry-After']).toBe('1');
-    expect(response.json).toEqual({ errors: [{ status: 503, detail: 'Service temporarily unavailable. Please retry.' }] });
-  });
+  it.each(Object.entries(MISBEHAVING))(
+    'Astakos misbehaving (%s) is 503 with Retry-After, never 401 or 500',
+    async (_, token) => {
+      const response = await invoke(detail, { headers: { authorization: `Token ${token}` }, id: INSTANCE.uuid });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers?.['Retry-After']).toBe('1');
+      expect(response.json).toEqual({
+        errors: [{ status: 503, detail: 'Service temporarily unavailable. Please retry.' }],
+      });
+    },
+  );
 });

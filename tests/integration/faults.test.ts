@@ -19,7 +19,11 @@ const worst: Record<string, number> = {};
 beforeAll(async () => {
   proxy = await startFaultProxy(inject('dynamoDbEndpoint'));
   // The handlers reach DynamoDB through the proxy, with the production timeout (lib/config.ts's default).
-  ({ list, detail } = await testApi({ sampleData: true, dynamoDbEndpoint: proxy.endpoint, env: { DYNAMODB_REQUEST_TIMEOUT_MS: '600' } }));
+  ({ list, detail } = await testApi({
+    sampleData: true,
+    dynamoDbEndpoint: proxy.endpoint,
+    env: { DYNAMODB_REQUEST_TIMEOUT_MS: '600' },
+  }));
 });
 
 afterAll(async () => {
@@ -72,5 +76,7 @@ it('the service recovers when DynamoDB does', async () => {
 
 it('a closed port (DynamoDB gone) answers 503 in time', async () => {
   await proxy.close();
-  await expectUnavailable('closed port', () => invoke(list, { headers: { authorization: 'Token after-the-port-closed' } }));
+  await expectUnavailable('closed port', () =>
+    invoke(list, { headers: { authorization: 'Token after-the-port-closed' } }),
+  );
 });

@@ -13,7 +13,9 @@ const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
 const DESTROYED_UUID = SAMPLE_INSTANCES.find(({ status }) => status === '6')!.uuid;
 const OWNER_TWO_UUID = SAMPLE_INSTANCES.find(({ owner }) => owner === OWNER_TWO)!.uuid;
 
-const UNAUTHORIZED = { errors: [{ status: 401, detail: 'Unauthorized. Request failed because user provided an invalid token.' }] };
+const UNAUTHORIZED = {
+  errors: [{ status: 401, detail: 'Unauthorized. Request failed because user provided an invalid token.' }],
+};
 const NOT_FOUND_DETAILS = { errors: [{ status: 404, detail: "The specified lambda instance doesn't exist." }] };
 const NOT_FOUND_LIST = { errors: [{ status: 404, detail: 'No lambda instances found.' }] };
 
@@ -50,7 +52,9 @@ describe('list handler', () => {
   it('bad pagination is 400', async () => {
     const response = await invoke(list, { headers: ownerOne!, query: { limit: '2' } });
     expect(response.statusCode).toBe(400);
-    expect(response.json).toEqual({ errors: [{ status: 400, detail: 'limit and page must both be given as positive integers.' }] });
+    expect(response.json).toEqual({
+      errors: [{ status: 400, detail: 'limit and page must both be given as positive integers.' }],
+    });
   });
 
   it('a bad token is 401 even with bad pagination', async () => {
@@ -70,7 +74,11 @@ describe('detail handler', () => {
   it('answers the whole instance', async () => {
     const response = await invoke(detail, { headers: ownerOne!, id: DETAILS_UUID });
     expect(response.statusCode).toBe(200);
-    const [details] = response.json.data as { info: { id: string }; status: { code: string }; applications: unknown[] }[];
+    const [details] = response.json.data as {
+      info: { id: string };
+      status: { code: string };
+      applications: unknown[];
+    }[];
     expect(details?.info.id).toBe(DETAILS_UUID);
     expect(details?.status.code).toBe('11');
     expect(details?.applications).toHaveLength(1);
@@ -105,7 +113,9 @@ describe('detail handler', () => {
   it('a bad filter is 400 before the 404 of an unknown id', async () => {
     const response = await invoke(detail, { headers: ownerOne!, id: 'nope', query: { filter: 'everything' } });
     expect(response.statusCode).toBe(400);
-    expect(response.json).toEqual({ errors: [{ status: 400, detail: 'filter GET parameter can be used with values status or info.' }] });
+    expect(response.json).toEqual({
+      errors: [{ status: 400, detail: 'filter GET parameter can be used with values status or info.' }],
+    });
   });
 
   it.each([

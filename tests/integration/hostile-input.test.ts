@@ -23,14 +23,23 @@ const { list, detail } = await testApi({ sampleData: true, dynamoDbEndpoint: pro
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_611);
 /** FUZZ_SCALE=10 for a deeper run (the default keeps the file well under a minute). */
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
-const RUNS = { detail: 4000 * SCALE, list: 4000 * SCALE, headers: 4000 * SCALE, severalCredentials: 300, fault: 40 } as const;
+const RUNS = {
+  detail: 4000 * SCALE,
+  list: 4000 * SCALE,
+  headers: 4000 * SCALE,
+  severalCredentials: 300,
+  fault: 40,
+} as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // The contract's fixed answers.
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const DETAILS: Readonly<Record<number, readonly string[]>> = {
-  400: ['limit and page must both be given as positive integers.', 'filter GET parameter can be used with values status or info.'],
+  400: [
+    'limit and page must both be given as positive integers.',
+    'filter GET parameter can be used with values status or info.',
+  ],
   401: ['Unauthorized. Request failed because user provided an invalid token.'],
   404: ["The specified lambda instance doesn't exist.", 'No lambda instances found.'],
   405: ['Method not allowed. This resource answers GET only.'],
@@ -47,7 +56,10 @@ const REQUIRED_HEADERS: Readonly<Record<number, readonly [string, string]>> = {
   503: ['Retry-After', '1'],
 };
 /** Headers every answer carries, whatever was asked. */
-const FIXED_HEADERS: Readonly<Record<string, string>> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+const FIXED_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // The data the oracle knows: the sample data and the fixtures' accounts.
@@ -57,7 +69,12 @@ const VALID_TOKENS: readonly { token: string; owner: string }[] = [
   { token: TOKENS.notExpiredYet, owner: OWNER_ONE },
   { token: TOKENS.emptyOwner, owner: EMPTY_OWNER },
 ];
-const REFUSED_TOKENS = [TOKENS.revoked, TOKENS.expired, `${SAMPLE_TOKENS[0]!.token.slice(0, -1)}Z`, 'unknown-but-well-formed'];
+const REFUSED_TOKENS = [
+  TOKENS.revoked,
+  TOKENS.expired,
+  `${SAMPLE_TOKENS[0]!.token.slice(0, -1)}Z`,
+  'unknown-but-well-formed',
+];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ALL_UUIDS = SAMPLE_INSTANCES.map(({ uuid }) => uuid);
 const listedOf = (owner: string) =>
@@ -108,7 +125,9 @@ function groupHeaders(lines: readonly HeaderLine[]): Map<string, { name: string;
 
 /** The API Gateway event: headers/multiValueHeaders and queryStringParameters/multiValue... consistent. */
 function toEvent(request: HostileRequest) {
-  const headers = Object.fromEntries([...groupHeaders(request.headers).values()].map(({ name, lines }) => [name, lines.map(({ value }) => value)]));
+  const headers = Object.fromEntries(
+    [...groupHeaders(request.headers).values()].map(({ name, lines }) => [name, lines.map(({ value }) => value)]),
+  );
   const resource = TEMPLATES[request.endpoint][request.prefix];
   const path = `${resource.replace('{id}', request.id)}${request.slash ? '/' : ''}`;
   return apiEvent({
@@ -206,19 +225,32 @@ async function send(request: HostileRequest): Promise<{ response?: APIGatewayPro
   }
 }
 
-function check(request: HostileRequest, answer: { response?: APIGatewayProxyResult; thrown?: unknown }, allowed: ReadonlySet<number>, expected: Expected): Outcome {
+function check(
+  request: HostileRequest,
+  answer: { response?: APIGatewayProxyResult; thrown?: unknown },
+  allowed: ReadonlySet<number>,
+  expected: Expected,
+): Outcome {
   const { response } = answer;
-  if (!response) return { status: 'threw', problems: [`the handler threw instead of answering: ${String(answer.thrown)}`], exact: expected.status !== undefined };
+  if (!response)
+    return {
+      status: 'threw',
+      problems: [`the handler threw instead of answering: ${String(answer.thrown)}`],
+      exact: expected.status !== undefined,
+    };
   const problems: string[] = [];
   const status = response.statusCode;
   if (!allowed.has(status)) problems.push(`status ${status} is not one of ${[...allowed].join('/')}`);
-  if (expected.status !== undefined && status !== expected.status) problems.push(`status ${status}, expected ${expected.status}`);
+  if (expected.status !== undefined && status !== expected.status)
+    problems.push(`status ${status}, expected ${expected.status}`);
 
   const headers = new Headers(Object.entries(response.headers ?? {}).map(([name, value]) => [name, String(value)]));
   if (headers.get('content-type') !== JSON_CONTENT_TYPE) problems.push(`Content-Type ${headers.get('content-type')}`);
-  for (const [name, value] of Object.entries(FIXED_HEADERS)) if (headers.get(name) !== value) problems.push(`${name}: ${headers.get(name)}`);
+  for (const [name, value] of Object.entries(FIXED_HEADERS))
+    if (headers.get(name) !== value) problems.push(`${name}: ${headers.get(name)}`);
   const required = REQUIRED_HEADERS[status];
-  if (required && headers.get(required[0]) !== required[1]) problems.push(`${required[0]}: ${headers.get(required[0])}, expected ${required[1]}`);
+  if (required && headers.get(required[0]) !== required[1])
+    problems.push(`${required[0]}: ${headers.get(required[0])}, expected ${required[1]}`);
   if (response.multiValueHeaders) problems.push('multiValueHeaders in the response');
 
   if (response.body.includes('<')) problems.push('the body contains "<"');
@@ -236,7 +268,9 @@ function check(request: HostileRequest, answer: { response?: APIGatewayProxyResu
     const success = body as { status?: { code?: unknown }; data?: unknown; pagination?: unknown };
     if (success.status?.code !== 200) problems.push('status.code is not 200');
     if (!Array.isArray(success.data)) problems.push('data is not an array');
-    const paged = request.endpoint === 'list' && (singleValue(request.query, 'limit') !== undefined || singleValue(request.query, 'page') !== undefined);
+    const paged =
+      request.endpoint === 'list' &&
+      (singleValue(request.query, 'limit') !== undefined || singleValue(request.query, 'page') !== undefined);
     if ((success.pagination !== undefined) !== paged) problems.push(`pagination ${paged ? 'missing' : 'unexpected'}`);
     problems.push(...(request.endpoint === 'detail' ? checkDetails(request, body) : checkList(request, body)));
   } else {
@@ -244,7 +278,8 @@ function check(request: HostileRequest, answer: { response?: APIGatewayProxyResu
     const [first] = errors ?? [];
     if (!first || errors?.length !== 1) problems.push('not exactly one error');
     else {
-      if (first.status !== status) problems.push(`errors[0].status ${String(first.status)} differs from the HTTP status ${status}`);
+      if (first.status !== status)
+        problems.push(`errors[0].status ${String(first.status)} differs from the HTTP status ${status}`);
       const known = DETAILS[status];
       // The 503's message is not fixed by the contract: it must still be a fixed text, not the request's input.
       if (known ? !known.includes(String(first.detail)) : echoes(request, String(first.detail))) {
@@ -260,7 +295,11 @@ function check(request: HostileRequest, answer: { response?: APIGatewayProxyResu
 
 /** Whether a text repeats a piece (8+ characters) of the request's id, query or header values. */
 function echoes(request: HostileRequest, text: string): boolean {
-  const inputs = [request.id, ...request.query.flatMap(([key, values]) => [key, ...values]), ...request.headers.map(({ value }) => value)];
+  const inputs = [
+    request.id,
+    ...request.query.flatMap(([key, values]) => [key, ...values]),
+    ...request.headers.map(({ value }) => value),
+  ];
   return inputs.some((input) => input.length >= 8 && text.includes(input));
 }
 
@@ -268,7 +307,9 @@ function echoes(request: HostileRequest, text: string): boolean {
 function possibleOwners(request: HostileRequest): string[] {
   const verdict = credentialVerdict(request);
   if (verdict !== undefined && verdict !== 'several') return 'owner' in verdict ? [verdict.owner] : [];
-  return VALID_TOKENS.filter(({ token }) => request.headers.some(({ value }) => value.includes(token))).map(({ owner }) => owner);
+  return VALID_TOKENS.filter(({ token }) => request.headers.some(({ value }) => value.includes(token))).map(
+    ({ owner }) => owner,
+  );
 }
 
 /** A list 200: instances of one owner who may be answered, none DESTROYED, in id order. */
@@ -279,10 +320,12 @@ function checkList(request: HostileRequest, body: unknown): string[] {
   const problems: string[] = [];
   for (const [index, instance] of answered.entries()) {
     if (!instance) problems.push(`listed an unknown instance ${String(data[index]?.uuid)}`);
-    else if (!owners.includes(instance.owner)) problems.push(`FOREIGN READ: listed ${instance.uuid} of ${instance.owner} to ${owners.join(',') || 'nobody'}`);
+    else if (!owners.includes(instance.owner))
+      problems.push(`FOREIGN READ: listed ${instance.uuid} of ${instance.owner} to ${owners.join(',') || 'nobody'}`);
     else if (instance.status === '6') problems.push(`listed the DESTROYED ${instance.uuid}`);
   }
-  if (new Set(answered.map((instance) => instance?.owner)).size > 1) problems.push('listed instances of several owners');
+  if (new Set(answered.map((instance) => instance?.owner)).size > 1)
+    problems.push('listed instances of several owners');
   const ids = answered.map((instance) => instance?.id ?? 0);
   if (ids.some((id, index) => index > 0 && id <= ids[index - 1]!)) problems.push(`not in id order: ${ids.join(',')}`);
   return problems;
@@ -297,11 +340,15 @@ function checkDetails(request: HostileRequest, body: unknown): string[] {
   const problems: string[] = [];
   if (!instance) problems.push(`answered an unknown instance ${String(id)}`);
   else {
-    if (!owners.includes(instance.owner)) problems.push(`FOREIGN READ: answered ${instance.uuid} of ${instance.owner} to ${owners.join(',') || 'nobody'}`);
-    if (instance.uuid !== request.id.toLowerCase()) problems.push(`answered ${instance.uuid} for id ${compact(request.id)}`);
+    if (!owners.includes(instance.owner))
+      problems.push(`FOREIGN READ: answered ${instance.uuid} of ${instance.owner} to ${owners.join(',') || 'nobody'}`);
+    if (instance.uuid !== request.id.toLowerCase())
+      problems.push(`answered ${instance.uuid} for id ${compact(request.id)}`);
   }
   const filter = singleValue(request.query, 'filter') ?? 'all';
-  const keys = Object.keys(details ?? {}).sort().join(',');
+  const keys = Object.keys(details ?? {})
+    .sort()
+    .join(',');
   const wanted = { all: 'applications,info,status', info: 'info', status: 'id,name,status' }[filter];
   if (keys !== wanted) problems.push(`details keys ${keys} for filter ${filter}`);
   return problems;
@@ -310,22 +357,63 @@ function checkDetails(request: HostileRequest, body: unknown): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Generators.
 
-const HTML = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg/onload=alert(1)>', '</title><h1>x</h1>'];
+const HTML = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '"><svg/onload=alert(1)>',
+  '</title><h1>x</h1>',
+];
 const hostileText = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 64 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 32 }) },
-  { weight: 2, arbitrary: fc.constantFrom(...HTML, '..', '../..', '%00', '\u0000', '%2e%2e%2f', '%252e', '\r\nX-Injected: 1', '${jndi:ldap://x}', "' OR '1'='1", '{"$ne":null}', '__proto__', 'constructor', 'null', 'undefined', 'NaN', '\uFEFF', '\u202E', '\uD800', '😀', 'Ｔｏｋｅｎ') },
-  { weight: 1, arbitrary: fc.integer({ min: 1000, max: 20_000 }).chain((length) => fc.constantFrom('a', '<', 'é', '😀', '%00').map((unit) => unit.repeat(length))) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      ...HTML,
+      '..',
+      '../..',
+      '%00',
+      '\u0000',
+      '%2e%2e%2f',
+      '%252e',
+      '\r\nX-Injected: 1',
+      '${jndi:ldap://x}',
+      "' OR '1'='1",
+      '{"$ne":null}',
+      '__proto__',
+      'constructor',
+      'null',
+      'undefined',
+      'NaN',
+      '\uFEFF',
+      '\u202E',
+      '\uD800',
+      '😀',
+      'Ｔｏｋｅｎ',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 1000, max: 20_000 })
+      .chain((length) => fc.constantFrom('a', '<', 'é', '😀', '%00').map((unit) => unit.repeat(length))),
+  },
 );
 
-const method = fc.oneof({ weight: 12, arbitrary: fc.constant('GET') }, { weight: 2, arbitrary: fc.constantFrom('POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') });
+const method = fc.oneof(
+  { weight: 12, arbitrary: fc.constant('GET') },
+  { weight: 2, arbitrary: fc.constantFrom('POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') },
+);
 
 const owns = (owner: string): Verdict => ({ owner });
 const refused = (how: 'lookup' | 'no-lookup' | 'either'): Verdict => ({ refused: how });
 
 /** A token and what it leads to when well presented. */
 const token = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom(...VALID_TOKENS).map(({ token, owner }) => ({ token, verdict: owns(owner) })) },
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom(...VALID_TOKENS).map(({ token, owner }) => ({ token, verdict: owns(owner) })),
+  },
   { weight: 2, arbitrary: fc.constantFrom(...REFUSED_TOKENS).map((token) => ({ token, verdict: refused('lookup') })) },
   {
     weight: 1,
@@ -336,24 +424,31 @@ const scheme = fc.mixedCase(fc.constantFrom('token', 'bearer'));
 
 /** Authorization / Authentication values: well presented, malformed (401 without lookup), or anything at all. */
 const schemeCredential: fc.Arbitrary<{ value: string; verdict: Verdict }> = fc.oneof(
-  { weight: 12, arbitrary: fc.tuple(scheme, token).map(([word, { token, verdict }]) => ({ value: `${word} ${token}`, verdict })) },
+  {
+    weight: 12,
+    arbitrary: fc.tuple(scheme, token).map(([word, { token, verdict }]) => ({ value: `${word} ${token}`, verdict })),
+  },
   {
     weight: 3,
     arbitrary: fc
-      .tuple(scheme, token, fc.constantFrom<(word: string, token: string) => string>(
-        (_, t) => t,
-        (_, t) => `Basic ${t}`,
-        (w, t) => `${w}${t}`,
-        (w, t) => `${w} ${t} ${t}`,
-        (w, t) => `${w}\t${t}`,
-        (w) => `${w} `,
-        (w) => w,
-        () => '',
-        (w, t) => `${w} ${t}é`,
-        (w, t) => `${w} ${t.replace(/[a-z]/, 'а')}`, // Cyrillic a
-        (w, t) => `${w} ${t}${'x'.repeat(513)}`,
-        (w, t) => `${w} ${t}\u0000`,
-      ))
+      .tuple(
+        scheme,
+        token,
+        fc.constantFrom<(word: string, token: string) => string>(
+          (_, t) => t,
+          (_, t) => `Basic ${t}`,
+          (w, t) => `${w}${t}`,
+          (w, t) => `${w} ${t} ${t}`,
+          (w, t) => `${w}\t${t}`,
+          (w) => `${w} `,
+          (w) => w,
+          () => '',
+          (w, t) => `${w} ${t}é`,
+          (w, t) => `${w} ${t.replace(/[a-z]/, 'а')}`, // Cyrillic a
+          (w, t) => `${w} ${t}${'x'.repeat(513)}`,
+          (w, t) => `${w} ${t}\u0000`,
+        ),
+      )
       .map(([word, { token }, mangle]) => ({ value: mangle(word, token), verdict: refused('no-lookup') })),
   },
   { weight: 2, arbitrary: hostileText.map((value) => ({ value, verdict: refused('either') })) },
@@ -362,22 +457,50 @@ const schemeCredential: fc.Arbitrary<{ value: string; verdict: Verdict }> = fc.o
 /** X-Api-Key values: the bare token, a scheme word in front (malformed), or anything at all. */
 const apiKeyCredential: fc.Arbitrary<{ value: string; verdict: Verdict }> = fc.oneof(
   { weight: 12, arbitrary: token.map(({ token, verdict }) => ({ value: token, verdict })) },
-  { weight: 2, arbitrary: fc.tuple(scheme, token).map(([word, { token }]) => ({ value: `${word} ${token}`, verdict: refused('no-lookup') })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(scheme, token)
+      .map(([word, { token }]) => ({ value: `${word} ${token}`, verdict: refused('no-lookup') })),
+  },
   { weight: 2, arbitrary: hostileText.map((value) => ({ value, verdict: refused('either') })) },
 );
 
-const credentialLines = (name: 'Authorization' | 'Authentication' | 'X-Api-Key', maxValues: number): fc.Arbitrary<HeaderLine[]> =>
-  fc.tuple(
-    fc.mixedCase(fc.constant(name)),
-    fc.array(name === 'X-Api-Key' ? apiKeyCredential : schemeCredential, { minLength: 1, maxLength: maxValues }),
-  ).map(([spelling, values]) => values.map(({ value, verdict }) => ({ name: spelling, value, verdict })));
+const credentialLines = (
+  name: 'Authorization' | 'Authentication' | 'X-Api-Key',
+  maxValues: number,
+): fc.Arbitrary<HeaderLine[]> =>
+  fc
+    .tuple(
+      fc.mixedCase(fc.constant(name)),
+      fc.array(name === 'X-Api-Key' ? apiKeyCredential : schemeCredential, { minLength: 1, maxLength: maxValues }),
+    )
+    .map(([spelling, values]) => values.map(({ value, verdict }) => ({ name: spelling, value, verdict })));
 
 /** Headers API Gateway always adds, and other headers a client may send, hostile names included. */
 const noiseName = fc.oneof(
-  fc.constantFrom('Accept', 'User-Agent', 'Cookie', 'Content-Type', 'X-Forwarded-For', 'Origin', 'Referer', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'X-Amzn-Trace-Id'),
-  fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,40}$/).filter((name) => !(CREDENTIAL_NAMES as readonly string[]).includes(name.toLowerCase())),
+  fc.constantFrom(
+    'Accept',
+    'User-Agent',
+    'Cookie',
+    'Content-Type',
+    'X-Forwarded-For',
+    'Origin',
+    'Referer',
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    'X-Amzn-Trace-Id',
+  ),
+  fc
+    .stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,40}$/)
+    .filter((name) => !(CREDENTIAL_NAMES as readonly string[]).includes(name.toLowerCase())),
 );
-const noiseLines = fc.array(fc.tuple(noiseName, hostileText).map(([name, value]): HeaderLine => ({ name, value })), { maxLength: 4 });
+const noiseLines = fc.array(
+  fc.tuple(noiseName, hostileText).map(([name, value]): HeaderLine => ({ name, value })),
+  { maxLength: 4 },
+);
 const GATEWAY_LINES: HeaderLine[] = [
   { name: 'Host', value: 'abc123.execute-api.eu-central-1.amazonaws.com' },
   { name: 'X-Forwarded-Proto', value: 'https' },
@@ -395,10 +518,9 @@ function headerLines(maxValues: number): fc.Arbitrary<HeaderLine[]> {
     )
     .chain(([authorization, authentication, apiKey, noise, noiseFirst]) => {
       const credentials = [authorization, authentication, apiKey].flatMap((lines) => lines ?? []);
-      return fc.shuffledSubarray(credentials, { minLength: credentials.length }).map((shuffled) => [
-        ...GATEWAY_LINES,
-        ...(noiseFirst ? [...noise, ...shuffled] : [...shuffled, ...noise]),
-      ]);
+      return fc
+        .shuffledSubarray(credentials, { minLength: credentials.length })
+        .map((shuffled) => [...GATEWAY_LINES, ...(noiseFirst ? [...noise, ...shuffled] : [...shuffled, ...noise])]);
     });
 }
 
@@ -409,7 +531,12 @@ const pathId = fc.oneof(
   { weight: 1, arbitrary: fc.uuid() },
   {
     weight: 2,
-    arbitrary: fc.tuple(ownUuid, fc.constantFrom('/..', '%00', '\u0000', '\n', ' ', '/', '?', '#', '..', '%2F', '\u0130', '/../../etc/passwd'), fc.boolean())
+    arbitrary: fc
+      .tuple(
+        ownUuid,
+        fc.constantFrom('/..', '%00', '\u0000', '\n', ' ', '/', '?', '#', '..', '%2F', '\u0130', '/../../etc/passwd'),
+        fc.boolean(),
+      )
       .map(([uuid, extra, before]) => (before ? `${extra}${uuid}` : `${uuid}${extra}`)),
   },
   { weight: 4, arbitrary: hostileText },
@@ -418,16 +545,59 @@ const pathId = fc.oneof(
 
 const number = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: 1, max: 9 }).map(String) },
-  { weight: 2, arbitrary: fc.constantFrom('0', '00', '007', '1000', '1001', '9007199254740993', '+2', ' 2', '2 ', '2.0', '1e3', '-1', '', '0x10', 'NaN', 'Infinity', '２', '٣', '1,2', 'true', '[1]') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '0',
+      '00',
+      '007',
+      '1000',
+      '1001',
+      '9007199254740993',
+      '+2',
+      ' 2',
+      '2 ',
+      '2.0',
+      '1e3',
+      '-1',
+      '',
+      '0x10',
+      'NaN',
+      'Infinity',
+      '２',
+      '٣',
+      '1,2',
+      'true',
+      '[1]',
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 16, max: 400 }).map((digits) => '9'.repeat(digits)) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 400 }).map((zeros) => `${'0'.repeat(zeros)}2`) },
   { weight: 2, arbitrary: hostileText },
 );
 /** One, repeated with the same value, or several different values. */
 const values = (value: fc.Arbitrary<string>) =>
-  fc.oneof({ weight: 6, arbitrary: value.map((v) => [v]) }, { weight: 1, arbitrary: value.map((v) => [v, v]) }, { weight: 1, arbitrary: fc.array(value, { minLength: 2, maxLength: 4 }) });
+  fc.oneof(
+    { weight: 6, arbitrary: value.map((v) => [v]) },
+    { weight: 1, arbitrary: value.map((v) => [v, v]) },
+    { weight: 1, arbitrary: fc.array(value, { minLength: 2, maxLength: 4 }) },
+  );
 const otherKey = fc.oneof(
-  fc.constantFrom('LIMIT', 'Page', 'limit[]', 'page[0]', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'filter', 'limit ', '%6Cimit'),
+  fc.constantFrom(
+    'LIMIT',
+    'Page',
+    'limit[]',
+    'page[0]',
+    '',
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    'valueOf',
+    'filter',
+    'limit ',
+    '%6Cimit',
+  ),
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
 
@@ -450,21 +620,32 @@ const listQuery = fc.oneof(
   { weight: 3, arbitrary: fc.constant<[string, string[]][]>([]) },
   {
     weight: 5,
-    arbitrary: fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 5 })).map(([limit, page]): [string, string[]][] => [
-      ['limit', [String(limit)]],
-      ['page', [String(page)]],
-    ]),
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 5 }))
+      .map(([limit, page]): [string, string[]][] => [
+        ['limit', [String(limit)]],
+        ['page', [String(page)]],
+      ]),
   },
   { weight: 8, arbitrary: query(['limit', 'page'], number) },
 );
 const filterValue = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('info', 'status') },
-  { weight: 3, arbitrary: fc.constantFrom('', 'INFO', 'Status', 'all', 'info ', ' status', 'info,status', 'status\u0000') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('', 'INFO', 'Status', 'all', 'info ', ' status', 'info,status', 'status\u0000'),
+  },
   { weight: 2, arbitrary: hostileText },
 );
-const detailQuery = fc.oneof({ weight: 4, arbitrary: fc.constant<[string, string[]][]>([]) }, { weight: 6, arbitrary: query(['filter', 'limit'], fc.oneof(filterValue, number)) });
+const detailQuery = fc.oneof(
+  { weight: 4, arbitrary: fc.constant<[string, string[]][]>([]) },
+  { weight: 6, arbitrary: query(['filter', 'limit'], fc.oneof(filterValue, number)) },
+);
 
-function request(endpoint: Endpoint, parts: { id: fc.Arbitrary<string>; query: fc.Arbitrary<[string, string[]][]>; headers: fc.Arbitrary<HeaderLine[]> }): fc.Arbitrary<HostileRequest> {
+function request(
+  endpoint: Endpoint,
+  parts: { id: fc.Arbitrary<string>; query: fc.Arbitrary<[string, string[]][]>; headers: fc.Arbitrary<HeaderLine[]> },
+): fc.Arbitrary<HostileRequest> {
   return fc.record({
     endpoint: fc.constant(endpoint),
     method,
@@ -494,7 +675,8 @@ function tally(property: string, status: number | 'threw'): void {
   statistics.set(property, counts);
 }
 
-const total = (property: string): number => [...(statistics.get(property)?.values() ?? [])].reduce((sum, n) => sum + n, 0);
+const total = (property: string): number =>
+  [...(statistics.get(property)?.values() ?? [])].reduce((sum, n) => sum + n, 0);
 
 async function assertProperty(
   name: string,
@@ -526,7 +708,8 @@ async function assertProperty(
   }
 }
 
-const normal = async (request: HostileRequest): Promise<Outcome> => check(request, await send(request), VALID_STATUSES, expectedAnswer(request));
+const normal = async (request: HostileRequest): Promise<Outcome> =>
+  check(request, await send(request), VALID_STATUSES, expectedAnswer(request));
 
 console.info(`hostile-input: seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
 
@@ -539,13 +722,25 @@ afterAll(async () => {
 
 describe('hostile input through the real handlers', () => {
   it('arbitrary path ids on the details', { timeout: 60_000 }, async () => {
-    await assertProperty('detail ids', SEED, RUNS.detail, request('detail', { id: pathId, query: detailQuery, headers: plainHeaders }), normal);
+    await assertProperty(
+      'detail ids',
+      SEED,
+      RUNS.detail,
+      request('detail', { id: pathId, query: detailQuery, headers: plainHeaders }),
+      normal,
+    );
     expect(total('detail ids')).toBeGreaterThanOrEqual(RUNS.detail);
     expect([...statistics.get('detail ids')!.keys()]).toEqual(expect.arrayContaining([200, 400, 401, 404, 405]));
   });
 
   it('arbitrary query strings on the list', { timeout: 60_000 }, async () => {
-    await assertProperty('list queries', SEED + 1, RUNS.list, request('list', { id: fc.constant(''), query: listQuery, headers: plainHeaders }), normal);
+    await assertProperty(
+      'list queries',
+      SEED + 1,
+      RUNS.list,
+      request('list', { id: fc.constant(''), query: listQuery, headers: plainHeaders }),
+      normal,
+    );
     expect(total('list queries')).toBeGreaterThanOrEqual(RUNS.list);
     expect([...statistics.get('list queries')!.keys()]).toEqual(expect.arrayContaining([200, 400, 401, 404, 405]));
   });
@@ -553,7 +748,11 @@ describe('hostile input through the real handlers', () => {
   it('arbitrary headers on both endpoints', { timeout: 60_000 }, async () => {
     const endpoint = fc.constantFrom<Endpoint>('list', 'detail');
     const arbitrary = endpoint.chain((which) =>
-      request(which, { id: which === 'detail' ? pathId : fc.constant(''), query: which === 'detail' ? detailQuery : listQuery, headers: stressedHeaders }),
+      request(which, {
+        id: which === 'detail' ? pathId : fc.constant(''),
+        query: which === 'detail' ? detailQuery : listQuery,
+        headers: stressedHeaders,
+      }),
     );
     await assertProperty('headers', SEED + 2, RUNS.headers, arbitrary, normal);
     expect(total('headers')).toBeGreaterThanOrEqual(RUNS.headers);
@@ -564,13 +763,29 @@ describe('hostile input through the real handlers', () => {
   // there are none: that is a request without a token, a 401, not a crash.
   it('an event without any headers is a 401 envelope', async () => {
     for (const endpoint of ['list', 'detail'] as const) {
-      const bare: HostileRequest = { endpoint, method: 'GET', prefix: '/api', slash: false, id: ALL_UUIDS[0]!, query: [], headers: [] };
-      const event = { ...toEvent(bare), headers: null, multiValueHeaders: null } as unknown as ReturnType<typeof toEvent>;
+      const bare: HostileRequest = {
+        endpoint,
+        method: 'GET',
+        prefix: '/api',
+        slash: false,
+        id: ALL_UUIDS[0]!,
+        query: [],
+        headers: [],
+      };
+      const event = { ...toEvent(bare), headers: null, multiValueHeaders: null } as unknown as ReturnType<
+        typeof toEvent
+      >;
       const handler = endpoint === 'list' ? list : detail;
       const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-      const answer = await handler(event, lambdaContext()).then((response) => ({ response }), (thrown: unknown) => ({ thrown }));
+      const answer = await handler(event, lambdaContext()).then(
+        (response) => ({ response }),
+        (thrown: unknown) => ({ thrown }),
+      );
       logged.mockRestore();
-      const outcome = check(bare, answer, VALID_STATUSES, { status: 401, body: { errors: [{ status: 401, detail: UNAUTHORIZED }] } });
+      const outcome = check(bare, answer, VALID_STATUSES, {
+        status: 401,
+        body: { errors: [{ status: 401, detail: UNAUTHORIZED }] },
+      });
       expect(outcome.problems, `${endpoint}: ${JSON.stringify(outcome)}`).toEqual([]);
     }
   });
@@ -582,7 +797,11 @@ describe('hostile input through the real handlers', () => {
     const several = fc
       .tuple(
         fc.constantFrom('Authorization', 'Authentication', 'X-Api-Key'),
-        fc.uniqueArray(fc.constantFrom(...VALID_TOKENS, ...REFUSED_TOKENS.map((token) => ({ token, owner: '' }))), { minLength: 2, maxLength: 3, selector: ({ token }) => token }),
+        fc.uniqueArray(fc.constantFrom(...VALID_TOKENS, ...REFUSED_TOKENS.map((token) => ({ token, owner: '' }))), {
+          minLength: 2,
+          maxLength: 3,
+          selector: ({ token }) => token,
+        }),
         fc.constantFrom<Endpoint>('list', 'detail'),
       )
       .chain(([name, tokens, endpoint]) =>
@@ -596,7 +815,10 @@ describe('hostile input through the real handlers', () => {
         }).map((generated) => ({ ...generated, method: 'GET' })),
       );
     await assertProperty('several credential values', SEED + 3, RUNS.severalCredentials, several, async (generated) =>
-      check(generated, await send(generated), VALID_STATUSES, { status: 401, body: { errors: [{ status: 401, detail: UNAUTHORIZED }] } }),
+      check(generated, await send(generated), VALID_STATUSES, {
+        status: 401,
+        body: { errors: [{ status: 401, detail: UNAUTHORIZED }] },
+      }),
     );
   });
 });
@@ -625,7 +847,11 @@ describe('injected DynamoDB faults', () => {
     try {
       const endpoint = fc.constantFrom<Endpoint>('list', 'detail');
       const arbitrary = endpoint.chain((which) =>
-        request(which, { id: which === 'detail' ? ownUuid : fc.constant(''), query: which === 'detail' ? detailQuery : listQuery, headers: plainHeaders }),
+        request(which, {
+          id: which === 'detail' ? ownUuid : fc.constant(''),
+          query: which === 'detail' ? detailQuery : listQuery,
+          headers: plainHeaders,
+        }),
       );
       await assertProperty('DynamoDB unreachable', SEED + 4, RUNS.fault, arbitrary, faulty, { timeLimit: 30_000 });
     } finally {

@@ -8,7 +8,10 @@ import { testApi } from '../support/api.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 
 // The functions' logger at INFO, where the request log line is written.
-const { list, detail } = await testApi({ sampleData: true, logger: new Logger({ serviceName: 'lambda-instances-api', logLevel: 'INFO' }) });
+const { list, detail } = await testApi({
+  sampleData: true,
+  logger: new Logger({ serviceName: 'lambda-instances-api', logLevel: 'INFO' }),
+});
 
 const TOKEN = SAMPLE_TOKENS[0]!.token;
 const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
@@ -24,11 +27,36 @@ afterAll(() => vi.restoreAllMocks());
 
 const requests = [
   { name: 'a list', handler: list, options: { headers: { authorization: `Token ${TOKEN}` } }, status: 200 },
-  { name: 'a page', handler: list, options: { headers: { 'x-api-key': TOKEN }, query: { limit: '2', page: '9' } }, status: 404 },
-  { name: 'details', handler: detail, options: { headers: { authentication: `Token ${TOKEN}` }, id: DETAILS_UUID }, status: 200 },
-  { name: 'a bad filter', handler: detail, options: { headers: { authorization: `Token ${TOKEN}` }, id: DETAILS_UUID, query: { filter: 'x' } }, status: 400 },
-  { name: 'a bad token', handler: detail, options: { headers: { authorization: `Token ${TOKEN}x` }, id: DETAILS_UUID }, status: 401 },
-  { name: 'a POST', handler: list, options: { method: 'POST', headers: { authorization: `Token ${TOKEN}` } }, status: 405 },
+  {
+    name: 'a page',
+    handler: list,
+    options: { headers: { 'x-api-key': TOKEN }, query: { limit: '2', page: '9' } },
+    status: 404,
+  },
+  {
+    name: 'details',
+    handler: detail,
+    options: { headers: { authentication: `Token ${TOKEN}` }, id: DETAILS_UUID },
+    status: 200,
+  },
+  {
+    name: 'a bad filter',
+    handler: detail,
+    options: { headers: { authorization: `Token ${TOKEN}` }, id: DETAILS_UUID, query: { filter: 'x' } },
+    status: 400,
+  },
+  {
+    name: 'a bad token',
+    handler: detail,
+    options: { headers: { authorization: `Token ${TOKEN}x` }, id: DETAILS_UUID },
+    status: 401,
+  },
+  {
+    name: 'a POST',
+    handler: list,
+    options: { method: 'POST', headers: { authorization: `Token ${TOKEN}` } },
+    status: 405,
+  },
 ];
 
 describe.each(requests)('$name', ({ handler, options, status }) => {

@@ -17,7 +17,8 @@ const CONCURRENCY = 16;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** User UUIDs; owners 3 and 4 differ only in letter case, which must still be two different owners. */
-const ownerId = (o: number): string => (o === 4 ? ownerId(3).toUpperCase() : `c0ffee00-0000-4000-8000-0000000000${pad(o)}`);
+const ownerId = (o: number): string =>
+  o === 4 ? ownerId(3).toUpperCase() : `c0ffee00-0000-4000-8000-0000000000${pad(o)}`;
 
 interface Owner {
   owner: string;
@@ -43,7 +44,10 @@ const owners: Owner[] = Array.from({ length: OWNERS + 1 }, (_, o) => ({
             instanceInfo: { project_name: `project-${tag}`, slaves: i },
             status,
             failureMessage: status === '9' ? `failure-${tag}` : '',
-            applications: i % 3 === 0 ? [{ id: crypto.randomUUID(), name: `app-${tag}.jar`, type: 'BATCH', started: i % 2 === 0 }] : [],
+            applications:
+              i % 3 === 0
+                ? [{ id: crypto.randomUUID(), name: `app-${tag}.jar`, type: 'BATCH', started: i % 2 === 0 }]
+                : [],
           };
         }),
 }));
@@ -52,7 +56,9 @@ const everyInstance = owners.flatMap(({ instances }) => instances);
 const createdAt = Math.floor(Date.now() / 1000);
 const { list, detail, operator } = await testApi();
 await operator.instances.put(everyInstance);
-await operator.tokens.putAll(owners.map(({ owner, token }) => ({ digest: digestToken(token), owner, createdAt, revoked: false })));
+await operator.tokens.putAll(
+  owners.map(({ owner, token }) => ({ digest: digestToken(token), owner, createdAt, revoked: false })),
+);
 
 /** The token as a client may present it: each way the contract accepts, in turn. */
 function credentials(token: string, turn: number): Record<string, string> {
@@ -100,7 +106,14 @@ async function pool<T>(items: readonly T[], work: (item: T) => Promise<void>): P
 type Answer = Awaited<ReturnType<typeof invoke>>;
 
 /** Counts the check; an answer that carries anything of another owner's instances is one foreign read. */
-function inspect(tally: Tally, owner: string, marks: Map<string, string>, what: string, answer: Answer, leaks: string[] = []): void {
+function inspect(
+  tally: Tally,
+  owner: string,
+  marks: Map<string, string>,
+  what: string,
+  answer: Answer,
+  leaks: string[] = [],
+): void {
   tally.checks += 1;
   for (const [mark, uuid] of marks) {
     if (answer.body.includes(mark)) leaks.push(`${uuid}'s ${mark === uuid ? 'uuid' : 'data'}`);
@@ -121,9 +134,18 @@ describe(`tenancy: ${OWNERS} owners x ${PER_OWNER} instances, every token agains
       everyInstance.flatMap((instance, n) => {
         const filters: (string | undefined)[] = [undefined, 'info', 'status'];
         const query = filters[n % 3];
-        const base: EventOptions = { headers: credentials(caller.token, c + n), id: instance.uuid, ...(query && { query: { filter: query } }) };
+        const base: EventOptions = {
+          headers: credentials(caller.token, c + n),
+          id: instance.uuid,
+          ...(query && { query: { filter: query } }),
+        };
         // Every third id also in upper case (ids are matched case-insensitively).
-        return n % 3 === 0 ? [{ caller, instance, options: base }, { caller, instance, options: { ...base, id: instance.uuid.toUpperCase() } }] : [{ caller, instance, options: base }];
+        return n % 3 === 0
+          ? [
+              { caller, instance, options: base },
+              { caller, instance, options: { ...base, id: instance.uuid.toUpperCase() } },
+            ]
+          : [{ caller, instance, options: base }];
       }),
     );
     const marks = new Map(owners.map(({ owner }) => [owner, foreignMarks(owner)]));
@@ -131,15 +153,26 @@ describe(`tenancy: ${OWNERS} owners x ${PER_OWNER} instances, every token agains
       const answer = await invoke(detail, options);
       const what = `GET details ${String(options.id)} ${JSON.stringify(options.query ?? {})}`;
       const foreign = instance.owner !== caller.owner;
-      inspect(tally, caller.owner, marks.get(caller.owner)!, what, answer, foreign && answer.statusCode === 200 ? [`200 for ${instance.owner}'s instance`] : []);
+      inspect(
+        tally,
+        caller.owner,
+        marks.get(caller.owner)!,
+        what,
+        answer,
+        foreign && answer.statusCode === 200 ? [`200 for ${instance.owner}'s instance`] : [],
+      );
       if (!foreign) {
         const [details] = (answer.json.data ?? []) as { info?: { id: string }; id?: string }[];
         if (answer.statusCode !== 200 || (details?.info?.id ?? details?.id) !== instance.uuid) {
-          tally.wrongAnswers.push(`${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 200)} for its own instance`);
+          tally.wrongAnswers.push(
+            `${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 200)} for its own instance`,
+          );
         }
       } else {
         if (answer.statusCode !== 404 || !isDeepStrictEqual(answer.json, NOT_FOUND_DETAILS)) {
-          tally.wrongAnswers.push(`${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 200)}, expected the 404`);
+          tally.wrongAnswers.push(
+            `${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 200)}, expected the 404`,
+          );
         }
       }
     });
@@ -186,10 +219,14 @@ describe(`tenancy: ${OWNERS} owners x ${PER_OWNER} instances, every token agains
               ...('pagination' in job && { pagination: job.pagination }),
             };
       if (answer.statusCode !== (expected.length === 0 ? 404 : 200) || !isDeepStrictEqual(answer.json, wanted)) {
-        tally.wrongAnswers.push(`${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 300)}, expected ${JSON.stringify(wanted).slice(0, 300)}`);
+        tally.wrongAnswers.push(
+          `${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 300)}, expected ${JSON.stringify(wanted).slice(0, 300)}`,
+        );
       }
     });
-    console.info(`tenancy: lists: ${tally.checks} checks (${owners.length} tokens, whole and paged with limits ${LIMITS.join('/')}), ${tally.foreignReads.length} foreign reads, ${tally.wrongAnswers.length} wrong answers`);
+    console.info(
+      `tenancy: lists: ${tally.checks} checks (${owners.length} tokens, whole and paged with limits ${LIMITS.join('/')}), ${tally.foreignReads.length} foreign reads, ${tally.wrongAnswers.length} wrong answers`,
+    );
     expect(tally.foreignReads.length, tally.foreignReads.slice(0, 20).join('\n')).toBe(0);
     expect(tally.wrongAnswers.length, tally.wrongAnswers.slice(0, 20).join('\n')).toBe(0);
     expect(tally.checks).toBe(jobs.length);

@@ -6,7 +6,12 @@ import { digestToken, type PresentedToken, type TokenVerifier } from '../../lib/
 import { DependencyUnavailableError } from '../../lib/errors.ts';
 import { astakosVerifier, cachedVerifier, dynamoDbVerifier } from '../../lib/verifiers.ts';
 import { testApi } from '../support/api.ts';
-import { IDENTITY_USERS, MISBEHAVING, startIdentityService, type IdentityService } from '../support/identity-service.ts';
+import {
+  IDENTITY_USERS,
+  MISBEHAVING,
+  startIdentityService,
+  type IdentityService,
+} from '../support/identity-service.ts';
 
 const { store, operator } = await testApi();
 const { tokens } = operator;
@@ -20,10 +25,18 @@ const later = (ms: number) => vi.advanceTimersByTime(ms);
 beforeEach(() => vi.useFakeTimers({ toFake: ['Date', 'performance'] }));
 afterEach(() => vi.useRealTimers());
 
-async function storeToken(extra: { revoked?: boolean; expiresAt?: number } = {}): Promise<{ token: string; owner: string }> {
+async function storeToken(
+  extra: { revoked?: boolean; expiresAt?: number } = {},
+): Promise<{ token: string; owner: string }> {
   const token = `token-${randomUUID()}`;
   const owner = randomUUID();
-  await tokens.put({ digest: digestToken(token), owner, createdAt: nowSeconds(), revoked: extra.revoked ?? false, ...(extra.expiresAt !== undefined && { expiresAt: extra.expiresAt }) });
+  await tokens.put({
+    digest: digestToken(token),
+    owner,
+    createdAt: nowSeconds(),
+    revoked: extra.revoked ?? false,
+    ...(extra.expiresAt !== undefined && { expiresAt: extra.expiresAt }),
+  });
   return { token, owner };
 }
 
@@ -129,7 +142,11 @@ describe('astakos verifier', () => {
   });
 
   it('asks again once the remembered success has expired', async () => {
-    const shortMemory = astakosVerifier(store.tokens, { identityUrl: identity.url, timeoutMs: 300, rememberSeconds: 1 });
+    const shortMemory = astakosVerifier(store.tokens, {
+      identityUrl: identity.url,
+      timeoutMs: 300,
+      rememberSeconds: 1,
+    });
     await shortMemory.verify(present(otherGoodToken));
     const asked = identity.asked.length;
     later(2100);
@@ -144,7 +161,13 @@ describe('astakos verifier', () => {
 
   it('a revoked remembered token is refused without asking Astakos', async () => {
     const token = `astakos-revoked-${randomUUID()}`;
-    await tokens.put({ digest: digestToken(token), owner: randomUUID(), createdAt: nowSeconds(), expiresAt: nowSeconds() + 300, revoked: true });
+    await tokens.put({
+      digest: digestToken(token),
+      owner: randomUUID(),
+      createdAt: nowSeconds(),
+      expiresAt: nowSeconds() + 300,
+      revoked: true,
+    });
     const asked = identity.asked.length;
     expect(await astakos.verify(present(token))).toBeUndefined();
     expect(identity.asked.length).toBe(asked);
@@ -157,7 +180,11 @@ describe('astakos verifier', () => {
   });
 
   it('an unreachable service is a dependency failure', async () => {
-    const nowhere = astakosVerifier(store.tokens, { identityUrl: 'http://127.0.0.1:9/identity/v2.0', timeoutMs: 300, rememberSeconds: 300 });
+    const nowhere = astakosVerifier(store.tokens, {
+      identityUrl: 'http://127.0.0.1:9/identity/v2.0',
+      timeoutMs: 300,
+      rememberSeconds: 300,
+    });
     await expect(nowhere.verify(present(goodToken + '-unreached'))).rejects.toBeInstanceOf(DependencyUnavailableError);
   });
 });

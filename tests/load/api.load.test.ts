@@ -50,7 +50,13 @@ const unauthorized = (name: string, path: string, headers: Record<string, string
 
 /** Every kind of request the clients send, with the answer it must get (computed from the sample data). */
 const KINDS: Kind[] = [
-  { name: 'list, whole', path: '/backend/lambda-instances/', headers: { Authentication: `Token ${ONE}` }, status: 200, body: instancesPage(listed(OWNER_ONE)) },
+  {
+    name: 'list, whole',
+    path: '/backend/lambda-instances/',
+    headers: { Authentication: `Token ${ONE}` },
+    status: 200,
+    body: instancesPage(listed(OWNER_ONE)),
+  },
   {
     name: 'list, page 2 of 3',
     path: '/api/lambda-instances?limit=2&page=2',
@@ -58,12 +64,48 @@ const KINDS: Kind[] = [
     status: 200,
     body: instancesPage(listed(OWNER_ONE).slice(2, 4), { page: 2, limit: 2, count: 6, pages: 3 }),
   },
-  { name: 'list, second owner', path: '/api/lambda-instances/', headers: { 'X-Api-Key': TWO }, status: 200, body: instancesPage(listed(OWNER_TWO)) },
-  { name: 'list, owner without instances', path: '/backend/lambda-instances', headers: { Authorization: `Bearer ${TOKENS.emptyOwner}` }, status: 404, body: error(404, 'No lambda instances found.') },
-  { name: 'list, page past the end', path: '/backend/lambda-instances?limit=5&page=3', headers: { Authorization: `Token ${ONE}` }, status: 404, body: error(404, 'No lambda instances found.') },
-  { name: 'list, bad pagination', path: '/api/lambda-instances?limit=2', headers: { Authorization: `Token ${ONE}` }, status: 400, body: error(400, 'limit and page must both be given as positive integers.') },
-  { name: 'details, whole', path: `/api/lambda-instances/${DETAILS_UUID}/`, headers: { Authorization: `Token ${ONE}` }, status: 200, body: SEED_EXAMPLES[2]!.body },
-  { name: 'details, status', path: `/backend/lambda-instances/${DETAILS_UUID}?filter=status`, headers: { Authorization: `Token ${ONE}` }, status: 200, body: SEED_EXAMPLES[3]!.body },
+  {
+    name: 'list, second owner',
+    path: '/api/lambda-instances/',
+    headers: { 'X-Api-Key': TWO },
+    status: 200,
+    body: instancesPage(listed(OWNER_TWO)),
+  },
+  {
+    name: 'list, owner without instances',
+    path: '/backend/lambda-instances',
+    headers: { Authorization: `Bearer ${TOKENS.emptyOwner}` },
+    status: 404,
+    body: error(404, 'No lambda instances found.'),
+  },
+  {
+    name: 'list, page past the end',
+    path: '/backend/lambda-instances?limit=5&page=3',
+    headers: { Authorization: `Token ${ONE}` },
+    status: 404,
+    body: error(404, 'No lambda instances found.'),
+  },
+  {
+    name: 'list, bad pagination',
+    path: '/api/lambda-instances?limit=2',
+    headers: { Authorization: `Token ${ONE}` },
+    status: 400,
+    body: error(400, 'limit and page must both be given as positive integers.'),
+  },
+  {
+    name: 'details, whole',
+    path: `/api/lambda-instances/${DETAILS_UUID}/`,
+    headers: { Authorization: `Token ${ONE}` },
+    status: 200,
+    body: SEED_EXAMPLES[2]!.body,
+  },
+  {
+    name: 'details, status',
+    path: `/backend/lambda-instances/${DETAILS_UUID}?filter=status`,
+    headers: { Authorization: `Token ${ONE}` },
+    status: 200,
+    body: SEED_EXAMPLES[3]!.body,
+  },
   {
     name: 'details, info, upper-case id',
     path: `/api/lambda-instances/${DETAILS_UUID.toUpperCase()}?filter=info`,
@@ -74,15 +116,39 @@ const KINDS: Kind[] = [
       data: [{ info: { instance_info: DETAILS.instanceInfo, id: DETAILS_UUID, name: DETAILS.name } }],
     },
   },
-  { name: 'details, another owner’s', path: `/api/lambda-instances/${DETAILS_UUID}`, headers: { Authorization: `Token ${TWO}` }, status: 404, body: error(404, "The specified lambda instance doesn't exist.") },
-  { name: 'details, another owner’s (reverse)', path: `/backend/lambda-instances/${OWNER_TWO_UUID}/`, headers: { Authentication: `Token ${ONE}` }, status: 404, body: error(404, "The specified lambda instance doesn't exist.") },
-  { name: 'details, bad filter', path: `/api/lambda-instances/${DETAILS_UUID}?filter=all`, headers: { Authorization: `Token ${ONE}` }, status: 400, body: error(400, 'filter GET parameter can be used with values status or info.') },
+  {
+    name: 'details, another owner’s',
+    path: `/api/lambda-instances/${DETAILS_UUID}`,
+    headers: { Authorization: `Token ${TWO}` },
+    status: 404,
+    body: error(404, "The specified lambda instance doesn't exist."),
+  },
+  {
+    name: 'details, another owner’s (reverse)',
+    path: `/backend/lambda-instances/${OWNER_TWO_UUID}/`,
+    headers: { Authentication: `Token ${ONE}` },
+    status: 404,
+    body: error(404, "The specified lambda instance doesn't exist."),
+  },
+  {
+    name: 'details, bad filter',
+    path: `/api/lambda-instances/${DETAILS_UUID}?filter=all`,
+    headers: { Authorization: `Token ${ONE}` },
+    status: 400,
+    body: error(400, 'filter GET parameter can be used with values status or info.'),
+  },
   unauthorized('list, unknown token', '/api/lambda-instances', { Authorization: `Token ${ONE.slice(0, -1)}Z` }),
   unauthorized('list, revoked token', '/backend/lambda-instances/', { Authorization: `Token ${TOKENS.revoked}` }),
   unauthorized('list, no token', '/backend/lambda-instances', {}),
-  unauthorized('details, expired token', `/api/lambda-instances/${DETAILS_UUID}`, { Authentication: `Token ${TOKENS.expired}` }),
-  unauthorized('details, another scheme', `/backend/lambda-instances/${DETAILS_UUID}/`, { Authorization: `Basic ${ONE}` }),
-  unauthorized('details, unknown token', `/api/lambda-instances/${DETAILS_UUID}/`, { 'X-Api-Key': 'no-such-token-0000' }),
+  unauthorized('details, expired token', `/api/lambda-instances/${DETAILS_UUID}`, {
+    Authentication: `Token ${TOKENS.expired}`,
+  }),
+  unauthorized('details, another scheme', `/backend/lambda-instances/${DETAILS_UUID}/`, {
+    Authorization: `Basic ${ONE}`,
+  }),
+  unauthorized('details, unknown token', `/api/lambda-instances/${DETAILS_UUID}/`, {
+    'X-Api-Key': 'no-such-token-0000',
+  }),
 ];
 
 interface Result {
@@ -97,7 +163,10 @@ interface Result {
 async function send(kind: Kind): Promise<Result> {
   const started = performance.now();
   try {
-    const response = await fetch(`${baseUrl}${kind.path}`, { headers: kind.headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(`${baseUrl}${kind.path}`, {
+      headers: kind.headers,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     const text = await response.text();
     const ms = performance.now() - started;
     if (response.status >= 500) return { kind: kind.name, ms, error: `${response.status} ${text.slice(0, 200)}` };
@@ -121,7 +190,8 @@ async function send(kind: Kind): Promise<Result> {
   }
 }
 
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 /** `clients` concurrent clients, each sending the kinds in turn (starting at its own offset) until `ms` have passed. */
 async function drive(clients: number, ms: number): Promise<Result[]> {
@@ -135,7 +205,8 @@ async function drive(clients: number, ms: number): Promise<Result[]> {
   return results;
 }
 
-const failures = (results: readonly Result[]) => results.filter(({ error, wrong }) => error !== undefined || wrong !== undefined);
+const failures = (results: readonly Result[]) =>
+  results.filter(({ error, wrong }) => error !== undefined || wrong !== undefined);
 
 describe(`load: ${CLIENTS} concurrent clients for ${DURATION_MS / 1000} s through serverless offline`, () => {
   it('answers every request, and every one right', async () => {
@@ -167,7 +238,9 @@ describe(`load: ${CLIENTS} concurrent clients for ${DURATION_MS / 1000} s throug
         `load: ${errors.length} errors, ${wrong.length} wrong answers`,
         `load: latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms`,
         `load: per kind ${JSON.stringify(Object.fromEntries(perKind))}`,
-        ...failures(results).slice(0, 10).map(({ kind, error, wrong }) => `load: ${kind}: ${error ?? wrong}`),
+        ...failures(results)
+          .slice(0, 10)
+          .map(({ kind, error, wrong }) => `load: ${kind}: ${error ?? wrong}`),
       ].join('\n'),
     );
 

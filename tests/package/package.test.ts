@@ -28,7 +28,9 @@ beforeAll(async () => {
   await promisify(execFile)(serverless, ['package', '--stage', 'prod', '--package', directory], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
   });
-  template = JSON.parse(readFileSync(join(directory, 'cloudformation-template-update-stack.json'), 'utf8')) as typeof template;
+  template = JSON.parse(
+    readFileSync(join(directory, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as typeof template;
   resources = template.Resources;
 });
 
@@ -52,7 +54,10 @@ describe('serverless package', () => {
     for (const properties of functions) {
       expect(properties.Runtime).toBe('nodejs24.x');
       expect(properties.Environment).toMatchObject({
-        Variables: { INSTANCES_TABLE: 'lambda-instances-api-prod-instances', TOKENS_TABLE: 'lambda-instances-api-prod-tokens' },
+        Variables: {
+          INSTANCES_TABLE: 'lambda-instances-api-prod-instances',
+          TOKENS_TABLE: 'lambda-instances-api-prod-tokens',
+        },
       });
     }
   });
@@ -60,9 +65,11 @@ describe('serverless package', () => {
   it('routes every path of the contract to its function, any method', () => {
     const paths = ofType('AWS::ApiGateway::Method').map(([, resource]) => resource.Properties.HttpMethod);
     expect(paths).toEqual(['ANY', 'ANY', 'ANY', 'ANY']);
-    expect(ofType('AWS::ApiGateway::Resource').map(([, resource]) => resource.Properties.PathPart).sort()).toEqual(
-      ['api', 'backend', 'lambda-instances', 'lambda-instances', '{id}', '{id}'].sort(),
-    );
+    expect(
+      ofType('AWS::ApiGateway::Resource')
+        .map(([, resource]) => resource.Properties.PathPart)
+        .sort(),
+    ).toEqual(['api', 'backend', 'lambda-instances', 'lambda-instances', '{id}', '{id}'].sort());
   });
 
   it('declares the two tables with their keys, the sparse owner index and the tokens TTL', () => {
@@ -98,7 +105,11 @@ describe('serverless package', () => {
     (resources[role]?.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[]).flatMap(
       ({ PolicyDocument }) => PolicyDocument.Statement,
     );
-  const readTokens = { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: { 'Fn::GetAtt': ['TokensTable', 'Arn'] } };
+  const readTokens = {
+    Effect: 'Allow',
+    Action: ['dynamodb:GetItem'],
+    Resource: { 'Fn::GetAtt': ['TokensTable', 'Arn'] },
+  };
   const rememberAstakosTokens = {
     'Fn::If': [
       'UsesAstakos',
@@ -115,7 +126,11 @@ describe('serverless package', () => {
   it('gives each function a role of its own and no shared role', () => {
     expect(resources.ListLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['ListFunctionRole', 'Arn'] });
     expect(resources.DetailLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['DetailFunctionRole', 'Arn'] });
-    expect(ofType('AWS::IAM::Role').map(([name]) => name).sort()).toEqual(['DetailFunctionRole', 'ListFunctionRole']);
+    expect(
+      ofType('AWS::IAM::Role')
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['DetailFunctionRole', 'ListFunctionRole']);
   });
 
   it('lets the list read a token and Query the owner index, nothing else', () => {
@@ -159,16 +174,28 @@ describe('serverless package', () => {
   });
 
   it("answers API Gateway's own throttling and 5xx in the error envelope, with Retry-After", () => {
-    type GatewayResponse = { ResponseType: string; StatusCode: string; ResponseParameters: object; ResponseTemplates: Record<string, string> };
-    const answers = ofType('AWS::ApiGateway::GatewayResponse').map(([, { Properties }]) => Properties as unknown as GatewayResponse);
-    for (const [type, status] of [['THROTTLED', 429], ['DEFAULT_5XX', 503]] as const) {
+    type GatewayResponse = {
+      ResponseType: string;
+      StatusCode: string;
+      ResponseParameters: object;
+      ResponseTemplates: Record<string, string>;
+    };
+    const answers = ofType('AWS::ApiGateway::GatewayResponse').map(
+      ([, { Properties }]) => Properties as unknown as GatewayResponse,
+    );
+    for (const [type, status] of [
+      ['THROTTLED', 429],
+      ['DEFAULT_5XX', 503],
+    ] as const) {
       const answer = answers.find(({ ResponseType }) => ResponseType === type);
       expect(answer?.StatusCode).toBe(String(status));
       expect(answer?.ResponseParameters).toMatchObject({
         'gatewayresponse.header.Content-Type': "'application/json; charset=utf-8'",
         'gatewayresponse.header.Retry-After': "'1'",
       });
-      const body = JSON.parse(answer?.ResponseTemplates['application/json'] ?? '') as { errors: { status: number; detail: string }[] };
+      const body = JSON.parse(answer?.ResponseTemplates['application/json'] ?? '') as {
+        errors: { status: number; detail: string }[];
+      };
       expect(body.errors.map((error) => error.status)).toEqual([status]);
       expect(body.errors[0]?.detail).toMatch(/Please retry\.$/);
     }

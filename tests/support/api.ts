@@ -45,12 +45,34 @@ async function freshTables(): Promise<{ tables: Tables; operator: OperatorStore 
   return { tables, operator: createOperatorStore({ client: localDocumentClient(endpoint), tables }) };
 }
 
-export async function testApi({ env = {}, dynamoDbEndpoint, sampleData = false, logger }: TestApiOptions = {}): Promise<TestApi> {
+export async function testApi({
+  env = {},
+  dynamoDbEndpoint,
+  sampleData = false,
+  logger,
+}: TestApiOptions = {}): Promise<TestApi> {
   const { tables, operator } = await freshTables();
-  const settings = readSettings({ INSTANCES_TABLE: tables.instances, TOKENS_TABLE: tables.tokens, DYNAMODB_REQUEST_TIMEOUT_MS: '5000', ...env });
+  const settings = readSettings({
+    INSTANCES_TABLE: tables.instances,
+    TOKENS_TABLE: tables.tokens,
+    DYNAMODB_REQUEST_TIMEOUT_MS: '5000',
+    ...env,
+  });
   const client = localDocumentClient(dynamoDbEndpoint ?? inject('dynamoDbEndpoint'), settings.dynamoDbRequestTimeoutMs);
   const store = createStore({ client, tables });
-  const dependencies: Dependencies = { instances: store.instances, verifier: createVerifier(settings, store.tokens), ...(logger && { logger }) };
+  const dependencies: Dependencies = {
+    instances: store.instances,
+    verifier: createVerifier(settings, store.tokens),
+    ...(logger && { logger }),
+  };
   if (sampleData) await Promise.all([loadSampleData(operator), loadFixtures(operator)]);
-  return { list: listRoute(dependencies), detail: detailRoute(dependencies), settings, tables, store, operator, dependencies };
+  return {
+    list: listRoute(dependencies),
+    detail: detailRoute(dependencies),
+    settings,
+    tables,
+    store,
+    operator,
+    dependencies,
+  };
 }

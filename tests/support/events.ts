@@ -19,7 +19,14 @@ function singleAndMulti(values: Record<string, string | string[]>) {
   return { single, multi };
 }
 
-export function apiEvent({ method = 'GET', headers = {}, query, id, resource, path }: EventOptions = {}): APIGatewayProxyEvent {
+export function apiEvent({
+  method = 'GET',
+  headers = {},
+  query,
+  id,
+  resource,
+  path,
+}: EventOptions = {}): APIGatewayProxyEvent {
   const header = singleAndMulti(headers);
   const parameters = query && singleAndMulti(query);
   const template = resource ?? (id === undefined ? '/backend/lambda-instances' : '/api/lambda-instances/{id}');

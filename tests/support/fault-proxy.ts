@@ -24,7 +24,11 @@ export async function startFaultProxy(target: string, slowMs = 5000): Promise<Fa
   const sockets = new Set<Socket>();
   const proxy: FaultProxy = { endpoint: '', mode: 'pass', calls: [], close: () => Promise.resolve() };
   const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
-    proxy.calls.push(String(incoming.headers['x-amz-target'] ?? '').split('.').pop() ?? '');
+    proxy.calls.push(
+      String(incoming.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '',
+    );
     switch (proxy.mode) {
       case 'throttle':
         return awsError(response, 400, 'ProvisionedThroughputExceededException');
@@ -38,7 +42,13 @@ export async function startFaultProxy(target: string, slowMs = 5000): Promise<Fa
         return void setTimeout(() => incoming.socket.destroy(), slowMs).unref();
       case 'pass': {
         const upstreamRequest = forward(
-          { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            path: incoming.url,
+            method: incoming.method,
+            headers: incoming.headers,
+          },
           (answer) => {
             response.writeHead(answer.statusCode ?? 502, answer.headers);
             answer.pipe(response);

@@ -9,8 +9,15 @@ export interface HttpAnswer {
   body: unknown;
 }
 
-export async function call(path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+export async function call(
+  path: string,
+  init: { method?: string; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer> {
   const response = await fetch(`${baseUrl}${path}`, init);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text === '' ? undefined : (JSON.parse(text) as unknown),
+  };
 }

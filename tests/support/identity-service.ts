@@ -41,14 +41,19 @@ export async function startIdentityService(slowMs = 5000): Promise<IdentityServi
       if (owner) {
         json(200, {
           access: {
-            token: { id: token, expires: new Date(Date.now() + 86_400_000).toISOString(), tenant: { id: owner, name: 'user' } },
+            token: {
+              id: token,
+              expires: new Date(Date.now() + 86_400_000).toISOString(),
+              tenant: { id: owner, name: 'user' },
+            },
             serviceCatalog: [],
             user: { id: owner, name: 'Lambda user', roles: [{ id: '1', name: 'default' }], roles_links: [] },
           },
         });
       } else if (token === MISBEHAVING.serverError) json(500, { internalServerError: { code: 500, message: 'boom' } });
       else if (token === MISBEHAVING.slow) setTimeout(() => json(200, {}), slowMs).unref();
-      else if (token === MISBEHAVING.garbage) response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>oops</html>');
+      else if (token === MISBEHAVING.garbage)
+        response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>oops</html>');
       else if (token === MISBEHAVING.noUser) json(200, { access: { token: { id: token } } });
       else json(401, { unauthorized: { code: 401, message: 'Invalid token', details: '' } });
     });

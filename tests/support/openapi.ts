@@ -17,7 +17,9 @@ interface OpenApiDocument {
   };
 }
 
-export const openApiDocument = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8')) as OpenApiDocument;
+export const openApiDocument = parse(
+  readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8'),
+) as OpenApiDocument;
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 ajv.addSchema(openApiDocument, 'openapi');
@@ -25,7 +27,10 @@ ajv.addSchema(openApiDocument, 'openapi');
 const lastSegment = (ref: string): string => ref.slice(ref.lastIndexOf('/') + 1);
 
 /** Returns the list of ways the response breaks the document; empty when it conforms. */
-export function openApiViolations(pathTemplate: string, response: { status: number; headers: Headers; body: unknown }): string[] {
+export function openApiViolations(
+  pathTemplate: string,
+  response: { status: number; headers: Headers; body: unknown },
+): string[] {
   const responseRef = openApiDocument.paths[pathTemplate]?.get.responses[String(response.status)];
   if (!responseRef) return [`${pathTemplate}: status ${response.status} is not documented`];
   const documented = openApiDocument.components.responses[lastSegment(responseRef.$ref)];
@@ -37,7 +42,8 @@ export function openApiViolations(pathTemplate: string, response: { status: numb
   else {
     const validate = ajv.getSchema(`openapi${media.schema.$ref}`);
     if (!validate) violations.push(`${media.schema.$ref} does not compile`);
-    else if (!validate(response.body)) violations.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message}`));
+    else if (!validate(response.body))
+      violations.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message}`));
   }
   for (const [name, { $ref }] of Object.entries(documented.headers ?? {})) {
     const value = response.headers.get(name);

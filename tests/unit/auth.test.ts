@@ -24,11 +24,18 @@ describe('reading the token', () => {
   });
 
   it('no headers at all (headers: null, as API Gateway’s console sends) is no token, not a crash', () => {
-    expect(readTokenOf({ headers: null as unknown as Record<string, string>, multiValueHeaders: null as unknown as Record<string, string[]> })).toBeUndefined();
+    expect(
+      readTokenOf({
+        headers: null as unknown as Record<string, string>,
+        multiValueHeaders: null as unknown as Record<string, string[]>,
+      }),
+    ).toBeUndefined();
   });
 
   it('Authorization first, then Authentication, then X-Api-Key', () => {
-    expect(readToken({ authorization: 'Token first', authentication: 'Token second', 'x-api-key': 'third' })).toBe('first');
+    expect(readToken({ authorization: 'Token first', authentication: 'Token second', 'x-api-key': 'third' })).toBe(
+      'first',
+    );
     expect(readToken({ authentication: 'Token second', 'x-api-key': 'third' })).toBe('second');
   });
 
@@ -42,7 +49,10 @@ describe('reading the token', () => {
     ['an empty X-Api-Key', { 'x-api-key': '' }],
     ['a non-ASCII token', { 'x-api-key': 'tökén' }],
     ['a token too long to be real', { 'x-api-key': 'a'.repeat(513) }],
-    ['a present but malformed Authorization, even beside a good X-Api-Key', { authorization: 'Basic x', 'x-api-key': TOKEN }],
+    [
+      'a present but malformed Authorization, even beside a good X-Api-Key',
+      { authorization: 'Basic x', 'x-api-key': TOKEN },
+    ],
     ['Authorization repeated with different tokens', { authorization: [`Token ${TOKEN}`, 'Token other'] }],
     ['Authorization repeated, a bad value first', { authorization: ['Basic x', `Token ${TOKEN}`] }],
   ])('none from %s', (_, headers) => expect(readToken(headers)).toBeUndefined());

@@ -3,7 +3,11 @@ import type { LambdaInstance } from '../../lib/items.ts';
 import { detailBody, failure, JSON_CONTENT_TYPE, listBody } from '../../lib/responses.ts';
 import { describeStatus, isStatusCode } from '../../lib/statuses.ts';
 
-const summaries = [1, 3, 4, 5, 7].map((id) => ({ uuid: `00000000-0000-4000-8000-00000000000${id}`, name: `Instance ${id}`, id }));
+const summaries = [1, 3, 4, 5, 7].map((id) => ({
+  uuid: `00000000-0000-4000-8000-00000000000${id}`,
+  name: `Instance ${id}`,
+  id,
+}));
 
 const instance: LambdaInstance = {
   uuid: '3f763964-d519-4fd2-916d-b5cfbe3b878b',
@@ -43,7 +47,13 @@ describe('details body', () => {
   it('no filter: info, status and applications', () => {
     expect(detailBody(instance, 'all')).toEqual({
       status: { short_description: 'Lambda instance details', code: 200 },
-      data: [{ info, status, applications: [{ name: 'project.jar', started: true, type: 'BATCH', id: instance.applications[0]?.id }] }],
+      data: [
+        {
+          info,
+          status,
+          applications: [{ name: 'project.jar', started: true, type: 'BATCH', id: instance.applications[0]?.id }],
+        },
+      ],
     });
   });
 
