@@ -14,13 +14,13 @@ import { localDocumentClient } from '../scripts/local-stack.ts';
 import { apiEvent, lambdaContext } from '../tests/support/events.ts';
 import { createFloor } from './floor.ts';
 import type { CaseCounts, CaseTiming, FloorStep, InProcessCase, InProcessSpec } from './support/cases.ts';
-import { startCountingProxy } from './support/counting-proxy.ts';
+import { startDynamoDbProxy } from '../tests/support/dynamodb-proxy.ts';
 import { median, quantile } from './support/stats.ts';
 
 const spec = JSON.parse(process.argv[2] ?? '') as InProcessSpec;
 
 // The handlers as the functions build them (the deployed settings' defaults), and the floor on the same kind of client.
-const proxy = spec.mode === 'counting' ? await startCountingProxy(spec.dynamoDbEndpoint) : undefined;
+const proxy = spec.mode === 'counting' ? await startDynamoDbProxy(spec.dynamoDbEndpoint) : undefined;
 const settings = readSettings({ INSTANCES_TABLE: spec.tables.instances, TOKENS_TABLE: spec.tables.tokens });
 const client = localDocumentClient(proxy?.endpoint ?? spec.dynamoDbEndpoint, settings.dynamoDbRequestTimeoutMs);
 const store = createStore({ client, tables: settings.tables });

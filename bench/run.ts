@@ -17,12 +17,11 @@ import {
 } from '../scripts/local-stack.ts';
 import { createOperatorStore } from '../scripts/operator-store.ts';
 import { stageEnvironment, stageTables } from '../scripts/serverless-yml.ts';
+import { startDynamoDbProxy, type CountedCall } from '../tests/support/dynamodb-proxy.ts';
 import { apiEvent } from '../tests/support/events.ts';
 import { buildVariant, packageFunctions, ROOT, type BuiltBundle } from './support/bundles.ts';
 import type { CaseCounts, CaseTiming, FloorStep, InProcessCase, InProcessSpec } from './support/cases.ts';
 import { benchConfig } from './support/config.ts';
-import type { CountedCall } from './support/counting-proxy.ts';
-import { startCountingProxy } from './support/counting-proxy.ts';
 import {
   BENCH_TOKENS,
   PAGED_OWNER,
@@ -322,7 +321,7 @@ async function coldStartPhase(bundles: Awaited<ReturnType<typeof bundlesPhase>>)
       ),
     );
   // The DynamoDB calls of one cold detail request, through the counting proxy.
-  const proxy = await startCountingProxy(dynamoDbEndpoint);
+  const proxy = await startDynamoDbProxy(dynamoDbEndpoint);
   await runChild('cold-start.ts', variants['detail (packaged bundle)']!.args, {
     ...lambdaEnvironment,
     AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,

@@ -1,6 +1,6 @@
 // What the orchestrator asks bench/in-process.ts to measure, and what it answers.
 import type { Tables } from '../../lib/config.ts';
-import type { CountedCall } from './counting-proxy.ts';
+import type { CountedCall } from '../../tests/support/dynamodb-proxy.ts';
 
 /** One raw DynamoDB call of a floor. */
 export type FloorStep =

@@ -186,7 +186,7 @@ ${table(
   ];
   sections.push(`## 3. DynamoDB calls per request
 
-Counted by a loopback proxy between the process and DynamoDB Local (bench/support/counting-proxy.ts), by
+Counted by a loopback proxy between the process and DynamoDB Local (tests/support/dynamodb-proxy.ts), by
 \`X-Amz-Target\` and table; it adds \`ReturnConsumedCapacity: TOTAL\` to each read so that DynamoDB Local reports
 the read units of the handler's own calls. "token + data calls".
 

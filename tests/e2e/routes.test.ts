@@ -1,59 +1,67 @@
-// Every route, with and without the trailing slash, answering every status of the contract over HTTP; each answer
-// is checked against openapi.yaml.
+// Every route, with and without the trailing slash, answering every status of the contract over HTTP: each answer
+// is the shared oracle's for the sample data, and conforms to openapi.yaml.
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
+import { OWNER_ONE, SAMPLE_INSTANCES } from '../../scripts/sample-data.ts';
 import { TOKENS } from '../fixtures/tenancy.ts';
+import { DETAILS_UUID, JSON_CONTENT_TYPE, MESSAGE, TOKEN_ONE as TOKEN } from '../support/contract.ts';
 import { call, type HttpAnswer } from '../support/http.ts';
 import { openApiViolations } from '../support/openapi.ts';
+import { expectedDetails, expectedList, type Expected, type QueryValues } from '../support/oracle.ts';
 
-const TOKEN = SAMPLE_TOKENS[0]!.token;
 const AUTH = { Authorization: `Token ${TOKEN}` };
-const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
 
 const LIST_TEMPLATES = ['/backend/lambda-instances', '/api/lambda-instances'];
 const DETAIL_TEMPLATES = ['/api/lambda-instances/{id}', '/backend/lambda-instances/{id}'];
 
 function conforms(template: string, answer: HttpAnswer): void {
-  expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  expect(answer.headers.get('content-type')).toBe(JSON_CONTENT_TYPE);
   expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
   expect(answer.headers.get('cache-control')).toBe('no-store');
   expect(answer.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
   expect(openApiViolations(template, answer)).toEqual([]);
 }
 
+/** The answer is the oracle's, whole, and conforms to the document. */
+function answers(template: string, answer: HttpAnswer, expected: Expected): void {
+  expect({ status: answer.status, body: answer.body }).toEqual(expected);
+  conforms(template, answer);
+}
+
+const query = (text: string): QueryValues => {
+  const values: Record<string, string[]> = {};
+  for (const [name, value] of new URLSearchParams(text)) (values[name] ??= []).push(value);
+  return values;
+};
+
 const errorDetail = (answer: HttpAnswer): string | undefined =>
   (answer.body as { errors: { detail: string }[] }).errors[0]?.detail;
 
 describe.each(LIST_TEMPLATES)('list at %s', (template) => {
   it.each(['', '/'])('answers 200 with the list (trailing "%s")', async (slash) => {
-    const answer = await call(`${template}${slash}`, { headers: AUTH });
-    expect(answer.status).toBe(200);
-    expect((answer.body as { data: unknown[] }).data).toHaveLength(6);
-    conforms(template, answer);
+    answers(template, await call(`${template}${slash}`, { headers: AUTH }), expectedList(SAMPLE_INSTANCES, OWNER_ONE));
   });
 
-  it('answers a page with its pagination', async () => {
-    const answer = await call(`${template}/?limit=5&page=2`, { headers: AUTH });
-    expect(answer.status).toBe(200);
-    expect((answer.body as { pagination: unknown }).pagination).toEqual({ page: 2, limit: 5, count: 6, pages: 2 });
-    conforms(template, answer);
-  });
+  it.each(['limit=5&page=2', 'limit=2&page=2', 'limit=1000&page=1'])(
+    'answers a page with its pagination: %s',
+    async (q) => {
+      const answer = await call(`${template}/?${q}`, { headers: AUTH });
+      answers(template, answer, expectedList(SAMPLE_INSTANCES, OWNER_ONE, query(q)));
+    },
+  );
 
   it.each(['limit=2', 'limit=0&page=1', 'limit=2.5&page=1', 'limit=1001&page=1', 'limit=2&page=1&limit=3'])(
     '400 for %s',
-    async (query) => {
-      const answer = await call(`${template}?${query}`, { headers: AUTH });
-      expect(answer.status).toBe(400);
-      expect(errorDetail(answer)).toBe('limit and page must both be given as positive integers.');
-      conforms(template, answer);
+    async (q) => {
+      const answer = await call(`${template}?${q}`, { headers: AUTH });
+      expect(errorDetail(answer)).toBe(MESSAGE.badPagination);
+      answers(template, answer, expectedList(SAMPLE_INSTANCES, OWNER_ONE, query(q)));
     },
   );
 
   it('404 for a page past the end', async () => {
     const answer = await call(`${template}?limit=5&page=3`, { headers: AUTH });
-    expect(answer.status).toBe(404);
-    expect(errorDetail(answer)).toBe('No lambda instances found.');
-    conforms(template, answer);
+    expect(errorDetail(answer)).toBe(MESSAGE.noInstances);
+    answers(template, answer, expectedList(SAMPLE_INSTANCES, OWNER_ONE, query('limit=5&page=3')));
   });
 
   it('404 for an owner without instances', async () => {
@@ -68,29 +76,24 @@ describe.each(DETAIL_TEMPLATES)('details at %s', (template) => {
 
   it.each(['', '/'])('answers 200 with the details (trailing "%s")', async (slash) => {
     const answer = await call(path(DETAILS_UUID, slash), { headers: AUTH });
-    expect(answer.status).toBe(200);
-    conforms(template, answer);
+    answers(template, answer, expectedDetails(SAMPLE_INSTANCES, OWNER_ONE, DETAILS_UUID));
   });
 
   it.each(['info', 'status'])('answers filter=%s', async (filter) => {
     const answer = await call(`${path(DETAILS_UUID)}?filter=${filter}`, { headers: AUTH });
-    expect(answer.status).toBe(200);
-    expect(Object.keys((answer.body as { data: object[] }).data[0]!)).toContain(filter);
-    conforms(template, answer);
+    answers(template, answer, expectedDetails(SAMPLE_INSTANCES, OWNER_ONE, DETAILS_UUID, { filter: [filter] }));
   });
 
   it.each(['', 'all', 'INFO'])('400 for filter=%s', async (filter) => {
     const answer = await call(`${path(DETAILS_UUID)}?filter=${filter}`, { headers: AUTH });
-    expect(answer.status).toBe(400);
-    expect(errorDetail(answer)).toBe('filter GET parameter can be used with values status or info.');
-    conforms(template, answer);
+    expect(errorDetail(answer)).toBe(MESSAGE.badFilter);
+    answers(template, answer, expectedDetails(SAMPLE_INSTANCES, OWNER_ONE, DETAILS_UUID, { filter: [filter] }));
   });
 
   it.each(['00000000-0000-4000-8000-000000000000', '8', 'not-a-uuid'])('404 for id %s', async (id) => {
     const answer = await call(path(id), { headers: AUTH });
-    expect(answer.status).toBe(404);
-    expect(errorDetail(answer)).toBe("The specified lambda instance doesn't exist.");
-    conforms(template, answer);
+    expect(errorDetail(answer)).toBe(MESSAGE.instanceNotFound);
+    answers(template, answer, expectedDetails(SAMPLE_INSTANCES, OWNER_ONE, id));
   });
 });
 
@@ -109,7 +112,7 @@ describe('authentication', () => {
       const answer = await call(path(template), { headers });
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toBe('Token');
-      expect(errorDetail(answer)).toBe('Unauthorized. Request failed because user provided an invalid token.');
+      expect(errorDetail(answer)).toBe(MESSAGE.unauthorized);
       conforms(template, answer);
     }
   });

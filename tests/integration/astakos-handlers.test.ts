@@ -5,8 +5,9 @@ import type { ApiHandler } from '../../lib/api.ts';
 import { digestToken } from '../../lib/auth.ts';
 import type { LambdaInstance } from '../../lib/items.ts';
 import { testApi } from '../support/api.ts';
+import { MESSAGE, errorBody } from '../support/contract.ts';
 import { invoke } from '../support/events.ts';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { startDynamoDbProxy, type DynamoDbProxy } from '../support/dynamodb-proxy.ts';
 import {
   IDENTITY_USERS,
   MISBEHAVING,
@@ -28,13 +29,13 @@ const INSTANCE: LambdaInstance = {
 };
 
 let identity: IdentityService;
-let dynamoDb: FaultProxy;
+let dynamoDb: DynamoDbProxy;
 let detail: ApiHandler;
 const costs: Record<string, { dynamoDbCalls: string[]; remoteCalls: number }> = {};
 
 beforeAll(async () => {
   identity = await startIdentityService(3000);
-  dynamoDb = await startFaultProxy(inject('dynamoDbEndpoint'));
+  dynamoDb = await startDynamoDbProxy(inject('dynamoDbEndpoint'));
   let operator;
   ({ detail, operator } = await testApi({
     dynamoDbEndpoint: dynamoDb.endpoint,
@@ -56,10 +57,11 @@ afterAll(async () => {
 });
 
 async function measured(name: string, token: string) {
-  const [dynamoDbBefore, remoteBefore] = [dynamoDb.calls.length, identity.asked.length];
+  dynamoDb.take();
+  const remoteBefore = identity.asked.length;
   const response = await invoke(detail, { headers: { authorization: `Token ${token}` }, id: INSTANCE.uuid });
   costs[name] = {
-    dynamoDbCalls: dynamoDb.calls.slice(dynamoDbBefore),
+    dynamoDbCalls: dynamoDb.take().map(({ operation }) => operation),
     remoteCalls: identity.asked.length - remoteBefore,
   };
   return { response, ...costs[name] };
@@ -102,9 +104,7 @@ describe('TOKEN_VERIFIER=astakos through the detail function', () => {
       const response = await invoke(detail, { headers: { authorization: `Token ${token}` }, id: INSTANCE.uuid });
       expect(response.statusCode).toBe(503);
       expect(response.headers?.['Retry-After']).toBe('1');
-      expect(response.json).toEqual({
-        errors: [{ status: 503, detail: 'Service temporarily unavailable. Please retry.' }],
-      });
+      expect(response.json).toEqual(errorBody(503, MESSAGE.unavailable));
     },
   );
 });

@@ -1,23 +1,22 @@
 // DynamoDB faults through the real handlers: every one answers 503 with Retry-After and the envelope within 3 s,
 // never a 500 or an exception. The functions reach DynamoDB Local through a fault-injecting proxy.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
 import type { ApiHandler } from '../../lib/api.ts';
 import { testApi } from '../support/api.ts';
-import { startFaultProxy, type FaultMode, type FaultProxy } from '../support/fault-proxy.ts';
+import { DETAILS_UUID, MESSAGE, TOKEN_ONE, errorBody } from '../support/contract.ts';
+import { startDynamoDbProxy, type DynamoDbProxy, type FaultMode } from '../support/dynamodb-proxy.ts';
 import { invoke } from '../support/events.ts';
 
 const ANSWER_BUDGET_MS = 3000;
-const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
-const UNAVAILABLE = { errors: [{ status: 503, detail: 'Service temporarily unavailable. Please retry.' }] };
+const UNAVAILABLE = errorBody(503, MESSAGE.unavailable);
 
-let proxy: FaultProxy;
+let proxy: DynamoDbProxy;
 let list: ApiHandler;
 let detail: ApiHandler;
 const worst: Record<string, number> = {};
 
 beforeAll(async () => {
-  proxy = await startFaultProxy(inject('dynamoDbEndpoint'));
+  proxy = await startDynamoDbProxy(inject('dynamoDbEndpoint'));
   // The handlers reach DynamoDB through the proxy, with the production timeout (lib/config.ts's default).
   ({ list, detail } = await testApi({
     sampleData: true,
@@ -32,7 +31,7 @@ afterAll(async () => {
 });
 
 // The details instance's owner; once verified, the token stays in the container's cache, as in production.
-const ownerHeaders = { authorization: `Token ${SAMPLE_TOKENS[0]!.token}` };
+const ownerHeaders = { authorization: `Token ${TOKEN_ONE}` };
 
 async function expectUnavailable(fault: string, call: () => ReturnType<typeof invoke>): Promise<void> {
   const started = performance.now();

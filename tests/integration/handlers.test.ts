@@ -1,23 +1,25 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { localClient } from '../../scripts/local-stack.ts';
-import { OWNER_TWO, SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
 import { TOKENS } from '../fixtures/tenancy.ts';
 import { testApi } from '../support/api.ts';
+import {
+  DESTROYED_UUID,
+  DETAILS_UUID,
+  MESSAGE,
+  OWNER_TWO_UUID,
+  TOKEN_ONE,
+  TOKEN_TWO,
+  errorBody,
+} from '../support/contract.ts';
 import { invoke } from '../support/events.ts';
 
 const { list, detail } = await testApi({ sampleData: true });
 
-const [ownerOne, ownerTwo] = SAMPLE_TOKENS.map(({ token }) => ({ authorization: `Token ${token}` }));
-const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
-const DESTROYED_UUID = SAMPLE_INSTANCES.find(({ status }) => status === '6')!.uuid;
-const OWNER_TWO_UUID = SAMPLE_INSTANCES.find(({ owner }) => owner === OWNER_TWO)!.uuid;
-
-const UNAUTHORIZED = {
-  errors: [{ status: 401, detail: 'Unauthorized. Request failed because user provided an invalid token.' }],
-};
-const NOT_FOUND_DETAILS = { errors: [{ status: 404, detail: "The specified lambda instance doesn't exist." }] };
-const NOT_FOUND_LIST = { errors: [{ status: 404, detail: 'No lambda instances found.' }] };
+const [ownerOne, ownerTwo] = [TOKEN_ONE, TOKEN_TWO].map((token) => ({ authorization: `Token ${token}` }));
+const UNAUTHORIZED = errorBody(401, MESSAGE.unauthorized);
+const NOT_FOUND_DETAILS = errorBody(404, MESSAGE.instanceNotFound);
+const NOT_FOUND_LIST = errorBody(404, MESSAGE.noInstances);
 
 describe('list handler', () => {
   it('lists the caller’s instances in id order, DESTROYED left out', async () => {
@@ -52,9 +54,7 @@ describe('list handler', () => {
   it('bad pagination is 400', async () => {
     const response = await invoke(list, { headers: ownerOne!, query: { limit: '2' } });
     expect(response.statusCode).toBe(400);
-    expect(response.json).toEqual({
-      errors: [{ status: 400, detail: 'limit and page must both be given as positive integers.' }],
-    });
+    expect(response.json).toEqual(errorBody(400, MESSAGE.badPagination));
   });
 
   it('a bad token is 401 even with bad pagination', async () => {
@@ -113,14 +113,12 @@ describe('detail handler', () => {
   it('a bad filter is 400 before the 404 of an unknown id', async () => {
     const response = await invoke(detail, { headers: ownerOne!, id: 'nope', query: { filter: 'everything' } });
     expect(response.statusCode).toBe(400);
-    expect(response.json).toEqual({
-      errors: [{ status: 400, detail: 'filter GET parameter can be used with values status or info.' }],
-    });
+    expect(response.json).toEqual(errorBody(400, MESSAGE.badFilter));
   });
 
   it.each([
     ['no token', {}],
-    ['an unknown token', { authorization: 'Token tJ3b3f32f23ceuqdoS_TH7m0d6yxmlWL1r2ralKcttZ' }],
+    ['an unknown token', { authorization: `Token ${TOKEN_ONE.slice(0, -1)}Z` }],
     ['a revoked token', { authorization: `Token ${TOKENS.revoked}` }],
     ['an expired token', { authorization: `Token ${TOKENS.expired}` }],
   ])('%s is 401 before the 400 and the 404', async (_, headers) => {
@@ -155,7 +153,7 @@ describe('both handlers', () => {
       const response = await invoke(handler, { headers: ownerOne!, id: DETAILS_UUID });
       expect(response.statusCode).toBe(500);
       expect(response.headers?.['Content-Type']).toBe('application/json; charset=utf-8');
-      expect(response.json).toEqual({ errors: [{ status: 500, detail: 'Internal server error.' }] });
+      expect(response.json).toEqual(errorBody(500, MESSAGE.internalError));
     }
     expect(logged).toHaveBeenCalled();
     logged.mockRestore();

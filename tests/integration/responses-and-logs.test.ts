@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
 import { testApi } from '../support/api.ts';
+import { DETAILS_UUID, TOKEN_ONE as TOKEN } from '../support/contract.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 
 // The functions' logger at INFO, where the request log line is written.
@@ -13,8 +13,6 @@ const { list, detail } = await testApi({
   logger: new Logger({ serviceName: 'lambda-instances-api', logLevel: 'INFO' }),
 });
 
-const TOKEN = SAMPLE_TOKENS[0]!.token;
-const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
 const logged: string[] = [];
 
 beforeAll(() => {

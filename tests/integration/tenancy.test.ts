@@ -9,6 +9,7 @@ import type { LambdaInstance } from '../../lib/items.ts';
 import type { StatusCode } from '../../lib/statuses.ts';
 import { testApi } from '../support/api.ts';
 import { invoke, type EventOptions } from '../support/events.ts';
+import { expectedDetails, expectedList, queryValues } from '../support/oracle.ts';
 
 const OWNERS = 20;
 const PER_OWNER = 15;
@@ -85,9 +86,6 @@ function foreignMarks(owner: string): Map<string, string> {
   return marks;
 }
 
-const NOT_FOUND_DETAILS = { errors: [{ status: 404, detail: "The specified lambda instance doesn't exist." }] };
-const NOT_FOUND_LIST = { errors: [{ status: 404, detail: 'No lambda instances found.' }] };
-
 interface Tally {
   checks: number;
   foreignReads: string[];
@@ -121,12 +119,6 @@ function inspect(
   if (leaks.length > 0) tally.foreignReads.push(`${what}: owner ${owner} got ${[...new Set(leaks)].join(', ')}`);
 }
 
-const listedOf = ({ instances }: Owner) =>
-  instances
-    .filter(({ status }) => status !== '6')
-    .sort((a, b) => a.id - b.id)
-    .map(({ uuid, name, id }) => ({ uuid, name, id }));
-
 describe(`tenancy: ${OWNERS} owners x ${PER_OWNER} instances, every token against every id and list`, () => {
   it('no owner reads another owner’s instance through the details', { timeout: 120_000 }, async () => {
     const tally: Tally = { checks: 0, foreignReads: [], wrongAnswers: [] };
@@ -153,27 +145,14 @@ describe(`tenancy: ${OWNERS} owners x ${PER_OWNER} instances, every token agains
       const answer = await invoke(detail, options);
       const what = `GET details ${String(options.id)} ${JSON.stringify(options.query ?? {})}`;
       const foreign = instance.owner !== caller.owner;
-      inspect(
-        tally,
-        caller.owner,
-        marks.get(caller.owner)!,
-        what,
-        answer,
-        foreign && answer.statusCode === 200 ? [`200 for ${instance.owner}'s instance`] : [],
-      );
-      if (!foreign) {
-        const [details] = (answer.json.data ?? []) as { info?: { id: string }; id?: string }[];
-        if (answer.statusCode !== 200 || (details?.info?.id ?? details?.id) !== instance.uuid) {
-          tally.wrongAnswers.push(
-            `${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 200)} for its own instance`,
-          );
-        }
-      } else {
-        if (answer.statusCode !== 404 || !isDeepStrictEqual(answer.json, NOT_FOUND_DETAILS)) {
-          tally.wrongAnswers.push(
-            `${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 200)}, expected the 404`,
-          );
-        }
+      const leak = foreign && answer.statusCode === 200 ? [`200 for ${instance.owner}'s instance`] : [];
+      inspect(tally, caller.owner, marks.get(caller.owner)!, what, answer, leak);
+      // Its own instance in full, anyone else's as the 404 of a missing one.
+      const expected = expectedDetails(everyInstance, caller.owner, options.id!, queryValues(options.query));
+      if (answer.statusCode !== expected.status || !isDeepStrictEqual(answer.json, expected.body)) {
+        tally.wrongAnswers.push(
+          `${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 200)}, expected ${expected.status}`,
+        );
       }
     });
     console.info(
@@ -189,38 +168,22 @@ describe(`tenancy: ${OWNERS} owners x ${PER_OWNER} instances, every token agains
     const tally: Tally = { checks: 0, foreignReads: [], wrongAnswers: [] };
     const LIMITS = [1, 2, 4, 7, 12, 1000];
     const jobs = owners.flatMap((caller, c) => {
-      const listed = listedOf(caller);
-      const whole = { caller, c, query: undefined, expected: listed };
       const pages = LIMITS.flatMap((limit) => {
-        const count = Math.max(1, Math.ceil(listed.length / limit));
-        // Every page, and the one past the end (a 404).
-        return Array.from({ length: count + 1 }, (_, p) => ({
-          caller,
-          c: c + p,
-          query: { limit: String(limit), page: String(p + 1) },
-          expected: listed.slice(p * limit, (p + 1) * limit),
-          pagination: { page: p + 1, limit, count: listed.length, pages: Math.ceil(listed.length / limit) },
-        }));
+        const count = Math.max(1, Math.ceil(caller.instances.length / limit));
+        // Every page there may be, and the one past the end (a 404).
+        return Array.from({ length: count + 1 }, (_, p) => ({ limit: String(limit), page: String(p + 1) }));
       });
-      return [whole, ...pages];
+      return [undefined, ...pages].map((query, p) => ({ caller, c: c + p, query }));
     });
     const marks = new Map(owners.map(({ owner }) => [owner, foreignMarks(owner)]));
-    await pool(jobs, async (job) => {
-      const { caller, c, query, expected } = job;
+    await pool(jobs, async ({ caller, c, query }) => {
       const answer = await invoke(list, { headers: credentials(caller.token, c), ...(query && { query }) });
       const what = `GET list ${JSON.stringify(query ?? {})}`;
       inspect(tally, caller.owner, marks.get(caller.owner)!, what, answer);
-      const wanted =
-        expected.length === 0
-          ? NOT_FOUND_LIST
-          : {
-              status: { short_description: 'Lambda instances', code: 200 },
-              data: expected,
-              ...('pagination' in job && { pagination: job.pagination }),
-            };
-      if (answer.statusCode !== (expected.length === 0 ? 404 : 200) || !isDeepStrictEqual(answer.json, wanted)) {
+      const expected = expectedList(everyInstance, caller.owner, queryValues(query));
+      if (answer.statusCode !== expected.status || !isDeepStrictEqual(answer.json, expected.body)) {
         tally.wrongAnswers.push(
-          `${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 300)}, expected ${JSON.stringify(wanted).slice(0, 300)}`,
+          `${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 300)}, expected ${JSON.stringify(expected.body).slice(0, 300)}`,
         );
       }
     });

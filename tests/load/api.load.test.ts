@@ -3,31 +3,23 @@
 // its request must get (status, Content-Type, the contract's headers, the whole JSON body): 0 errors, 0 wrong answers.
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { OWNER_ONE, OWNER_TWO, SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
-import { SEED_EXAMPLES } from '../fixtures/seed-examples.ts';
-import { TOKENS } from '../fixtures/tenancy.ts';
+import { OWNER_ONE, OWNER_TWO, SAMPLE_INSTANCES } from '../../scripts/sample-data.ts';
+import { EMPTY_OWNER, TOKENS } from '../fixtures/tenancy.ts';
+import {
+  DETAILS_UUID,
+  JSON_CONTENT_TYPE,
+  MESSAGE,
+  OWNER_TWO_UUID,
+  TOKEN_ONE as ONE,
+  TOKEN_TWO as TWO,
+  errorBody,
+} from '../support/contract.ts';
 import { baseUrl } from '../support/http.ts';
+import { expectedDetails, expectedList, type QueryValues } from '../support/oracle.ts';
 
 const CLIENTS = 50;
 const DURATION_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 10_000;
-
-const [ONE, TWO] = SAMPLE_TOKENS.map(({ token }) => token) as [string, string];
-const DETAILS_UUID = '3f763964-d519-4fd2-916d-b5cfbe3b878b';
-const DETAILS = SAMPLE_INSTANCES.find(({ uuid }) => uuid === DETAILS_UUID)!;
-const OWNER_TWO_UUID = SAMPLE_INSTANCES.find(({ owner }) => owner === OWNER_TWO)!.uuid;
-
-const listed = (owner: string) =>
-  SAMPLE_INSTANCES.filter((instance) => instance.owner === owner && instance.status !== '6')
-    .sort((a, b) => a.id - b.id)
-    .map(({ uuid, name, id }) => ({ uuid, name, id }));
-const instancesPage = (data: object[], pagination?: object) => ({
-  status: { short_description: 'Lambda instances', code: 200 },
-  data,
-  ...(pagination && { pagination }),
-});
-const error = (status: number, detail: string) => ({ errors: [{ status, detail }] });
-const UNAUTHORIZED = error(401, 'Unauthorized. Request failed because user provided an invalid token.');
 
 interface Kind {
   name: string;
@@ -39,104 +31,78 @@ interface Kind {
   required?: Record<string, string>;
 }
 
+/** A request by a token's owner: the answer is the oracle's for the sample data. */
+function asOwner(name: string, path: string, headers: Record<string, string>, owner: string): Kind {
+  const url = new URL(path, 'http://api');
+  const query: QueryValues = Object.fromEntries(
+    [...url.searchParams.keys()].map((key) => [key, url.searchParams.getAll(key)]),
+  );
+  const id = /\/lambda-instances\/([^/]+)/.exec(url.pathname)?.[1];
+  const expected =
+    id === undefined
+      ? expectedList(SAMPLE_INSTANCES, owner, query)
+      : expectedDetails(SAMPLE_INSTANCES, owner, id, query);
+  return { name, path, headers, ...expected };
+}
+
 const unauthorized = (name: string, path: string, headers: Record<string, string>): Kind => ({
   name,
   path,
   headers,
   status: 401,
-  body: UNAUTHORIZED,
+  body: errorBody(401, MESSAGE.unauthorized),
   required: { 'www-authenticate': 'Token' },
 });
 
-/** Every kind of request the clients send, with the answer it must get (computed from the sample data). */
+/** Every kind of request the clients send, with the answer it must get. */
 const KINDS: Kind[] = [
-  {
-    name: 'list, whole',
-    path: '/backend/lambda-instances/',
-    headers: { Authentication: `Token ${ONE}` },
-    status: 200,
-    body: instancesPage(listed(OWNER_ONE)),
-  },
-  {
-    name: 'list, page 2 of 3',
-    path: '/api/lambda-instances?limit=2&page=2',
-    headers: { Authorization: `Token ${ONE}` },
-    status: 200,
-    body: instancesPage(listed(OWNER_ONE).slice(2, 4), { page: 2, limit: 2, count: 6, pages: 3 }),
-  },
-  {
-    name: 'list, second owner',
-    path: '/api/lambda-instances/',
-    headers: { 'X-Api-Key': TWO },
-    status: 200,
-    body: instancesPage(listed(OWNER_TWO)),
-  },
-  {
-    name: 'list, owner without instances',
-    path: '/backend/lambda-instances',
-    headers: { Authorization: `Bearer ${TOKENS.emptyOwner}` },
-    status: 404,
-    body: error(404, 'No lambda instances found.'),
-  },
-  {
-    name: 'list, page past the end',
-    path: '/backend/lambda-instances?limit=5&page=3',
-    headers: { Authorization: `Token ${ONE}` },
-    status: 404,
-    body: error(404, 'No lambda instances found.'),
-  },
-  {
-    name: 'list, bad pagination',
-    path: '/api/lambda-instances?limit=2',
-    headers: { Authorization: `Token ${ONE}` },
-    status: 400,
-    body: error(400, 'limit and page must both be given as positive integers.'),
-  },
-  {
-    name: 'details, whole',
-    path: `/api/lambda-instances/${DETAILS_UUID}/`,
-    headers: { Authorization: `Token ${ONE}` },
-    status: 200,
-    body: SEED_EXAMPLES[2]!.body,
-  },
-  {
-    name: 'details, status',
-    path: `/backend/lambda-instances/${DETAILS_UUID}?filter=status`,
-    headers: { Authorization: `Token ${ONE}` },
-    status: 200,
-    body: SEED_EXAMPLES[3]!.body,
-  },
-  {
-    name: 'details, info, upper-case id',
-    path: `/api/lambda-instances/${DETAILS_UUID.toUpperCase()}?filter=info`,
-    headers: { 'X-Api-Key': TOKENS.notExpiredYet },
-    status: 200,
-    body: {
-      status: { short_description: 'Lambda instance details', code: 200 },
-      data: [{ info: { instance_info: DETAILS.instanceInfo, id: DETAILS_UUID, name: DETAILS.name } }],
-    },
-  },
-  {
-    name: 'details, another owner’s',
-    path: `/api/lambda-instances/${DETAILS_UUID}`,
-    headers: { Authorization: `Token ${TWO}` },
-    status: 404,
-    body: error(404, "The specified lambda instance doesn't exist."),
-  },
-  {
-    name: 'details, another owner’s (reverse)',
-    path: `/backend/lambda-instances/${OWNER_TWO_UUID}/`,
-    headers: { Authentication: `Token ${ONE}` },
-    status: 404,
-    body: error(404, "The specified lambda instance doesn't exist."),
-  },
-  {
-    name: 'details, bad filter',
-    path: `/api/lambda-instances/${DETAILS_UUID}?filter=all`,
-    headers: { Authorization: `Token ${ONE}` },
-    status: 400,
-    body: error(400, 'filter GET parameter can be used with values status or info.'),
-  },
+  asOwner('list, whole', '/backend/lambda-instances/', { Authentication: `Token ${ONE}` }, OWNER_ONE),
+  asOwner('list, page 2 of 3', '/api/lambda-instances?limit=2&page=2', { Authorization: `Token ${ONE}` }, OWNER_ONE),
+  asOwner('list, second owner', '/api/lambda-instances/', { 'X-Api-Key': TWO }, OWNER_TWO),
+  asOwner(
+    'list, owner without instances',
+    '/backend/lambda-instances',
+    { Authorization: `Bearer ${TOKENS.emptyOwner}` },
+    EMPTY_OWNER,
+  ),
+  asOwner(
+    'list, page past the end',
+    '/backend/lambda-instances?limit=5&page=3',
+    { Authorization: `Token ${ONE}` },
+    OWNER_ONE,
+  ),
+  asOwner('list, bad pagination', '/api/lambda-instances?limit=2', { Authorization: `Token ${ONE}` }, OWNER_ONE),
+  asOwner('details, whole', `/api/lambda-instances/${DETAILS_UUID}/`, { Authorization: `Token ${ONE}` }, OWNER_ONE),
+  asOwner(
+    'details, status',
+    `/backend/lambda-instances/${DETAILS_UUID}?filter=status`,
+    { Authorization: `Token ${ONE}` },
+    OWNER_ONE,
+  ),
+  asOwner(
+    'details, info, upper-case id',
+    `/api/lambda-instances/${DETAILS_UUID.toUpperCase()}?filter=info`,
+    { 'X-Api-Key': TOKENS.notExpiredYet },
+    OWNER_ONE,
+  ),
+  asOwner(
+    'details, another owner’s',
+    `/api/lambda-instances/${DETAILS_UUID}`,
+    { Authorization: `Token ${TWO}` },
+    OWNER_TWO,
+  ),
+  asOwner(
+    'details, another owner’s (reverse)',
+    `/backend/lambda-instances/${OWNER_TWO_UUID}/`,
+    { Authentication: `Token ${ONE}` },
+    OWNER_ONE,
+  ),
+  asOwner(
+    'details, bad filter',
+    `/api/lambda-instances/${DETAILS_UUID}?filter=all`,
+    { Authorization: `Token ${ONE}` },
+    OWNER_ONE,
+  ),
   unauthorized('list, unknown token', '/api/lambda-instances', { Authorization: `Token ${ONE.slice(0, -1)}Z` }),
   unauthorized('list, revoked token', '/backend/lambda-instances/', { Authorization: `Token ${TOKENS.revoked}` }),
   unauthorized('list, no token', '/backend/lambda-instances', {}),
@@ -173,7 +139,7 @@ async function send(kind: Kind): Promise<Result> {
     const problems: string[] = [];
     if (response.status !== kind.status) problems.push(`status ${response.status}, expected ${kind.status}`);
     const contentType = response.headers.get('content-type');
-    if (contentType !== 'application/json; charset=utf-8') problems.push(`Content-Type ${contentType}`);
+    if (contentType !== JSON_CONTENT_TYPE) problems.push(`Content-Type ${contentType}`);
     for (const [name, value] of Object.entries(kind.required ?? {})) {
       if (response.headers.get(name) !== value) problems.push(`${name}: ${response.headers.get(name)}`);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readToken as readTokenOf } from '../../lib/auth.ts';
+import { TOKEN_ONE } from '../support/contract.ts';
 
 /** As API Gateway sends them after http-header-normalizer: the last value in headers, every value in multiValueHeaders. */
 const readToken = (given: Record<string, string | string[]>) =>
@@ -8,7 +9,7 @@ const readToken = (given: Record<string, string | string[]>) =>
     multiValueHeaders: Object.fromEntries(Object.entries(given).map(([name, value]) => [name, [value].flat()])),
   });
 
-const TOKEN = 'tJ3b3f32f23ceuqdoS_TH7m0d6yxmlWL1r2ralKcttY';
+const TOKEN = TOKEN_ONE;
 
 describe('reading the token', () => {
   it.each([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFilter, parseInstanceId, parsePagination, type Query } from '../../lib/requests.ts';
+import { MESSAGE } from '../support/contract.ts';
 
 const errorOf = (run: () => unknown): { statusCode: number; message: string } | undefined => {
   try {
@@ -46,7 +47,7 @@ describe('pagination', () => {
   it.each(bad)('%s is a 400 with the pagination message', (_, query) => {
     expect(errorOf(() => parsePagination(query))).toMatchObject({
       statusCode: 400,
-      message: 'limit and page must both be given as positive integers.',
+      message: MESSAGE.badPagination,
     });
   });
 });
@@ -60,7 +61,7 @@ describe('filter', () => {
   it.each([[['']], [['INFO']], [['applications']], [['info', 'status']]])('%j is a 400', (values) => {
     expect(errorOf(() => parseFilter({ filter: values }))).toMatchObject({
       statusCode: 400,
-      message: 'filter GET parameter can be used with values status or info.',
+      message: MESSAGE.badFilter,
     });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LambdaInstance } from '../../lib/items.ts';
 import { detailBody, failure, JSON_CONTENT_TYPE, listBody } from '../../lib/responses.ts';
 import { describeStatus, isStatusCode } from '../../lib/statuses.ts';
+import { MESSAGE, errorBody } from '../support/contract.ts';
 
 const summaries = [1, 3, 4, 5, 7].map((id) => ({
   uuid: `00000000-0000-4000-8000-00000000000${id}`,
@@ -70,10 +71,10 @@ describe('details body', () => {
 
 describe('error responses', () => {
   it('carry the envelope and the JSON content type', () => {
-    const response = failure(404, 'No lambda instances found.');
+    const response = failure(404, MESSAGE.noInstances);
     expect(response.statusCode).toBe(404);
     expect(response.headers?.['Content-Type']).toBe(JSON_CONTENT_TYPE);
-    expect(JSON.parse(response.body)).toEqual({ errors: [{ status: 404, detail: 'No lambda instances found.' }] });
+    expect(JSON.parse(response.body)).toEqual(errorBody(404, MESSAGE.noInstances));
   });
 
   it('401 asks for a token, 405 names GET, 503 says when to retry', () => {

@@ -1,0 +1,318 @@
+// The fast-check generators of hostile requests: ids, query strings and headers, from well-formed to malicious, each
+// credential with the verdict it must lead to.
+import fc from 'fast-check';
+import {
+  ALL_UUIDS,
+  CREDENTIAL_NAMES,
+  REFUSED_TOKENS,
+  VALID_TOKENS,
+  type Endpoint,
+  type HeaderLine,
+  type HostileRequest,
+  type Verdict,
+} from './requests.ts';
+
+const HTML = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '"><svg/onload=alert(1)>',
+  '</title><h1>x</h1>',
+];
+const hostileText = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 64 }) },
+  { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 32 }) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      ...HTML,
+      '..',
+      '../..',
+      '%00',
+      '\u0000',
+      '%2e%2e%2f',
+      '%252e',
+      '\r\nX-Injected: 1',
+      '${jndi:ldap://x}',
+      "' OR '1'='1",
+      '{"$ne":null}',
+      '__proto__',
+      'constructor',
+      'null',
+      'undefined',
+      'NaN',
+      '\uFEFF',
+      '\u202E',
+      '\uD800',
+      '😀',
+      'Ｔｏｋｅｎ',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 1000, max: 20_000 })
+      .chain((length) => fc.constantFrom('a', '<', 'é', '😀', '%00').map((unit) => unit.repeat(length))),
+  },
+);
+
+const method = fc.oneof(
+  { weight: 12, arbitrary: fc.constant('GET') },
+  { weight: 2, arbitrary: fc.constantFrom('POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') },
+);
+
+const owns = (owner: string): Verdict => ({ owner });
+const refused = (how: 'lookup' | 'no-lookup' | 'either'): Verdict => ({ refused: how });
+
+/** A token and what it leads to when well presented. */
+const token = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom(...VALID_TOKENS).map(({ token, owner }) => ({ token, verdict: owns(owner) })),
+  },
+  { weight: 2, arbitrary: fc.constantFrom(...REFUSED_TOKENS).map((token) => ({ token, verdict: refused('lookup') })) },
+  {
+    weight: 1,
+    arbitrary: fc.stringMatching(/^[\x21-\x7e]{1,80}$/).map((token) => ({ token, verdict: refused('lookup') })),
+  },
+);
+const scheme = fc.mixedCase(fc.constantFrom('token', 'bearer'));
+
+/** Authorization / Authentication values: well presented, malformed (401 without lookup), or anything at all. */
+const schemeCredential: fc.Arbitrary<{ value: string; verdict: Verdict }> = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc.tuple(scheme, token).map(([word, { token, verdict }]) => ({ value: `${word} ${token}`, verdict })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        scheme,
+        token,
+        fc.constantFrom<(word: string, token: string) => string>(
+          (_, t) => t,
+          (_, t) => `Basic ${t}`,
+          (w, t) => `${w}${t}`,
+          (w, t) => `${w} ${t} ${t}`,
+          (w, t) => `${w}\t${t}`,
+          (w) => `${w} `,
+          (w) => w,
+          () => '',
+          (w, t) => `${w} ${t}é`,
+          (w, t) => `${w} ${t.replace(/[a-z]/, 'а')}`, // Cyrillic a
+          (w, t) => `${w} ${t}${'x'.repeat(513)}`,
+          (w, t) => `${w} ${t}\u0000`,
+        ),
+      )
+      .map(([word, { token }, mangle]) => ({ value: mangle(word, token), verdict: refused('no-lookup') })),
+  },
+  { weight: 2, arbitrary: hostileText.map((value) => ({ value, verdict: refused('either') })) },
+);
+
+/** X-Api-Key values: the bare token, a scheme word in front (malformed), or anything at all. */
+const apiKeyCredential: fc.Arbitrary<{ value: string; verdict: Verdict }> = fc.oneof(
+  { weight: 12, arbitrary: token.map(({ token, verdict }) => ({ value: token, verdict })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(scheme, token)
+      .map(([word, { token }]) => ({ value: `${word} ${token}`, verdict: refused('no-lookup') })),
+  },
+  { weight: 2, arbitrary: hostileText.map((value) => ({ value, verdict: refused('either') })) },
+);
+
+const credentialLines = (
+  name: 'Authorization' | 'Authentication' | 'X-Api-Key',
+  maxValues: number,
+): fc.Arbitrary<HeaderLine[]> =>
+  fc
+    .tuple(
+      fc.mixedCase(fc.constant(name)),
+      fc.array(name === 'X-Api-Key' ? apiKeyCredential : schemeCredential, { minLength: 1, maxLength: maxValues }),
+    )
+    .map(([spelling, values]) => values.map(({ value, verdict }) => ({ name: spelling, value, verdict })));
+
+/** Headers API Gateway always adds, and other headers a client may send, hostile names included. */
+const noiseName = fc.oneof(
+  fc.constantFrom(
+    'Accept',
+    'User-Agent',
+    'Cookie',
+    'Content-Type',
+    'X-Forwarded-For',
+    'Origin',
+    'Referer',
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    'X-Amzn-Trace-Id',
+  ),
+  fc
+    .stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,40}$/)
+    .filter((name) => !(CREDENTIAL_NAMES as readonly string[]).includes(name.toLowerCase())),
+);
+const noiseLines = fc.array(
+  fc.tuple(noiseName, hostileText).map(([name, value]): HeaderLine => ({ name, value })),
+  { maxLength: 4 },
+);
+export const GATEWAY_LINES: HeaderLine[] = [
+  { name: 'Host', value: 'abc123.execute-api.eu-central-1.amazonaws.com' },
+  { name: 'X-Forwarded-Proto', value: 'https' },
+];
+
+/** Credentials as a client sends them: usually one header, sometimes several, sometimes none; few repeats. */
+function headerLines(maxValues: number): fc.Arbitrary<HeaderLine[]> {
+  return fc
+    .tuple(
+      fc.option(credentialLines('Authorization', maxValues), { freq: 2 }),
+      fc.option(credentialLines('Authentication', maxValues), { freq: 3 }),
+      fc.option(credentialLines('X-Api-Key', maxValues), { freq: 3 }),
+      noiseLines,
+      fc.boolean(),
+    )
+    .chain(([authorization, authentication, apiKey, noise, noiseFirst]) => {
+      const credentials = [authorization, authentication, apiKey].flatMap((lines) => lines ?? []);
+      return fc
+        .shuffledSubarray(credentials, { minLength: credentials.length })
+        .map((shuffled) => [...GATEWAY_LINES, ...(noiseFirst ? [...noise, ...shuffled] : [...shuffled, ...noise])]);
+    });
+}
+
+export const ownUuid = fc.constantFrom(...ALL_UUIDS);
+export const pathId = fc.oneof(
+  { weight: 6, arbitrary: ownUuid },
+  { weight: 2, arbitrary: ownUuid.map((uuid) => uuid.toUpperCase()) },
+  { weight: 1, arbitrary: fc.uuid() },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        ownUuid,
+        fc.constantFrom('/..', '%00', '\u0000', '\n', ' ', '/', '?', '#', '..', '%2F', '\u0130', '/../../etc/passwd'),
+        fc.boolean(),
+      )
+      .map(([uuid, extra, before]) => (before ? `${extra}${uuid}` : `${uuid}${extra}`)),
+  },
+  { weight: 4, arbitrary: hostileText },
+  { weight: 1, arbitrary: fc.constantFrom('8', '-1', '1e400', '0x10', '', '{id}', '%7Bid%7D') },
+);
+
+const number = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 1, max: 9 }).map(String) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '0',
+      '00',
+      '007',
+      '1000',
+      '1001',
+      '9007199254740993',
+      '+2',
+      ' 2',
+      '2 ',
+      '2.0',
+      '1e3',
+      '-1',
+      '',
+      '0x10',
+      'NaN',
+      'Infinity',
+      '２',
+      '٣',
+      '1,2',
+      'true',
+      '[1]',
+    ),
+  },
+  { weight: 1, arbitrary: fc.integer({ min: 16, max: 400 }).map((digits) => '9'.repeat(digits)) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 400 }).map((zeros) => `${'0'.repeat(zeros)}2`) },
+  { weight: 2, arbitrary: hostileText },
+);
+/** One, repeated with the same value, or several different values. */
+const values = (value: fc.Arbitrary<string>) =>
+  fc.oneof(
+    { weight: 6, arbitrary: value.map((v) => [v]) },
+    { weight: 1, arbitrary: value.map((v) => [v, v]) },
+    { weight: 1, arbitrary: fc.array(value, { minLength: 2, maxLength: 4 }) },
+  );
+const otherKey = fc.oneof(
+  fc.constantFrom(
+    'LIMIT',
+    'Page',
+    'limit[]',
+    'page[0]',
+    '',
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    'valueOf',
+    'filter',
+    'limit ',
+    '%6Cimit',
+  ),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+);
+
+function query(mainKeys: readonly string[], mainValue: fc.Arbitrary<string>): fc.Arbitrary<[string, string[]][]> {
+  return fc
+    .tuple(
+      fc.uniqueArray(fc.constantFrom(...mainKeys), { maxLength: mainKeys.length }),
+      fc.array(fc.tuple(otherKey, values(number)), { maxLength: 2 }),
+    )
+    .chain(([keys, others]) =>
+      fc.tuple(...keys.map((key) => values(mainValue).map((v): [string, string[]] => [key, v]))).map((main) => {
+        const entries = new Map<string, string[]>();
+        for (const [key, v] of [...main, ...others]) if (!entries.has(key)) entries.set(key, v);
+        return [...entries];
+      }),
+    );
+}
+
+export const listQuery = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<[string, string[]][]>([]) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 5 }))
+      .map(([limit, page]): [string, string[]][] => [
+        ['limit', [String(limit)]],
+        ['page', [String(page)]],
+      ]),
+  },
+  { weight: 8, arbitrary: query(['limit', 'page'], number) },
+);
+const filterValue = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('info', 'status') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('', 'INFO', 'Status', 'all', 'info ', ' status', 'info,status', 'status\u0000'),
+  },
+  { weight: 2, arbitrary: hostileText },
+);
+export const detailQuery = fc.oneof(
+  { weight: 4, arbitrary: fc.constant<[string, string[]][]>([]) },
+  { weight: 6, arbitrary: query(['filter', 'limit'], fc.oneof(filterValue, number)) },
+);
+
+export function request(
+  endpoint: Endpoint,
+  parts: { id: fc.Arbitrary<string>; query: fc.Arbitrary<[string, string[]][]>; headers: fc.Arbitrary<HeaderLine[]> },
+): fc.Arbitrary<HostileRequest> {
+  return fc.record({
+    endpoint: fc.constant(endpoint),
+    method,
+    prefix: fc.constantFrom<HostileRequest['prefix']>('/api', '/backend'),
+    slash: fc.boolean(),
+    id: parts.id,
+    query: parts.query,
+    headers: parts.headers,
+  });
+}
+
+/** Headers that a client sends once each, with the well-behaved shapes most of the time. */
+export const plainHeaders = headerLines(1);
+/** Headers stressed: repeated credential headers, huge and non-ASCII values. */
+export const stressedHeaders = headerLines(3);
