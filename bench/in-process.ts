@@ -24,7 +24,11 @@ const proxy = spec.mode === 'counting' ? await startDynamoDbProxy(spec.dynamoDbE
 const settings = readSettings({ INSTANCES_TABLE: spec.tables.instances, TOKENS_TABLE: spec.tables.tokens });
 const client = localDocumentClient(proxy?.endpoint ?? spec.dynamoDbEndpoint, settings.dynamoDbRequestTimeoutMs);
 const store = createStore({ client, tables: settings.tables });
-const dependencies = { instances: store.instances, verifier: createVerifier(settings, store.tokens) };
+const dependencies = {
+  instances: store.instances,
+  verifier: createVerifier(settings, store.tokens),
+  corsOrigins: settings.corsOrigins,
+};
 const handlers: Record<InProcessCase['function'], ApiHandler> = {
   detail: detailRoute(dependencies),
   list: listRoute(dependencies),

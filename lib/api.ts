@@ -1,5 +1,7 @@
-// The one middy chain both functions share, outermost first: request logging, security headers, errors as
-// envelopes, header normalisation, GET only, the token. A handler is then only parse -> fetch -> shape.
+// The one middy chain both functions share. Outermost first: header normalisation, the request log, security
+// headers, CORS, errors as envelopes, then for a GET conditional requests, GET only and the token; a route's handler
+// is then only parse -> fetch -> shape. An OPTIONS (a CORS preflight) takes the same outer chain to its own answer,
+// which needs no token: middy skips every `after` of an answer returned early, so it cannot be a `before`.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
@@ -7,10 +9,12 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { tokenVerifier, type OwnerContext, type TokenVerifier } from './auth.ts';
+import { conditionalRequests } from './conditional.ts';
+import { cors, preflight } from './cors.ts';
 import { DependencyUnavailableError, INTERNAL_ERROR_MESSAGE, UNAVAILABLE_MESSAGE, methodNotAllowed } from './errors.ts';
 import { logger as sharedLogger } from './logger.ts';
-import type { Query } from './requests.ts';
-import { failure, ok, type SuccessBody } from './responses.ts';
+import { requestTarget, type Query } from './requests.ts';
+import { failure, ok, pagingLinks, type SuccessBody } from './responses.ts';
 
 export interface ApiRequest {
   owner: string;
@@ -24,6 +28,8 @@ interface ExposedError {
   statusCode: number;
   message: string;
   expose: true;
+  /** Every problem found, when there are several (a 400). */
+  problems?: string[];
 }
 
 function isExposed(error: unknown): error is ExposedError {
@@ -31,14 +37,14 @@ function isExposed(error: unknown): error is ExposedError {
 }
 
 /**
- * An exposed HTTP error keeps its status and message; a dependency fault is a 503; anything else is logged and
+ * An exposed HTTP error keeps its status and messages; a dependency fault is a 503; anything else is logged and
  * becomes a 500. Only the error's name and its cause's name are logged with a 503: never a token.
  */
 const errorEnvelope = (logger: Logger): ApiMiddleware => ({
   onError: (request) => {
     const { error } = request;
     if (isExposed(error)) {
-      request.response = failure(error.statusCode, error.message);
+      request.response = failure(error.statusCode, ...(error.problems ?? [error.message]));
     } else if (error instanceof DependencyUnavailableError) {
       logger.warn('Dependency unavailable', { reason: error.message, cause: (error.cause as Error | undefined)?.name });
       request.response = failure(503, UNAVAILABLE_MESSAGE);
@@ -82,29 +88,36 @@ export interface ApiOptions {
   verifier: TokenVerifier;
   /** Where the request log and errors go (default: the functions' logger). */
   logger?: Logger;
+  /** The exact origins whose browsers may call the API (CORS_ORIGINS; default: none). */
+  corsOrigins?: readonly string[];
 }
 
 export function withApi(
-  { verifier, logger = sharedLogger }: ApiOptions,
+  { verifier, logger = sharedLogger, corsOrigins = [] }: ApiOptions,
   handle: (request: ApiRequest) => Promise<SuccessBody>,
 ): ApiHandler {
-  // onError and after run in the reverse order of use: the envelope is built before the headers and the log see it.
-  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(accessLog(logger))
-    .use(httpSecurityHeaders())
-    .use(errorEnvelope(logger))
-    .use(httpHeaderNormalizer())
+  const origins = new Set(corsOrigins);
+  // onError and after run in the reverse order of use: the envelope is built before CORS, the security headers
+  // and the log see it.
+  const answering = () =>
+    middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext>()
+      .use(httpHeaderNormalizer())
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(accessLog(logger))
+      .use(httpSecurityHeaders())
+      .use(cors(origins))
+      .use(errorEnvelope(logger));
+
+  const get = answering()
+    .use(conditionalRequests())
     .use(onlyGet())
     .use(tokenVerifier({ verifier }))
-    .handler(async (event, context) =>
-      ok(
-        await handle({
-          owner: context.owner,
-          query: event.multiValueQueryStringParameters ?? {},
-          pathParameters: event.pathParameters ?? {},
-        }),
-      ),
-    );
-  return chain as unknown as ApiHandler;
+    .handler(async (event, context) => {
+      const query = event.multiValueQueryStringParameters ?? {};
+      const body = await handle({ owner: context.owner, query, pathParameters: event.pathParameters ?? {} });
+      return ok(body, body.pagination && { Link: pagingLinks(requestTarget(event), body.pagination) });
+    });
+  const options = answering().handler((event) => preflight(event, origins));
+
+  return (event, context) => (event.httpMethod === 'OPTIONS' ? options : get)(event, context as OwnerContext);
 }

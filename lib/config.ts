@@ -25,6 +25,8 @@ export interface Settings {
   tokenCacheSize: number;
   /** Per attempt, of at most 2: bounds each DynamoDB call (lib/dynamodb.ts says how). */
   dynamoDbRequestTimeoutMs: number;
+  /** The exact origins (scheme://host[:port]) whose browsers may call the API; none by default. */
+  corsOrigins: string[];
 }
 
 class SettingsError extends Error {
@@ -64,6 +66,17 @@ export function readSettings(env: Environment): Settings {
     return value.replace(/\/+$/, '');
   };
 
+  const origins = (name: string): string[] => {
+    const list = text(name)?.split(',') ?? [];
+    const malformed = list.filter((origin) => !URL.canParse(origin) || new URL(origin).origin !== origin);
+    if (malformed.length > 0) {
+      problems.push(
+        `${name} must be origins such as https://app.example.org, comma-separated (got ${JSON.stringify(malformed.join(','))})`,
+      );
+    }
+    return list;
+  };
+
   const tokenVerifier = oneOf('TOKEN_VERIFIER', ['dynamodb', 'astakos'], 'dynamodb');
   const settings: Settings = {
     tables: { instances: required('INSTANCES_TABLE'), tokens: required('TOKENS_TABLE') },
@@ -74,6 +87,7 @@ export function readSettings(env: Environment): Settings {
     tokenCacheSeconds: positiveInteger('TOKEN_CACHE_SECONDS', 60),
     tokenCacheSize: positiveInteger('TOKEN_CACHE_SIZE', 1000),
     dynamoDbRequestTimeoutMs: positiveInteger('DYNAMODB_REQUEST_TIMEOUT_MS', 600),
+    corsOrigins: origins('CORS_ORIGINS'),
   };
   if (problems.length > 0) throw new SettingsError(`Invalid settings: ${problems.join('; ')}`);
   return settings;

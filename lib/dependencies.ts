@@ -17,5 +17,9 @@ export function fromEnvironment(env: Environment): Dependencies {
     client: createDocumentClient({ requestTimeoutMs: settings.dynamoDbRequestTimeoutMs }),
     tables: settings.tables,
   });
-  return { instances: store.instances, verifier: createVerifier(settings, store.tokens) };
+  return {
+    instances: store.instances,
+    verifier: createVerifier(settings, store.tokens),
+    corsOrigins: settings.corsOrigins,
+  };
 }

@@ -5,11 +5,17 @@ import { createError, type HttpError } from '@middy/util';
 export const unauthorized = (): HttpError =>
   createError(401, 'Unauthorized. Request failed because user provided an invalid token.');
 
-export const badPagination = (): HttpError =>
-  createError(400, 'limit and page must both be given as positive integers.');
+/** The 400s' messages, one per query parameter that can be wrong. */
+export const BAD_PARAMETER = {
+  pagination: 'limit and page must both be given as positive integers.',
+  filter: 'filter GET parameter can be used with values status or info.',
+  status: 'status GET parameter must be status codes or names, separated by commas.',
+  include: 'include GET parameter can be used with value status.',
+} as const;
 
-export const badFilter = (): HttpError =>
-  createError(400, 'filter GET parameter can be used with values status or info.');
+/** A 400 with one entry per problem found (SPEC section 5). */
+export const badRequest = (...problems: string[]): HttpError & { problems: string[] } =>
+  Object.assign(createError(400, problems.join(' ')), { problems });
 
 export const instanceNotFound = (): HttpError => createError(404, "The specified lambda instance doesn't exist.");
 

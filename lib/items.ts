@@ -20,7 +20,8 @@ export interface LambdaInstance {
   applications: Application[];
 }
 
-export type InstanceSummary = Pick<LambdaInstance, 'uuid' | 'name' | 'id'>;
+/** What the list reads of an instance: its owner index entry (serverless.yml projects these into the index). */
+export type InstanceSummary = Pick<LambdaInstance, 'uuid' | 'name' | 'id' | 'status' | 'failureMessage'>;
 
 export interface TokenRecord {
   /** SHA-256 of the token, hex: the token itself is never stored. */

@@ -1,7 +1,7 @@
 // Every response body and header the API sends is shaped here (SPEC section 5).
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { InstanceSummary, LambdaInstance } from './items.ts';
-import type { DetailView, Paging } from './requests.ts';
+import type { DetailView, Paging, Query } from './requests.ts';
 import { describeStatus } from './statuses.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -34,7 +34,8 @@ function json(
   body: SuccessBody | ErrorBody,
   headers?: Record<string, string>,
 ): APIGatewayProxyResult {
-  // Answers are per caller and may change at any time: no cache may keep them.
+  // Answers are per caller and may change at any time: no cache may keep them (the conditional-request
+  // middleware lets a client revalidate a 200 instead: lib/conditional.ts).
   return {
     statusCode,
     headers: { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store', ...headers },
@@ -42,22 +43,53 @@ function json(
   };
 }
 
-export function ok(body: SuccessBody): APIGatewayProxyResult {
-  return json(200, body);
+/** A Vary value naming these fields besides those it already names. */
+export function appendVary(vary: string | number | boolean | undefined, fields: string): string {
+  return vary === undefined || vary === '' ? fields : `${String(vary)}, ${fields}`;
 }
 
-export function failure(status: number, detail: string): APIGatewayProxyResult {
-  return json(status, { errors: [{ status, detail }] }, ERROR_HEADERS[status]);
+export function ok(body: SuccessBody, headers?: Record<string, string>): APIGatewayProxyResult {
+  return json(200, body, headers);
 }
 
-/** The instances shown; with the pagination block of a paged answer, given the number of instances in all. */
-export function listBody(shown: readonly InstanceSummary[], paged?: Paging & { count: number }): SuccessBody {
+/** An error answer: one entry per problem found, each with the status. */
+export function failure(status: number, ...details: string[]): APIGatewayProxyResult {
+  return json(status, { errors: details.map((detail) => ({ status, detail })) }, ERROR_HEADERS[status]);
+}
+
+/** The instances shown, with their status blocks if asked; a paged answer adds its pagination block. */
+export function listBody(
+  shown: readonly InstanceSummary[],
+  { paged, withStatus }: { paged?: Paging & { count: number }; withStatus: boolean },
+): SuccessBody {
   const body: SuccessBody = {
     status: { short_description: 'Lambda instances', code: 200 },
-    data: shown.map(({ uuid, name, id }) => ({ uuid, name, id })),
+    data: shown.map((instance) => {
+      const { uuid, name, id } = instance;
+      return withStatus ? { uuid, name, id, status: statusOf(instance) } : { uuid, name, id };
+    }),
   };
   if (paged) body.pagination = { ...paged, pages: Math.ceil(paged.count / paged.limit) };
   return body;
+}
+
+/**
+ * The RFC 8288 Link header of a paged answer: first, last, and prev/next where those pages exist, each the
+ * request's own path and query with only `page` changed. Relative references: they resolve against the URL the
+ * client used, whatever host, stage prefix or custom domain it went through.
+ */
+export function pagingLinks({ path, query }: { path: string; query: Query }, { page, pages }: Pagination): string {
+  const target = (to: number): string => {
+    const parameters = Object.entries({ ...query, page: [String(to)] }).flatMap(([name, values]) =>
+      (values ?? []).map((value) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`),
+    );
+    return `<${path}?${parameters.join('&')}>`;
+  };
+  const links = [`${target(1)}; rel="first"`];
+  if (page > 1) links.push(`${target(page - 1)}; rel="prev"`);
+  if (page < pages) links.push(`${target(page + 1)}; rel="next"`);
+  links.push(`${target(pages)}; rel="last"`);
+  return links.join(', ');
 }
 
 function infoOf(instance: LambdaInstance) {

@@ -39,3 +39,17 @@ export function describeStatus(code: StatusCode): { message: string; details: st
   const [message, details] = STATUSES[code];
   return { message, details };
 }
+
+const CODE_OF_MESSAGE = new Map<string, StatusCode>(
+  Object.entries(STATUSES).map(([code, [message]]) => [message, code as StatusCode]),
+);
+
+/** The status a word names: its code ('11'), or its message in any letter case ('cluster_failed'). */
+export function statusNamed(word: string): StatusCode | undefined {
+  return isStatusCode(word) ? word : CODE_OF_MESSAGE.get(word.toUpperCase());
+}
+
+/** Every failure status (9, 11, 13, ..., 23): what the list's `status=failed` stands for. */
+export const FAILURE_CODES: readonly StatusCode[] = [...CODE_OF_MESSAGE]
+  .filter(([message]) => message.endsWith('FAILED'))
+  .map(([, code]) => code);

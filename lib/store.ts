@@ -23,7 +23,7 @@ interface CallOptions {
 }
 
 export interface InstanceReader {
-  /** The owner's listed instances (all but DESTROYED) in id order. */
+  /** The owner's listed instances (all but DESTROYED) in id order, with their status. */
   list(owner: string, options?: CallOptions): Promise<InstanceSummary[]>;
   /** The instance with this uuid if it belongs to the owner; someone else's instance is as absent as a missing one. */
   get(owner: string, uuid: string, options?: CallOptions): Promise<LambdaInstance | undefined>;
@@ -40,12 +40,15 @@ export interface Store {
   tokens: TokenStore;
 }
 
+type IndexItem = Pick<InstanceItem, 'uuid' | 'id' | 'name' | 'status' | 'failure_message'>;
+
 const sdkOptions = ({ signal }: CallOptions = {}) => (signal ? { abortSignal: signal } : undefined);
 
 export function createStore({ client, tables }: { client: DynamoDBDocumentClient; tables: Tables }): Store {
   return {
     instances: {
-      // One Query per 1 MB of the owner's slim index partition: never a Scan, never another owner's item.
+      // One Query per 1 MB of the owner's slim index partition: never a Scan, never another owner's item, never a
+      // full item (the index carries what the list shows, status included).
       async list(owner, options) {
         const summaries: InstanceSummary[] = [];
         const pages = paginateQuery(
@@ -54,16 +57,22 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
             TableName: tables.instances,
             IndexName: LISTED_BY_OWNER,
             KeyConditionExpression: 'listed_owner = :owner',
-            ProjectionExpression: '#uuid, #id, #name',
-            ExpressionAttributeNames: { '#uuid': 'uuid', '#id': 'id', '#name': 'name' },
+            ProjectionExpression: '#uuid, #id, #name, #status, failure_message',
+            ExpressionAttributeNames: { '#uuid': 'uuid', '#id': 'id', '#name': 'name', '#status': 'status' },
             ExpressionAttributeValues: { ':owner': owner },
           },
           sdkOptions(options),
         );
         await send(async () => {
           for await (const page of pages) {
-            for (const item of (page.Items ?? []) as Pick<InstanceItem, 'uuid' | 'id' | 'name'>[]) {
-              summaries.push({ uuid: item.uuid, name: item.name ?? DEFAULT_NAME, id: item.id });
+            for (const item of (page.Items ?? []) as IndexItem[]) {
+              summaries.push({
+                uuid: item.uuid,
+                name: item.name ?? DEFAULT_NAME,
+                id: item.id,
+                status: item.status,
+                failureMessage: item.failure_message ?? '',
+              });
             }
           }
         });

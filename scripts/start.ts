@@ -2,6 +2,7 @@
 import { startLocalStack, type LocalStack } from './local-stack.ts';
 import { SAMPLE_TOKENS, SEED_DETAILS_INSTANCE } from './sample-data.ts';
 
+const LOCAL_FRONT_END = 'http://localhost:5173';
 const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 let stack: LocalStack | undefined;
 let stopping: Promise<never> | undefined;
@@ -27,6 +28,8 @@ try {
       lambdaPort: port('LAMBDA_PORT', 3002),
       websocketPort: port('WEBSOCKET_PORT', 3001),
       stdio: 'inherit',
+      // A front-end dev server's usual origin may call the local API; CORS_ORIGINS= (empty) lists none.
+      env: { CORS_ORIGINS: process.env.CORS_ORIGINS ?? LOCAL_FRONT_END },
     },
   });
   void stack.apiExited?.then((code) => stop(code ?? 1));

@@ -1,15 +1,17 @@
-// GET /backend/lambda-instances[/] and /api/lambda-instances[/]: the caller's lambda instances, optionally paged.
+// GET /backend/lambda-instances[/] and /api/lambda-instances[/]: the caller's lambda instances, optionally only those
+// of some statuses, with their statuses, one page of them.
 import { withApi, type ApiHandler } from '../api.ts';
 import type { Dependencies } from '../dependencies.ts';
 import { noInstancesFound } from '../errors.ts';
-import { parsePagination } from '../requests.ts';
+import { parseListQuery } from '../requests.ts';
 import { listBody } from '../responses.ts';
 
 export const listRoute = ({ instances, ...api }: Dependencies): ApiHandler =>
   withApi(api, async ({ owner, query }) => {
-    const paging = parsePagination(query); // 400
+    const { paging, statuses, withStatus } = parseListQuery(query); // 400: every parameter that is wrong
     const listed = await instances.list(owner);
-    const shown = paging ? listed.slice((paging.page - 1) * paging.limit, paging.page * paging.limit) : listed;
-    if (shown.length === 0) throw noInstancesFound(); // no instances at all, or a page past the last one
-    return listBody(shown, paging && { ...paging, count: listed.length });
+    const matching = statuses ? listed.filter(({ status }) => statuses.has(status)) : listed;
+    const shown = paging ? matching.slice((paging.page - 1) * paging.limit, paging.page * paging.limit) : matching;
+    if (shown.length === 0) throw noInstancesFound(); // none (matching), or a page past the last one
+    return listBody(shown, { ...(paging && { paged: { ...paging, count: matching.length } }), withStatus });
   });

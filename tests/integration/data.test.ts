@@ -30,11 +30,18 @@ describe('instances.list', () => {
   it("returns the owner's instances in id order, without DESTROYED ones", async () => {
     const listed = await instances.list(ALICE);
     expect(listed.map(({ id }) => id)).toEqual([2, 11, 30]);
-    expect(listed[0]).toEqual({ uuid: alices[1]?.uuid, name: 'Instance 2', id: 2 });
+    expect(listed[0]).toEqual({ uuid: alices[1]?.uuid, name: 'Instance 2', id: 2, status: '0', failureMessage: '' });
   });
 
   it("never returns another owner's instances", async () => {
     expect((await instances.list(BOB)).map(({ id }) => id)).toEqual([5, 40]);
+  });
+
+  it('reads each instance’s status and failure message from the index', async () => {
+    expect((await instances.list(BOB)).map(({ status, failureMessage }) => [status, failureMessage])).toEqual([
+      ['0', ''],
+      ['11', 'boom'],
+    ]);
   });
 
   it('an owner without instances gets an empty list', async () => {

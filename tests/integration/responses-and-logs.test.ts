@@ -65,7 +65,7 @@ describe.each(requests)('$name', ({ handler, options, status }) => {
     expect(response.statusCode).toBe(status);
     expect(response.headers).toMatchObject({
       'Content-Type': 'application/json; charset=utf-8',
-      'Cache-Control': 'no-store',
+      'Cache-Control': status === 200 ? 'private, no-cache' : 'no-store',
       'X-Content-Type-Options': 'nosniff',
       'Strict-Transport-Security': expect.stringMatching(/^max-age=\d+/) as unknown,
     });

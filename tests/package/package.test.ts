@@ -62,9 +62,13 @@ describe('serverless package', () => {
     }
   });
 
-  it('routes every path of the contract to its function, any method', () => {
-    const paths = ofType('AWS::ApiGateway::Method').map(([, resource]) => resource.Properties.HttpMethod);
-    expect(paths).toEqual(['ANY', 'ANY', 'ANY', 'ANY']);
+  it('routes every path of the contract to its function, any method, OPTIONS named too, no CORS mock', () => {
+    const methods = ofType('AWS::ApiGateway::Method').map(([, { Properties }]) => [
+      Properties.HttpMethod,
+      (Properties.Integration as { Type: string }).Type,
+    ]);
+    const proxied = (method: string) => Array.from({ length: 4 }, () => [method, 'AWS_PROXY']);
+    expect(methods.sort()).toEqual([...proxied('ANY'), ...proxied('OPTIONS')]);
     expect(
       ofType('AWS::ApiGateway::Resource')
         .map(([, resource]) => resource.Properties.PathPart)

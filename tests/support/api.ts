@@ -61,6 +61,7 @@ export async function testApi({
   const client = localDocumentClient(dynamoDbEndpoint ?? inject('dynamoDbEndpoint'), settings.dynamoDbRequestTimeoutMs);
   const store = createStore({ client, tables });
   const dependencies: Dependencies = {
+    corsOrigins: settings.corsOrigins,
     instances: store.instances,
     verifier: createVerifier(settings, store.tokens),
     ...(logger && { logger }),

@@ -14,6 +14,8 @@ export const MESSAGE = {
   noInstances: 'No lambda instances found.',
   badPagination: 'limit and page must both be given as positive integers.',
   badFilter: 'filter GET parameter can be used with values status or info.',
+  badStatus: 'status GET parameter must be status codes or names, separated by commas.',
+  badInclude: 'include GET parameter can be used with value status.',
   methodNotAllowed: 'Method not allowed. This resource answers GET only.',
   unavailable: 'Service temporarily unavailable. Please retry.',
   internalError: 'Internal server error.',
@@ -29,6 +31,9 @@ export const ERROR_HEADERS: Readonly<Record<number, readonly [string, string]>> 
 };
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** The one origin the e2e stack lists in CORS_ORIGINS. */
+export const E2E_ORIGIN = 'https://app.example.org';
 
 /** The details seed's instance (owner one's id 8). */
 export const DETAILS_UUID = SEED_DETAILS_INSTANCE.uuid;

@@ -63,8 +63,8 @@ export function lambdaContext(): Context {
   };
 }
 
-/** Invokes a function's handler and parses its JSON body. */
+/** Invokes a function's handler and parses its JSON body (a 204 or 304 has none: `json` is then empty). */
 export async function invoke(handler: ApiHandler, options: EventOptions = {}) {
   const response = await handler(apiEvent(options), lambdaContext());
-  return { ...response, json: JSON.parse(response.body) as Record<string, unknown> };
+  return { ...response, json: (response.body === '' ? {} : JSON.parse(response.body)) as Record<string, unknown> };
 }

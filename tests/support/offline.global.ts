@@ -4,9 +4,10 @@ import type { TestProject } from 'vitest/node';
 import { localDocumentClient, startLocalStack } from '../../scripts/local-stack.ts';
 import { createOperatorStore } from '../../scripts/operator-store.ts';
 import { loadFixtures } from '../fixtures/tenancy.ts';
+import { E2E_ORIGIN } from './contract.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const stack = await startLocalStack({ stage: 'e2e', sampleData: true, api: {} });
+  const stack = await startLocalStack({ stage: 'e2e', sampleData: true, api: { env: { CORS_ORIGINS: E2E_ORIGIN } } });
   try {
     const client = localDocumentClient(stack.dynamoDbEndpoint);
     await loadFixtures(createOperatorStore({ client, tables: stack.tables! }));

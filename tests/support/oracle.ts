@@ -1,8 +1,8 @@
 // What the contract says a GET answers, given what is stored and whose token it is: one oracle for every suite that
-// knows its data (hostile input, tenancy, end to end, load). It restates SPEC sections 5.1 and 5.2 from the stored
-// instances, independently of lib/: only the status table (SPEC section 4, data) is shared.
+// knows its data (hostile input, tenancy, end to end, load). It restates SPEC sections 5.1, 5.2 and 7.2 from the
+// stored instances, independently of lib/: only the status table (SPEC section 4, data) is shared.
 import type { LambdaInstance } from '../../lib/items.ts';
-import { describeStatus } from '../../lib/statuses.ts';
+import { describeStatus, type StatusCode } from '../../lib/statuses.ts';
 import { MESSAGE, errorBody } from './contract.ts';
 
 /** Query parameters with every value each was given, as API Gateway's multiValueQueryStringParameters. */
@@ -30,32 +30,65 @@ export function oneValue(query: QueryValues, name: string): string | undefined |
 const positive = (text: string | null | undefined): number | undefined =>
   text && /^[0-9]+$/.test(text) && Number(text) >= 1 ? Number(text) : undefined;
 
-/** The owner's instances that the list shows, in id order, as list items. */
-function listedOf(instances: readonly LambdaInstance[], owner: string) {
-  return instances
-    .filter((instance) => instance.owner === owner && instance.status !== '6')
-    .sort((a, b) => a.id - b.id)
-    .map(({ uuid, name, id }) => ({ uuid, name, id }));
-}
+const error = (status: number, ...details: string[]): Expected => ({
+  status,
+  body: { errors: details.map((detail) => errorBody(status, detail).errors[0]) },
+});
 
-const error = (status: number, detail: string): Expected => ({ status, body: errorBody(status, detail) });
+const FAILURES = ['9', '11', '13', '15', '17', '19', '21', '23'];
+
+/** The codes `status=` names (SPEC 7.2), or null when any word is not a code, a message or `failed`. */
+function statusesNamed(text: string | null): Set<string> | null {
+  if (text === null) return null;
+  const codes = new Set<string>();
+  for (const word of text.split(',')) {
+    if (word.toLowerCase() === 'failed') FAILURES.forEach((code) => codes.add(code));
+    else if (/^(?:[0-9]|1[0-9]|2[0-3])$/.test(word)) codes.add(word);
+    else {
+      const code = Array.from({ length: 24 }, (_, n) => String(n) as StatusCode).find(
+        (candidate) => describeStatus(candidate).message === word.toUpperCase(),
+      );
+      if (code === undefined) return null;
+      codes.add(code);
+    }
+  }
+  return codes;
+}
 
 /** GET of the list by a verified owner. */
 export function expectedList(instances: readonly LambdaInstance[], owner: string, query: QueryValues = {}): Expected {
-  const listed = listedOf(instances, owner);
-  const success = (data: object[], pagination?: object): Expected => ({
-    status: 200,
-    body: { status: { short_description: 'Lambda instances', code: 200 }, data, ...(pagination && { pagination }) },
-  });
   const [limitText, pageText] = [oneValue(query, 'limit'), oneValue(query, 'page')];
-  if (limitText === undefined && pageText === undefined) {
-    return listed.length === 0 ? error(404, MESSAGE.noInstances) : success(listed);
-  }
+  const paged = limitText !== undefined || pageText !== undefined;
   const [limit, page] = [positive(limitText), positive(pageText)];
-  if (limit === undefined || page === undefined || limit > 1000) return error(400, MESSAGE.badPagination);
-  const shown = listed.slice((page - 1) * limit, page * limit);
+  const statusText = oneValue(query, 'status');
+  const statuses = statusText === undefined ? undefined : statusesNamed(statusText);
+  const include = oneValue(query, 'include');
+  const problems = [
+    paged && (limit === undefined || page === undefined || limit > 1000) && MESSAGE.badPagination,
+    statuses === null && MESSAGE.badStatus,
+    include !== undefined && include !== 'status' && MESSAGE.badInclude,
+  ].filter((problem) => problem !== false);
+  if (problems.length > 0) return error(400, ...problems);
+
+  const matching = instances
+    .filter((instance) => instance.owner === owner && instance.status !== '6')
+    .filter((instance) => statuses === undefined || statuses?.has(instance.status))
+    .sort((a, b) => a.id - b.id)
+    .map((instance) => {
+      const { uuid, name, id } = instance;
+      return include === 'status' ? { uuid, name, id, status: statusBlock(instance) } : { uuid, name, id };
+    });
+  const shown = paged ? matching.slice((page! - 1) * limit!, page! * limit!) : matching;
   if (shown.length === 0) return error(404, MESSAGE.noInstances);
-  return success(shown, { page, limit, count: listed.length, pages: Math.ceil(listed.length / limit) });
+  const pagination = paged && { page, limit, count: matching.length, pages: Math.ceil(matching.length / limit!) };
+  return {
+    status: 200,
+    body: {
+      status: { short_description: 'Lambda instances', code: 200 },
+      data: shown,
+      ...(pagination && { pagination }),
+    },
+  };
 }
 
 /** The status block of an instance, as the details show it. */
@@ -91,3 +124,27 @@ export function expectedDetails(
     body: { status: { short_description: 'Lambda instance details', code: 200 }, data: [views[filter ?? 'all']] },
   };
 }
+
+/**
+ * Whether an If-None-Match value holds an entity-tag (SPEC 7.1, RFC 9110 13.1.2): `*` alone holds any; otherwise
+ * one of the listed tags has the same opaque part, W/ or not.
+ */
+export function noneMatchHolds(ifNoneMatch: string, tag: string | undefined): boolean {
+  if (ifNoneMatch.trim() === '*') return true;
+  if (tag === undefined) return false;
+  const listed = [...ifNoneMatch.matchAll(/(?:W\/)?("[^"]*")/g)].map(([, quoted]) => quoted);
+  return listed.includes(tag);
+}
+
+/** The headers of a CORS answer (SPEC 7.4): on every answer to a listed origin, and those of a preflight. */
+export const CORS_HEADERS = {
+  'access-control-expose-headers': 'ETag, Link, Retry-After, WWW-Authenticate',
+};
+export const PREFLIGHT_HEADERS = {
+  'access-control-allow-methods': 'GET',
+  'access-control-allow-headers': 'Authorization, Authentication, X-Api-Key, If-None-Match',
+  'access-control-max-age': '600',
+};
+/** What every 200 and 304 carries (SPEC 7.1). */
+export const REVALIDATION_HEADERS = { 'cache-control': 'private, no-cache' };
+export const CREDENTIAL_VARY = ['Authorization', 'Authentication', 'X-Api-Key'];

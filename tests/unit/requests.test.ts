@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { parseFilter, parseInstanceId, parsePagination, type Query } from '../../lib/requests.ts';
+import { parseFilter, parseInstanceId, parseListQuery, requestTarget, type Query } from '../../lib/requests.ts';
 import { MESSAGE } from '../support/contract.ts';
 
-const errorOf = (run: () => unknown): { statusCode: number; message: string } | undefined => {
+const errorOf = (run: () => unknown): { statusCode: number; message: string; problems: string[] } | undefined => {
   try {
     run();
   } catch (error) {
-    return error as { statusCode: number; message: string };
+    return error as { statusCode: number; message: string; problems: string[] };
   }
   return undefined;
 };
+
+const parsePagination = (query: Query) => parseListQuery(query).paging;
 
 describe('pagination', () => {
   it('neither limit nor page: the whole list', () => {
@@ -45,9 +47,99 @@ describe('pagination', () => {
     ['a page repeated with different values', { limit: ['2'], page: ['1', '2'] }],
   ];
   it.each(bad)('%s is a 400 with the pagination message', (_, query) => {
-    expect(errorOf(() => parsePagination(query))).toMatchObject({
+    expect(errorOf(() => parsePagination(query))).toMatchObject({ statusCode: 400, problems: [MESSAGE.badPagination] });
+  });
+});
+
+describe('status filter', () => {
+  const statuses = (text: string) => [...(parseListQuery({ status: [text] }).statuses ?? [])].sort();
+
+  it('absent: no filter', () => expect(parseListQuery({}).statuses).toBeUndefined());
+
+  it('codes, and messages in any letter case', () => {
+    expect(statuses('0,11')).toEqual(['0', '11']);
+    expect(statuses('CLUSTER_FAILED,started')).toEqual(['0', '11']);
+    expect(statuses('Destroyed')).toEqual(['6']);
+  });
+
+  it('failed, in any letter case, is every failure code; 9 alone is FAILED', () => {
+    expect(statuses('failed')).toEqual(['11', '13', '15', '17', '19', '21', '23', '9']);
+    expect(statuses('FAILED')).toEqual(statuses('failed'));
+    expect(statuses('9')).toEqual(['9']);
+  });
+
+  it('a parameter repeated with the same value counts once', () => {
+    expect([...(parseListQuery({ status: ['1', '1'] }).statuses ?? [])]).toEqual(['1']);
+  });
+
+  it.each([
+    [['']],
+    [['24']],
+    [['07']],
+    [['0,']],
+    [[',0']],
+    [['0,,1']],
+    [[' 0']],
+    [['running']],
+    [['0', '1']],
+    [['constructor']],
+  ])('%j is a 400 with the status message', (values) => {
+    expect(errorOf(() => parseListQuery({ status: values }))).toMatchObject({
       statusCode: 400,
-      message: MESSAGE.badPagination,
+      problems: [MESSAGE.badStatus],
+    });
+  });
+});
+
+describe('include', () => {
+  it('include=status asks for each item’s status; absent, it does not', () => {
+    expect(parseListQuery({ include: ['status'] }).withStatus).toBe(true);
+    expect(parseListQuery({}).withStatus).toBe(false);
+  });
+
+  it.each([[['']], [['STATUS']], [['info']], [['status', 'info']]])(
+    '%j is a 400 with the include message',
+    (values) => {
+      expect(errorOf(() => parseListQuery({ include: values }))).toMatchObject({
+        statusCode: 400,
+        problems: [MESSAGE.badInclude],
+      });
+    },
+  );
+});
+
+describe('the list’s parameters together', () => {
+  it('a 400 names every parameter that is wrong, one entry each, pagination first', () => {
+    const error = errorOf(() => parseListQuery({ limit: ['0'], page: ['1'], status: ['x'], include: ['y'] }));
+    expect(error?.problems).toEqual([MESSAGE.badPagination, MESSAGE.badStatus, MESSAGE.badInclude]);
+  });
+
+  it('all three valid', () => {
+    expect(parseListQuery({ limit: ['2'], page: ['1'], status: ['failed'], include: ['status'] })).toMatchObject({
+      paging: { limit: 2, page: 1 },
+      withStatus: true,
+    });
+  });
+});
+
+describe('request target', () => {
+  it('keeps the stage prefix of API Gateway’s requestContext.path', () => {
+    const event = {
+      path: '/backend/lambda-instances/',
+      requestContext: { path: '/prod/backend/lambda-instances/' },
+      multiValueQueryStringParameters: { limit: ['2'] },
+    };
+    expect(requestTarget(event as unknown as Parameters<typeof requestTarget>[0])).toEqual({
+      path: '/prod/backend/lambda-instances/',
+      query: { limit: ['2'] },
+    });
+  });
+
+  it('falls back to the path of an event without a request context', () => {
+    const event = { path: '/api/lambda-instances', multiValueQueryStringParameters: null };
+    expect(requestTarget(event as unknown as Parameters<typeof requestTarget>[0])).toEqual({
+      path: '/api/lambda-instances',
+      query: {},
     });
   });
 });
@@ -61,7 +153,7 @@ describe('filter', () => {
   it.each([[['']], [['INFO']], [['applications']], [['info', 'status']]])('%j is a 400', (values) => {
     expect(errorOf(() => parseFilter({ filter: values }))).toMatchObject({
       statusCode: 400,
-      message: MESSAGE.badFilter,
+      problems: [MESSAGE.badFilter],
     });
   });
 });

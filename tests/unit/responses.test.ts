@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LambdaInstance } from '../../lib/items.ts';
-import { detailBody, failure, JSON_CONTENT_TYPE, listBody } from '../../lib/responses.ts';
+import { detailBody, failure, JSON_CONTENT_TYPE, listBody, pagingLinks } from '../../lib/responses.ts';
 import { describeStatus, isStatusCode } from '../../lib/statuses.ts';
 import { MESSAGE, errorBody } from '../support/contract.ts';
 
@@ -8,7 +8,10 @@ const summaries = [1, 3, 4, 5, 7].map((id) => ({
   uuid: `00000000-0000-4000-8000-00000000000${id}`,
   name: `Instance ${id}`,
   id,
+  status: '0' as const,
+  failureMessage: '',
 }));
+const items = summaries.map(({ uuid, name, id }) => ({ uuid, name, id }));
 
 const instance: LambdaInstance = {
   uuid: '3f763964-d519-4fd2-916d-b5cfbe3b878b',
@@ -23,16 +26,55 @@ const instance: LambdaInstance = {
 
 describe('list body', () => {
   it('without paging: every instance shown as uuid, name, id and no pagination block', () => {
-    const body = listBody(summaries);
+    const body = listBody(summaries, { withStatus: false });
     expect(body.status).toEqual({ short_description: 'Lambda instances', code: 200 });
-    expect(body.data).toEqual(summaries);
+    expect(body.data).toEqual(items);
     expect(body).not.toHaveProperty('pagination');
   });
 
   it('a page: the instances shown, with the pagination block counting every page', () => {
-    const body = listBody(summaries.slice(2, 4), { page: 2, limit: 2, count: 5 });
+    const body = listBody(summaries.slice(2, 4), { paged: { page: 2, limit: 2, count: 5 }, withStatus: false });
     expect(body.data.map((item) => (item as { id: number }).id)).toEqual([4, 5]);
     expect(body.pagination).toEqual({ page: 2, limit: 2, count: 5, pages: 3 });
+  });
+
+  it('include=status: each item with the status block of the details', () => {
+    const failed = { ...summaries[0]!, status: '11' as const, failureMessage: 'Cyclades VMs out of limit\n' };
+    expect(listBody([failed, summaries[1]!], { withStatus: true }).data).toEqual([
+      {
+        ...items[0],
+        status: {
+          message: 'CLUSTER_FAILED',
+          code: '11',
+          details: '~okeanos cluster build has failed.',
+          failure_message: 'Cyclades VMs out of limit\n',
+        },
+      },
+      { ...items[1], status: { message: 'STARTED', code: '0', details: 'Lambda instance has been started.' } },
+    ]);
+  });
+});
+
+describe('paging links', () => {
+  const target = { path: '/prod/backend/lambda-instances/', query: { status: ['failed'], limit: ['2'], page: ['2'] } };
+
+  it('first, prev, next and last, each the request with only page changed', () => {
+    expect(pagingLinks(target, { page: 2, limit: 2, count: 6, pages: 3 })).toBe(
+      '</prod/backend/lambda-instances/?status=failed&limit=2&page=1>; rel="first", ' +
+        '</prod/backend/lambda-instances/?status=failed&limit=2&page=1>; rel="prev", ' +
+        '</prod/backend/lambda-instances/?status=failed&limit=2&page=3>; rel="next", ' +
+        '</prod/backend/lambda-instances/?status=failed&limit=2&page=3>; rel="last"',
+    );
+  });
+
+  it('no prev on the first page, no next on the last; values stay encoded', () => {
+    const links = pagingLinks(
+      { path: '/api/lambda-instances', query: { page: ['1'], limit: ['5'], status: ['0,11'] } },
+      { page: 1, limit: 5, count: 5, pages: 1 },
+    );
+    expect(links).toBe(
+      '</api/lambda-instances?page=1&limit=5&status=0%2C11>; rel="first", </api/lambda-instances?page=1&limit=5&status=0%2C11>; rel="last"',
+    );
   });
 });
 

@@ -1,24 +1,37 @@
-// What every answer to a hostile request must be (SPEC section 5, openapi.yaml), and, where the request's verdict
-// settles it, exactly what the shared oracle says it is.
+// What every answer to a hostile request must be (SPEC sections 5 and 7, openapi.yaml), and, where the request's
+// verdict settles it, exactly what the shared oracle says it is.
 import { isDeepStrictEqual } from 'node:util';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { SAMPLE_INSTANCES } from '../../../scripts/sample-data.ts';
 import { ERROR_HEADERS, JSON_CONTENT_TYPE, MESSAGE, errorBody } from '../../support/contract.ts';
 import { openApiViolations } from '../../support/openapi.ts';
-import { expectedDetails, expectedList, oneValue } from '../../support/oracle.ts';
-import { TEMPLATES, credentialVerdict, possibleOwners, queryValues, type HostileRequest } from './requests.ts';
+import {
+  CORS_HEADERS,
+  CREDENTIAL_VARY,
+  PREFLIGHT_HEADERS,
+  REVALIDATION_HEADERS,
+  expectedDetails,
+  expectedList,
+  noneMatchHolds,
+  oneValue,
+} from '../../support/oracle.ts';
+import {
+  LISTED_ORIGINS,
+  TEMPLATES,
+  credentialVerdict,
+  ifNoneMatchOf,
+  originOf,
+  possibleOwners,
+  queryValues,
+  type HostileRequest,
+} from './requests.ts';
 
 /** The fixed messages each error status may carry. */
 const DETAILS: Readonly<Record<number, readonly string[]>> = {
-  400: [MESSAGE.badPagination, MESSAGE.badFilter],
+  400: [MESSAGE.badPagination, MESSAGE.badFilter, MESSAGE.badStatus, MESSAGE.badInclude],
   401: [MESSAGE.unauthorized],
   404: [MESSAGE.instanceNotFound, MESSAGE.noInstances],
   405: [MESSAGE.methodNotAllowed],
-};
-/** Headers every answer carries, whatever was asked. */
-const FIXED_HEADERS: Readonly<Record<string, string>> = {
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
 };
 
 /** The answer where the request settles it: the status, and the body where the oracle knows it. */
@@ -28,9 +41,17 @@ export interface Expected {
 }
 
 export const UNAUTHORIZED: Expected = { status: 401, body: errorBody(401, MESSAGE.unauthorized) };
+const METHOD_NOT_ALLOWED: Expected = { status: 405, body: errorBody(405, MESSAGE.methodNotAllowed) };
 
-export function expectedAnswer(request: HostileRequest): Expected {
-  if (request.method !== 'GET') return { status: 405, body: errorBody(405, MESSAGE.methodNotAllowed) };
+const listedOrigin = (request: HostileRequest): boolean => LISTED_ORIGINS.includes(originOf(request) ?? '');
+
+/**
+ * The oracle's answer to a request, where its credential settles it. `tag` is the entity-tag of the answer the
+ * same request gets without If-None-Match, when that was asked.
+ */
+export function expectedAnswer(request: HostileRequest, tag?: string): Expected {
+  if (request.method === 'OPTIONS') return listedOrigin(request) ? { status: 204, body: '' } : METHOD_NOT_ALLOWED;
+  if (request.method !== 'GET') return METHOD_NOT_ALLOWED;
   const verdict = credentialVerdict(request);
   if (verdict === undefined || verdict === 'several') return {};
   if ('refused' in verdict) return UNAUTHORIZED;
@@ -39,8 +60,9 @@ export function expectedAnswer(request: HostileRequest): Expected {
     request.endpoint === 'list'
       ? expectedList(SAMPLE_INSTANCES, verdict.owner, query)
       : expectedDetails(SAMPLE_INSTANCES, verdict.owner, request.id, query);
-  // A details 200 is checked by its invariants (checkDetails), its body being the stored instance's.
-  return request.endpoint === 'detail' && expected.status === 200 ? { status: 200 } : expected;
+  const ifNoneMatch = ifNoneMatchOf(request);
+  const notModified = expected.status === 200 && ifNoneMatch !== undefined && noneMatchHolds(ifNoneMatch, tag);
+  return notModified ? { status: 304, body: '' } : expected;
 }
 
 export const compact = (value: unknown): string => {
@@ -75,13 +97,17 @@ export function check(
     problems.push(`status ${status}, expected ${expected.status}`);
 
   const headers = new Headers(Object.entries(response.headers ?? {}).map(([name, value]) => [name, String(value)]));
-  if (headers.get('content-type') !== JSON_CONTENT_TYPE) problems.push(`Content-Type ${headers.get('content-type')}`);
-  for (const [name, value] of Object.entries(FIXED_HEADERS))
-    if (headers.get(name) !== value) problems.push(`${name}: ${headers.get(name)}`);
-  const required = ERROR_HEADERS[status];
-  if (required && headers.get(required[0]) !== required[1])
-    problems.push(`${required[0]}: ${headers.get(required[0])}, expected ${required[1]}`);
+  problems.push(...headerProblems(request, status, headers));
   if (response.multiValueHeaders) problems.push('multiValueHeaders in the response');
+  const template = TEMPLATES[request.endpoint][request.prefix];
+  const conforms = (body: unknown): string[] =>
+    openApiViolations(template, { status, headers, body }, request.method === 'OPTIONS' ? 'options' : 'get').map(
+      (violation) => `openapi: ${violation}`,
+    );
+  if (status === 204 || status === 304) {
+    problems.push(...conforms(response.body));
+    return { status, problems, exact: expected.status !== undefined };
+  }
 
   if (response.body.includes('<')) problems.push('the body contains "<"');
   let body: unknown;
@@ -91,8 +117,7 @@ export function check(
     problems.push(`the body is not JSON: ${compact(response.body)}`);
     return { status, problems, exact: expected.status !== undefined };
   }
-  const template = TEMPLATES[request.endpoint][request.prefix];
-  problems.push(...openApiViolations(template, { status, headers, body }).map((violation) => `openapi: ${violation}`));
+  problems.push(...conforms(body));
 
   if (status === 200) {
     const success = body as { status?: { code?: unknown }; data?: unknown; pagination?: unknown };
@@ -104,16 +129,16 @@ export function check(
     if ((success.pagination !== undefined) !== paged) problems.push(`pagination ${paged ? 'missing' : 'unexpected'}`);
     problems.push(...(request.endpoint === 'detail' ? checkDetails(request, body) : checkList(request, body)));
   } else {
-    const errors = (body as { errors?: { status?: unknown; detail?: unknown }[] }).errors;
-    const [first] = errors ?? [];
-    if (!first || errors?.length !== 1) problems.push('not exactly one error');
-    else {
-      if (first.status !== status)
-        problems.push(`errors[0].status ${String(first.status)} differs from the HTTP status ${status}`);
+    // One entry per problem found: one, or for a 400 one per wrong parameter, never the same twice.
+    const errors = (body as { errors?: { status?: unknown; detail?: unknown }[] }).errors ?? [];
+    if (errors.length === 0 || (status !== 400 && errors.length !== 1)) problems.push(`${errors.length} errors`);
+    if (new Set(errors.map(({ detail }) => detail)).size !== errors.length) problems.push('the same error twice');
+    for (const error of errors) {
+      if (error.status !== status) problems.push(`an error's status ${String(error.status)} differs from ${status}`);
       const known = DETAILS[status];
       // The 503's message is not fixed by the contract: it must still be a fixed text, not the request's input.
-      if (known ? !known.includes(String(first.detail)) : echoes(request, String(first.detail))) {
-        problems.push(`detail ${compact(first.detail)} is not a fixed message of the contract`);
+      if (known ? !known.includes(String(error.detail)) : echoes(request, String(error.detail))) {
+        problems.push(`detail ${compact(error.detail)} is not a fixed message of the contract`);
       }
     }
   }
@@ -121,6 +146,42 @@ export function check(
     problems.push(`body ${compact(body)}, expected ${compact(expected.body)}`);
   }
   return { status, problems, exact: expected.status !== undefined };
+}
+
+/** The headers an answer of this status must (and must not) carry for this request. */
+function headerProblems(request: HostileRequest, status: number, headers: Headers): string[] {
+  const problems: string[] = [];
+  const expect = (name: string, value: string | null): void => {
+    if (headers.get(name) !== value) problems.push(`${name}: ${headers.get(name)}, expected ${value}`);
+  };
+  const bodiless = status === 204 || status === 304;
+  expect('content-type', bodiless ? null : JSON_CONTENT_TYPE);
+  expect('x-content-type-options', 'nosniff');
+  const vary = (headers.get('vary') ?? '').split(/, */).filter(Boolean);
+  if (status === 200 || status === 304) {
+    for (const [name, value] of Object.entries(REVALIDATION_HEADERS)) expect(name, value);
+    if (!/^"[^"]+"$/.test(headers.get('etag') ?? '')) problems.push(`ETag ${headers.get('etag')}`);
+    if (!CREDENTIAL_VARY.every((name) => vary.includes(name))) problems.push(`Vary ${headers.get('vary')}`);
+  } else if (status !== 204) {
+    expect('cache-control', 'no-store');
+    expect('etag', null);
+  }
+  const required = ERROR_HEADERS[status];
+  if (required) expect(required[0], required[1]);
+  // A 304 keeps the Link of the 200 it stands for.
+  const answered = status === 200 || status === 304;
+  const paged = request.endpoint === 'list' && answered && oneValue(queryValues(request), 'page') !== undefined;
+  if (paged !== (headers.get('link') !== null))
+    problems.push(`Link ${headers.get('link')}, expected ${paged ? 'one' : 'none'}`);
+
+  const cors = [...headers.keys()].filter((name) => name.startsWith('access-control-'));
+  if (listedOrigin(request)) {
+    expect('access-control-allow-origin', originOf(request) ?? '');
+    for (const [name, value] of Object.entries(CORS_HEADERS)) expect(name, value);
+    if (!vary.includes('Origin')) problems.push(`Vary ${headers.get('vary')} without Origin`);
+    for (const [name, value] of Object.entries(PREFLIGHT_HEADERS)) expect(name, status === 204 ? value : null);
+  } else if (cors.length > 0) problems.push(`CORS headers for an origin not listed: ${cors.join(', ')}`);
+  return problems;
 }
 
 /** Whether a text repeats a piece (8+ characters) of the request's id, query or header values. */

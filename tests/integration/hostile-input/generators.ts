@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import {
   ALL_UUIDS,
   CREDENTIAL_NAMES,
+  CURRENT_TAG,
+  LISTED_ORIGINS,
   REFUSED_TOKENS,
   VALID_TOKENS,
   type Endpoint,
@@ -140,7 +142,6 @@ const noiseName = fc.oneof(
     'Cookie',
     'Content-Type',
     'X-Forwarded-For',
-    'Origin',
     'Referer',
     '__proto__',
     'constructor',
@@ -150,7 +151,67 @@ const noiseName = fc.oneof(
   ),
   fc
     .stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,40}$/)
-    .filter((name) => !(CREDENTIAL_NAMES as readonly string[]).includes(name.toLowerCase())),
+    .filter((name) => ![...CREDENTIAL_NAMES, 'origin', 'if-none-match'].includes(name.toLowerCase())),
+);
+
+/** Origins: listed ones, near misses (exact matching), and anything at all. */
+const originValue = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...LISTED_ORIGINS) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      'https://evil.example.org',
+      'https://app.example.org.evil.net',
+      'HTTPS://APP.EXAMPLE.ORG',
+      'https://app.example.org/',
+      'https://app.example.org:443',
+      'http://app.example.org',
+      'http://localhost:5174',
+      'null',
+      '',
+      '*',
+    ),
+  },
+  { weight: 2, arbitrary: hostileText },
+);
+/** No Origin (same-origin and non-browser clients), one, or two lines with different values. */
+const originLines = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<HeaderLine[]>([]) },
+  { weight: 4, arbitrary: originValue.map((value): HeaderLine[] => [{ name: 'Origin', value }]) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .uniqueArray(originValue, { minLength: 2, maxLength: 2 })
+      .map((values) => values.map((value): HeaderLine => ({ name: 'origin', value }))),
+  },
+);
+/** If-None-Match: the answer's own tag (CURRENT_TAG) in the ways clients send it, other tags, and garbage. */
+const ifNoneMatchValue = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      CURRENT_TAG,
+      `W/${CURRENT_TAG}`,
+      `"other", ${CURRENT_TAG}`,
+      `${CURRENT_TAG},W/"other"`,
+      '*',
+      ' * ',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('"other"', 'W/"other"', '', '""', '*, "other"', CURRENT_TAG.slice(1), 'W/'),
+  },
+  { weight: 2, arbitrary: hostileText },
+);
+const ifNoneMatchLines = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<HeaderLine[]>([]) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(ifNoneMatchValue, { minLength: 1, maxLength: 2 })
+      .map((values) => values.map((value): HeaderLine => ({ name: 'If-None-Match', value }))),
+  },
 );
 const noiseLines = fc.array(
   fc.tuple(noiseName, hostileText).map(([name, value]): HeaderLine => ({ name, value })),
@@ -169,13 +230,16 @@ function headerLines(maxValues: number): fc.Arbitrary<HeaderLine[]> {
       fc.option(credentialLines('Authentication', maxValues), { freq: 3 }),
       fc.option(credentialLines('X-Api-Key', maxValues), { freq: 3 }),
       noiseLines,
+      originLines,
+      ifNoneMatchLines,
       fc.boolean(),
     )
-    .chain(([authorization, authentication, apiKey, noise, noiseFirst]) => {
+    .chain(([authorization, authentication, apiKey, noise, origin, ifNoneMatch, noiseFirst]) => {
       const credentials = [authorization, authentication, apiKey].flatMap((lines) => lines ?? []);
+      const others = [...noise, ...origin, ...ifNoneMatch];
       return fc
         .shuffledSubarray(credentials, { minLength: credentials.length })
-        .map((shuffled) => [...GATEWAY_LINES, ...(noiseFirst ? [...noise, ...shuffled] : [...shuffled, ...noise])]);
+        .map((shuffled) => [...GATEWAY_LINES, ...(noiseFirst ? [...others, ...shuffled] : [...shuffled, ...others])]);
     });
 }
 
@@ -252,24 +316,51 @@ const otherKey = fc.oneof(
     'filter',
     'limit ',
     '%6Cimit',
+    'STATUS',
+    'Include',
+    'status[]',
   ),
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
 
-function query(mainKeys: readonly string[], mainValue: fc.Arbitrary<string>): fc.Arbitrary<[string, string[]][]> {
+/** Some of the main parameters (each with its own values), in any order, and a few others. */
+function query(main: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<[string, string[]][]> {
+  const mainKeys = Object.keys(main);
   return fc
     .tuple(
       fc.uniqueArray(fc.constantFrom(...mainKeys), { maxLength: mainKeys.length }),
       fc.array(fc.tuple(otherKey, values(number)), { maxLength: 2 }),
     )
     .chain(([keys, others]) =>
-      fc.tuple(...keys.map((key) => values(mainValue).map((v): [string, string[]] => [key, v]))).map((main) => {
+      fc.tuple(...keys.map((key) => values(main[key]!).map((v): [string, string[]] => [key, v]))).map((chosen) => {
         const entries = new Map<string, string[]>();
-        for (const [key, v] of [...main, ...others]) if (!entries.has(key)) entries.set(key, v);
+        for (const [key, v] of [...chosen, ...others]) if (!entries.has(key)) entries.set(key, v);
         return [...entries];
       }),
     );
 }
+
+/** status=: codes, messages in any case, failed, lists of them, near misses and garbage. */
+const statusWord = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 23 }).map(String) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .constantFrom('STARTED', 'CLUSTER_FAILED', 'DESTROYED', 'pending', 'Init_Done', 'FAILED', 'failed', 'Failed')
+      .chain((word) => fc.mixedCase(fc.constant(word))),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('24', '-1', '07', ' 0', '0 ', 'STARTED ', 'running', '', 'fail', '*') },
+);
+const statusValue = fc.oneof(
+  { weight: 6, arbitrary: fc.array(statusWord, { minLength: 1, maxLength: 4 }).map((words) => words.join(',')) },
+  { weight: 1, arbitrary: fc.constantFrom('', ',', '0,', ',11', '0,,1', '0;1', '0 1') },
+  { weight: 1, arbitrary: hostileText },
+);
+const includeValue = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('status') },
+  { weight: 2, arbitrary: fc.constantFrom('', 'STATUS', 'Status', 'info', 'status,info', 'status ') },
+  { weight: 1, arbitrary: hostileText },
+);
 
 export const listQuery = fc.oneof(
   { weight: 3, arbitrary: fc.constant<[string, string[]][]>([]) },
@@ -282,7 +373,7 @@ export const listQuery = fc.oneof(
         ['page', [String(page)]],
       ]),
   },
-  { weight: 8, arbitrary: query(['limit', 'page'], number) },
+  { weight: 8, arbitrary: query({ limit: number, page: number, status: statusValue, include: includeValue }) },
 );
 const filterValue = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('info', 'status') },
@@ -294,7 +385,7 @@ const filterValue = fc.oneof(
 );
 export const detailQuery = fc.oneof(
   { weight: 4, arbitrary: fc.constant<[string, string[]][]>([]) },
-  { weight: 6, arbitrary: query(['filter', 'limit'], fc.oneof(filterValue, number)) },
+  { weight: 6, arbitrary: query({ filter: filterValue, limit: number }) },
 );
 
 export function request(

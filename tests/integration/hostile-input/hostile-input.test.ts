@@ -25,17 +25,24 @@ import {
 } from './generators.ts';
 import {
   ALL_UUIDS,
+  CURRENT_TAG,
+  LISTED_ORIGINS,
   REFUSED_TOKENS,
   VALID_TOKENS,
   credentialVerdict,
   toEvent,
+  withCurrentTag,
   type Endpoint,
   type HostileRequest,
 } from './requests.ts';
 
 // The handlers' DynamoDB traffic goes through a loopback proxy that can cut it (the injected fault).
 const proxy = await startDynamoDbProxy(inject('dynamoDbEndpoint'));
-const { list, detail } = await testApi({ sampleData: true, dynamoDbEndpoint: proxy.endpoint });
+const { list, detail } = await testApi({
+  sampleData: true,
+  dynamoDbEndpoint: proxy.endpoint,
+  env: { CORS_ORIGINS: LISTED_ORIGINS.join(',') },
+});
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_611);
 /** FUZZ_SCALE=10 for a deeper run (the default keeps the file well under a minute). */
@@ -48,7 +55,9 @@ const RUNS = {
   fault: 40,
 } as const;
 
-async function send(request: HostileRequest): Promise<{ response?: APIGatewayProxyResult; thrown?: unknown }> {
+type Answer = { response?: APIGatewayProxyResult; thrown?: unknown };
+
+async function invoke(request: HostileRequest): Promise<Answer> {
   const handler = request.endpoint === 'list' ? list : detail;
   try {
     return { response: await handler(toEvent(request), lambdaContext()) };
@@ -57,12 +66,38 @@ async function send(request: HostileRequest): Promise<{ response?: APIGatewayPro
   }
 }
 
+/**
+ * Sends a request; one whose If-None-Match names CURRENT_TAG is first sent without If-None-Match to learn the tag
+ * of its answer (there may be none), which then takes the placeholder's place.
+ */
+async function send(generated: HostileRequest): Promise<{ request: HostileRequest; answer: Answer; tag?: string }> {
+  if (!generated.headers.some(({ value }) => value.includes(CURRENT_TAG)))
+    return { request: generated, answer: await invoke(generated) };
+  const probe = withCurrentTag(
+    { ...generated, headers: generated.headers.filter(({ name }) => name.toLowerCase() !== 'if-none-match') },
+    '',
+  );
+  const tag = (await invoke(probe)).response?.headers?.ETag;
+  const request = withCurrentTag(generated, typeof tag === 'string' ? tag : '"no-current-tag"');
+  return { request, answer: await invoke(request), ...(typeof tag === 'string' && { tag }) };
+}
+
+/** Sends, then checks the answer against the oracle's with the statuses allowed. */
+async function sendAndCheck(
+  generated: HostileRequest,
+  allowed: ReadonlySet<number>,
+  expected?: (request: HostileRequest, tag?: string) => Expected,
+): Promise<Outcome> {
+  const { request, answer, tag } = await send(generated);
+  return check(request, answer, allowed, expected ? expected(request, tag) : {});
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Running the properties.
 
 const statistics = new Map<string, Map<number | 'threw', number>>();
 const exactChecks = new Map<string, number>();
-const VALID_STATUSES: ReadonlySet<number> = new Set([200, 400, 401, 404, 405]);
+const VALID_STATUSES: ReadonlySet<number> = new Set([200, 204, 304, 400, 401, 404, 405]);
 
 function tally(property: string, status: number | 'threw'): void {
   const counts = statistics.get(property) ?? new Map<number | 'threw', number>();
@@ -103,8 +138,7 @@ async function assertProperty(
   }
 }
 
-const normal = async (request: HostileRequest): Promise<Outcome> =>
-  check(request, await send(request), VALID_STATUSES, expectedAnswer(request));
+const normal = (request: HostileRequest): Promise<Outcome> => sendAndCheck(request, VALID_STATUSES, expectedAnswer);
 
 console.info(`hostile-input: seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
 
@@ -125,7 +159,9 @@ describe('hostile input through the real handlers', () => {
       normal,
     );
     expect(total('detail ids')).toBeGreaterThanOrEqual(RUNS.detail);
-    expect([...statistics.get('detail ids')!.keys()]).toEqual(expect.arrayContaining([200, 400, 401, 404, 405]));
+    expect([...statistics.get('detail ids')!.keys()]).toEqual(
+      expect.arrayContaining([200, 204, 304, 400, 401, 404, 405]),
+    );
   });
 
   it('arbitrary query strings on the list', { timeout: 60_000 }, async () => {
@@ -137,7 +173,9 @@ describe('hostile input through the real handlers', () => {
       normal,
     );
     expect(total('list queries')).toBeGreaterThanOrEqual(RUNS.list);
-    expect([...statistics.get('list queries')!.keys()]).toEqual(expect.arrayContaining([200, 400, 401, 404, 405]));
+    expect([...statistics.get('list queries')!.keys()]).toEqual(
+      expect.arrayContaining([200, 204, 304, 400, 401, 404, 405]),
+    );
   });
 
   it('arbitrary headers on both endpoints', { timeout: 60_000 }, async () => {
@@ -207,13 +245,13 @@ describe('hostile input through the real handlers', () => {
         }).map((generated) => ({ ...generated, method: 'GET' })),
       );
     await assertProperty('several credential values', SEED + 3, RUNS.severalCredentials, several, async (generated) =>
-      check(generated, await send(generated), VALID_STATUSES, UNAUTHORIZED),
+      sendAndCheck(generated, VALID_STATUSES, () => UNAUTHORIZED),
     );
   });
 });
 
 describe('injected DynamoDB faults', () => {
-  const FAULT_STATUSES: ReadonlySet<number> = new Set([401, 405, 503]);
+  const FAULT_STATUSES: ReadonlySet<number> = new Set([204, 401, 405, 503]);
   // A valid token verified earlier in this file is in the container's token cache: its request gets as far as its
   // own 400 or a non-UUID id's 404 without DynamoDB; anything that reads DynamoDB is a 503.
   const CACHED_TOKEN_STATUSES: ReadonlySet<number> = new Set([400, 404, 503]);
@@ -224,11 +262,11 @@ describe('injected DynamoDB faults', () => {
     let expected: Expected = {};
     if (request.method !== 'GET') expected = expectedAnswer(request);
     else if (verdict !== undefined && verdict !== 'several') {
-      if ('owner' in verdict) return check(request, await send(request), CACHED_TOKEN_STATUSES, {});
+      if ('owner' in verdict) return sendAndCheck(request, CACHED_TOKEN_STATUSES);
       if (verdict.refused === 'lookup') expected = { status: 503 };
       else if (verdict.refused === 'no-lookup') expected = { status: 401 };
     }
-    return check(request, await send(request), FAULT_STATUSES, expected);
+    return sendAndCheck(request, FAULT_STATUSES, () => expected);
   };
 
   it('DynamoDB unreachable (connections reset): 503 with Retry-After, never a 500', { timeout: 60_000 }, async () => {
@@ -260,7 +298,7 @@ describe('injected DynamoDB faults', () => {
       query: [],
       headers: [...GATEWAY_LINES, { name: 'X-Api-Key', value: SAMPLE_TOKENS[1]!.token, verdict: { owner: OWNER_TWO } }],
     };
-    const outcome = check(back, await send(back), VALID_STATUSES, expectedAnswer(back));
+    const outcome = await sendAndCheck(back, VALID_STATUSES, expectedAnswer);
     expect(outcome).toEqual({ status: 200, problems: [], exact: true });
   });
 });

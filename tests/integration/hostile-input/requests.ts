@@ -17,6 +17,10 @@ export const REFUSED_TOKENS = [
   'unknown-but-well-formed',
 ];
 export const ALL_UUIDS = SAMPLE_INSTANCES.map(({ uuid }) => uuid);
+/** The fuzzed API's CORS_ORIGINS. */
+export const LISTED_ORIGINS = ['https://app.example.org', 'http://localhost:5173'];
+/** In a generated If-None-Match, stands for the entity-tag of the answer that the same request gets without it. */
+export const CURRENT_TAG = '{current-etag}';
 
 export type Endpoint = 'list' | 'detail';
 /** What the credential must lead to: the owner, a 401 after a lookup, a 401 without one, or a 401 of either kind. */
@@ -98,4 +102,29 @@ export function possibleOwners(request: HostileRequest): string[] {
   return VALID_TOKENS.filter(({ token }) => request.headers.some(({ value }) => value.includes(token))).map(
     ({ owner }) => owner,
   );
+}
+
+/** The lines of one header (any spelling), in order. */
+const linesOf = (request: HostileRequest, name: string): string[] =>
+  request.headers.filter((line) => line.name.toLowerCase() === name).map(({ value }) => value);
+
+/** The Origin a request names: undefined when absent, null when it is repeated with different values. */
+export function originOf(request: HostileRequest): string | undefined | null {
+  const values = linesOf(request, 'origin');
+  if (values.length === 0) return undefined;
+  return values.every((value) => value === values[0]) ? values[0] : null;
+}
+
+/** Every If-None-Match line as one list, as a server must read repeated list headers. */
+export function ifNoneMatchOf(request: HostileRequest): string | undefined {
+  const values = linesOf(request, 'if-none-match');
+  return values.length === 0 ? undefined : values.join(', ');
+}
+
+/** The request with CURRENT_TAG replaced by a tag. */
+export function withCurrentTag(request: HostileRequest, tag: string): HostileRequest {
+  return {
+    ...request,
+    headers: request.headers.map((line) => ({ ...line, value: line.value.replaceAll(CURRENT_TAG, tag) })),
+  };
 }
