@@ -28,6 +28,7 @@ const dependencies = {
   instances: store.instances,
   verifier: createVerifier(settings, store.tokens),
   corsOrigins: settings.corsOrigins,
+  requestDeadlineMs: settings.requestDeadlineMs,
 };
 const handlers: Record<InProcessCase['function'], ApiHandler> = {
   detail: detailRoute(dependencies),

@@ -1,6 +1,6 @@
 // The one middy chain both functions share. Outermost first: header normalisation, the request log, security
-// headers, CORS, errors as envelopes, then for a GET conditional requests, GET only and the token; a route's handler
-// is then only parse -> fetch -> shape. An OPTIONS (a CORS preflight) takes the same outer chain to its own answer,
+// headers, CORS, errors as envelopes, then for a GET conditional requests, GET only, the request's deadline and the
+// token; a route's handler is then only parse -> fetch -> shape. An OPTIONS (a CORS preflight) takes the same outer chain to its own answer,
 // which needs no token: middy skips every `after` of an answer returned early, so it cannot be a `before`.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -20,6 +20,8 @@ export interface ApiRequest {
   owner: string;
   query: Query;
   pathParameters: Readonly<Record<string, string | undefined>>;
+  /** Aborts at the request's deadline: give it to every DynamoDB call. */
+  signal: AbortSignal;
 }
 
 type ApiMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext>;
@@ -80,6 +82,20 @@ const onlyGet = (): ApiMiddleware => ({
   },
 });
 
+/** Time kept from the function's remaining time to shape and send the answer once the deadline has passed. */
+const ANSWER_MARGIN_MS = 250;
+
+/**
+ * One deadline for the whole request: every DynamoDB and Astakos call takes its signal, and a call cut short by it
+ * is a 503. It never runs past the function's own remaining time, less the margin to answer.
+ */
+const requestDeadline = (deadlineMs: number): ApiMiddleware => ({
+  before: (request) => {
+    const remainingMs = request.context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
+    request.context.signal = AbortSignal.timeout(Math.max(0, Math.min(deadlineMs, remainingMs)));
+  },
+});
+
 /** What the Lambda runtime calls: it passes a plain Context, to which tokenVerifier adds the owner. */
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -90,10 +106,12 @@ export interface ApiOptions {
   logger?: Logger;
   /** The exact origins whose browsers may call the API (CORS_ORIGINS; default: none). */
   corsOrigins?: readonly string[];
+  /** What a request may spend waiting on DynamoDB and Astakos (REQUEST_DEADLINE_MS). */
+  requestDeadlineMs?: number;
 }
 
 export function withApi(
-  { verifier, logger = sharedLogger, corsOrigins = [] }: ApiOptions,
+  { verifier, logger = sharedLogger, corsOrigins = [], requestDeadlineMs = 2500 }: ApiOptions,
   handle: (request: ApiRequest) => Promise<SuccessBody>,
 ): ApiHandler {
   const origins = new Set(corsOrigins);
@@ -111,10 +129,11 @@ export function withApi(
   const get = answering()
     .use(conditionalRequests())
     .use(onlyGet())
+    .use(requestDeadline(requestDeadlineMs))
     .use(tokenVerifier({ verifier }))
-    .handler(async (event, context) => {
+    .handler(async (event, { owner, signal }) => {
       const query = event.multiValueQueryStringParameters ?? {};
-      const body = await handle({ owner: context.owner, query, pathParameters: event.pathParameters ?? {} });
+      const body = await handle({ owner, query, pathParameters: event.pathParameters ?? {}, signal });
       return ok(body, body.pagination && { Link: pagingLinks(requestTarget(event), body.pagination) });
     });
   const options = answering().handler((event) => preflight(event, origins));

@@ -5,6 +5,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { unauthorized } from './errors.ts';
 import { singleHeader } from './requests.ts';
+import type { CallOptions } from './store.ts';
 
 /** A token as a client presented it, with the digest that every lookup and cache uses instead of the secret. */
 export interface PresentedToken {
@@ -20,11 +21,13 @@ export interface VerifiedToken {
 
 export interface TokenVerifier {
   /** Whose token it is, or undefined when it is unknown, revoked or expired. */
-  verify(token: PresentedToken): Promise<VerifiedToken | undefined>;
+  verify(token: PresentedToken, options?: CallOptions): Promise<VerifiedToken | undefined>;
 }
 
 export interface OwnerContext extends Context {
   owner: string;
+  /** Aborts when the request's deadline passes (lib/api.ts). */
+  signal: AbortSignal;
 }
 
 /** `Token <token>` (or `Bearer <token>`), the scheme word in any case. */
@@ -63,7 +66,9 @@ export function tokenVerifier({
   return {
     before: async (request) => {
       const value = readToken(request.event);
-      const verified = value === undefined ? undefined : await verifier.verify({ value, digest: digestToken(value) });
+      const { signal } = request.context;
+      const verified =
+        value === undefined ? undefined : await verifier.verify({ value, digest: digestToken(value) }, { signal });
       if (verified === undefined) throw unauthorized();
       request.context.owner = verified.owner;
     },

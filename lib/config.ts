@@ -25,6 +25,8 @@ export interface Settings {
   tokenCacheSize: number;
   /** Per attempt, of at most 2: bounds each DynamoDB call (lib/dynamodb.ts says how). */
   dynamoDbRequestTimeoutMs: number;
+  /** What a request may spend on DynamoDB and Astakos in all, never past the function's remaining time. */
+  requestDeadlineMs: number;
   /** The exact origins (scheme://host[:port]) whose browsers may call the API; none by default. */
   corsOrigins: string[];
 }
@@ -87,6 +89,7 @@ export function readSettings(env: Environment): Settings {
     tokenCacheSeconds: positiveInteger('TOKEN_CACHE_SECONDS', 60),
     tokenCacheSize: positiveInteger('TOKEN_CACHE_SIZE', 1000),
     dynamoDbRequestTimeoutMs: positiveInteger('DYNAMODB_REQUEST_TIMEOUT_MS', 600),
+    requestDeadlineMs: positiveInteger('REQUEST_DEADLINE_MS', 2500),
     corsOrigins: origins('CORS_ORIGINS'),
   };
   if (problems.length > 0) throw new SettingsError(`Invalid settings: ${problems.join('; ')}`);

@@ -21,5 +21,6 @@ export function fromEnvironment(env: Environment): Dependencies {
     instances: store.instances,
     verifier: createVerifier(settings, store.tokens),
     corsOrigins: settings.corsOrigins,
+    requestDeadlineMs: settings.requestDeadlineMs,
   };
 }

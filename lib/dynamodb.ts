@@ -25,12 +25,16 @@ export function createDocumentClient({ requestTimeoutMs, ...config }: DocumentCl
   );
 }
 
-/** DynamoDB throttling, timeouts, network faults and 5xx become DependencyUnavailableError (a 503); the rest is a bug. */
+/**
+ * DynamoDB throttling, timeouts, network faults, 5xx and a call aborted at the request's deadline become
+ * DependencyUnavailableError (a 503); the rest is a bug.
+ */
 function unavailableOr(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const sdkError = error as Parameters<typeof isTransientError>[0];
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-  if (isThrottlingError(sdkError) || isTransientError(sdkError) || status >= 500) {
+  const aborted = error.name === 'AbortError' || error.name === 'TimeoutError';
+  if (aborted || isThrottlingError(sdkError) || isTransientError(sdkError) || status >= 500) {
     return new DependencyUnavailableError(`DynamoDB unavailable: ${error.name}`, { cause: error });
   }
   return error;

@@ -18,7 +18,7 @@ import {
 } from './items.ts';
 
 /** What every read and write of a request takes: the request's deadline, as an abort signal. */
-interface CallOptions {
+export interface CallOptions {
   signal?: AbortSignal;
 }
 

@@ -6,7 +6,7 @@ import type { Settings } from './config.ts';
 import { DependencyUnavailableError } from './errors.ts';
 import type { TokenRecord } from './items.ts';
 import { logger } from './logger.ts';
-import type { TokenStore } from './store.ts';
+import type { CallOptions, TokenStore } from './store.ts';
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -22,8 +22,8 @@ function holding(record: TokenRecord | undefined): VerifiedToken | undefined {
 /** The tokens table is the whole truth. */
 export function dynamoDbVerifier(tokens: TokenStore): TokenVerifier {
   return {
-    async verify({ digest }) {
-      return holding(await tokens.find(digest));
+    async verify({ digest }, options) {
+      return holding(await tokens.find(digest, options));
     },
   };
 }
@@ -36,14 +36,21 @@ export interface AstakosOptions {
   rememberSeconds: number;
 }
 
-/** Asks Astakos whose token it is: the owner, undefined when Astakos says the token is invalid, or a 503 error. */
-async function askAstakos(token: string, { identityUrl, timeoutMs }: AstakosOptions): Promise<string | undefined> {
+/**
+ * Asks Astakos whose token it is: the owner, undefined when Astakos says the token is invalid, or a 503 error. The
+ * call gives up after `timeoutMs`, or sooner when the request's deadline passes.
+ */
+async function askAstakos(
+  token: string,
+  { identityUrl, timeoutMs }: AstakosOptions,
+  { signal }: CallOptions = {},
+): Promise<string | undefined> {
   try {
     const response = await fetch(`${identityUrl}/tokens`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify({ auth: { token: { id: token } } }),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
     });
     if (response.status === 401 || response.status === 404) {
       await response.body?.cancel();
@@ -69,20 +76,20 @@ async function askAstakos(token: string, { identityUrl, timeoutMs }: AstakosOpti
  * ~okeanos Astakos: a token remembered in the tokens table needs no remote call; a revoked one is refused without
  * one; anything else is asked of Astakos, and a success is remembered for `rememberSeconds`.
  */
-export function astakosVerifier(tokens: TokenStore, options: AstakosOptions): TokenVerifier {
+export function astakosVerifier(tokens: TokenStore, settings: AstakosOptions): TokenVerifier {
   return {
-    async verify({ value, digest }) {
-      const record = await tokens.find(digest);
+    async verify({ value, digest }, options) {
+      const record = await tokens.find(digest, options);
       if (record?.revoked) return undefined;
       const remembered = holding(record);
       if (remembered) return remembered;
-      const owner = await askAstakos(value, options);
+      const owner = await askAstakos(value, settings, options);
       if (owner === undefined) return undefined;
       const createdAt = nowSeconds();
-      const verified = { owner, expiresAt: createdAt + options.rememberSeconds };
+      const verified = { owner, expiresAt: createdAt + settings.rememberSeconds };
       // Remembering is an optimisation: a failure to write costs the next request a remote call, not this answer.
       await tokens
-        .remember({ digest, ...verified, createdAt, revoked: false, label: 'astakos' })
+        .remember({ digest, ...verified, createdAt, revoked: false, label: 'astakos' }, options)
         .catch((error: unknown) =>
           logger.warn('Could not remember an Astakos token', { error: (error as Error).name }),
         );
@@ -102,11 +109,11 @@ export function cachedVerifier(
   // lru-cache bounds the count; each entry carries its own deadline (epoch ms), checked on every lookup.
   const cache = new LRUCache<string, { verified: VerifiedToken; until: number }>({ max: maxEntries });
   return {
-    async verify(token: PresentedToken) {
+    async verify(token: PresentedToken, options) {
       const now = Date.now();
       const cached = cache.get(token.digest);
       if (cached && cached.until > now) return cached.verified;
-      const verified = await inner.verify(token);
+      const verified = await inner.verify(token, options);
       if (verified) {
         const until = Math.min(
           now + ttlSeconds * 1000,

@@ -20,6 +20,14 @@ interface Target {
   endpoint?: string;
 }
 
+/** 256 bits from the OS's secure generator, never starting with '-' (it would read as an option on a command line). */
+function newToken(): string {
+  for (;;) {
+    const token = randomBytes(32).toString('base64url');
+    if (!token.startsWith('-')) return token;
+  }
+}
+
 function durationSeconds(text: string): number {
   const match = DURATION.exec(text);
   const seconds = match ? Number(match[1]) * SECONDS_PER_UNIT[match[2] ?? '']! : 0;
@@ -70,7 +78,7 @@ tokensCommand
   .option('--label <text>', 'a note to recognise the token by')
   .action(async (options: { owner: string; expiresIn?: number; label?: string }) => {
     const { tokens } = data(program);
-    const token = randomBytes(32).toString('base64url'); // 256 bits from the OS's secure generator
+    const token = newToken();
     const createdAt = Math.floor(Date.now() / 1000);
     const digest = digestToken(token);
     await tokens.put({

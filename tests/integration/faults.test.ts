@@ -1,33 +1,47 @@
-// DynamoDB faults through the real handlers: every one answers 503 with Retry-After and the envelope within 3 s,
-// never a 500 or an exception. The functions reach DynamoDB Local through a fault-injecting proxy.
+// Faults of DynamoDB and of Astakos, alone and together, through the real handlers with the production settings
+// (600 ms per DynamoDB attempt, 2 s for Astakos, a 2.5 s deadline per request): every one answers 503 with
+// Retry-After and the envelope within 3 s, never a 500 or an exception. DynamoDB Local sits behind a loopback proxy
+// that injects the faults it cannot produce itself; Astakos is a stand-in that can be slow or wrong.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ApiHandler } from '../../lib/api.ts';
 import { testApi } from '../support/api.ts';
 import { DETAILS_UUID, MESSAGE, TOKEN_ONE, errorBody } from '../support/contract.ts';
 import { startDynamoDbProxy, type DynamoDbProxy, type FaultMode } from '../support/dynamodb-proxy.ts';
 import { invoke } from '../support/events.ts';
+import {
+  MISBEHAVING,
+  SLOW_BUT_VALID,
+  startIdentityService,
+  type IdentityService,
+} from '../support/identity-service.ts';
 
 const ANSWER_BUDGET_MS = 3000;
 const UNAVAILABLE = errorBody(503, MESSAGE.unavailable);
+/** The production settings (lib/config.ts's defaults), which the other suites relax for a busy machine. */
+const PRODUCTION = { DYNAMODB_REQUEST_TIMEOUT_MS: '600', REQUEST_DEADLINE_MS: '2500', IDENTITY_TIMEOUT_MS: '2000' };
 
 let proxy: DynamoDbProxy;
+let identity: IdentityService;
 let list: ApiHandler;
 let detail: ApiHandler;
+let astakosDetail: ApiHandler;
 const worst: Record<string, number> = {};
 
 beforeAll(async () => {
   proxy = await startDynamoDbProxy(inject('dynamoDbEndpoint'));
-  // The handlers reach DynamoDB through the proxy, with the production timeout (lib/config.ts's default).
-  ({ list, detail } = await testApi({
+  identity = await startIdentityService(10_000);
+  ({ list, detail } = await testApi({ sampleData: true, dynamoDbEndpoint: proxy.endpoint, env: PRODUCTION }));
+  ({ detail: astakosDetail } = await testApi({
     sampleData: true,
     dynamoDbEndpoint: proxy.endpoint,
-    env: { DYNAMODB_REQUEST_TIMEOUT_MS: '600' },
+    env: { ...PRODUCTION, TOKEN_VERIFIER: 'astakos', IDENTITY_URL: identity.url },
   }));
 });
 
 afterAll(async () => {
-  console.info('worst answer time per fault (ms):', worst);
-  await proxy.close();
+  console.info(`worst answer time per fault (ms, all 503s, budget ${ANSWER_BUDGET_MS}):`);
+  console.table(worst);
+  await Promise.all([proxy.close(), identity.close()]);
 });
 
 // The details instance's owner; once verified, the token stays in the container's cache, as in production.
@@ -48,23 +62,57 @@ async function expectUnavailable(fault: string, call: () => ReturnType<typeof in
 describe.each<FaultMode>(['throttle', 'throttling', 'server-error', 'reset', 'slow'])('DynamoDB fault: %s', (mode) => {
   it('the token check answers 503 in time', async () => {
     proxy.mode = mode;
-    await expectUnavailable(mode, () => invoke(list, { headers: { authorization: `Token not-cached-${mode}` } }));
+    await expectUnavailable(`DynamoDB ${mode}: token`, () =>
+      invoke(list, { headers: { authorization: `Token not-cached-${mode}` } }),
+    );
   });
 
   it('the list answers 503 in time once the token is cached', async () => {
     proxy.mode = 'pass';
-    const headers = ownerHeaders;
-    expect((await invoke(list, { headers })).statusCode).toBe(200);
+    expect((await invoke(list, { headers: ownerHeaders })).statusCode).toBe(200);
     proxy.mode = mode;
-    await expectUnavailable(mode, () => invoke(list, { headers }));
+    await expectUnavailable(`DynamoDB ${mode}: list`, () => invoke(list, { headers: ownerHeaders }));
   });
 
   it('the details answer 503 in time once the token is cached', async () => {
     proxy.mode = 'pass';
-    const headers = ownerHeaders;
-    expect((await invoke(detail, { headers, id: DETAILS_UUID })).statusCode).toBe(200);
+    expect((await invoke(detail, { headers: ownerHeaders, id: DETAILS_UUID })).statusCode).toBe(200);
     proxy.mode = mode;
-    await expectUnavailable(mode, () => invoke(detail, { headers, id: DETAILS_UUID }));
+    await expectUnavailable(`DynamoDB ${mode}: details`, () =>
+      invoke(detail, { headers: ownerHeaders, id: DETAILS_UUID }),
+    );
+  });
+});
+
+describe('Astakos faults, DynamoDB well', () => {
+  it.each(Object.entries(MISBEHAVING))('Astakos %s: 503 in time', async (name, token) => {
+    proxy.mode = 'pass';
+    await expectUnavailable(`Astakos ${name}`, () =>
+      invoke(astakosDetail, { headers: { authorization: `Token ${token}` }, id: DETAILS_UUID }),
+    );
+  });
+});
+
+describe('DynamoDB and Astakos faults together', () => {
+  // An uncached Astakos token: the tokens table first (failing or hanging), then Astakos (slowly).
+  it.each<FaultMode>(['slow', 'throttle', 'server-error'])(
+    'DynamoDB %s and Astakos slow, an uncached token: 503 in time',
+    async (mode) => {
+      proxy.mode = mode;
+      await expectUnavailable(`DynamoDB ${mode} + Astakos slow`, () =>
+        invoke(astakosDetail, { headers: { authorization: `Token ${MISBEHAVING.slow}` }, id: DETAILS_UUID }),
+      );
+    },
+  );
+
+  // Every call succeeds, each just in time: the token lookup (0.5 s), Astakos (1.8 s), remembering the token (0.5 s)
+  // and the instance (0.5 s) add up to 3.3 s (3.4 s measured with the deadline out of the way). Only the request's
+  // deadline keeps the answer under the budget.
+  it('DynamoDB lagging and Astakos slow but answering: the deadline answers 503 in time', async () => {
+    proxy.mode = 'lagging';
+    await expectUnavailable('DynamoDB lagging + Astakos slow, both answering', () =>
+      invoke(astakosDetail, { headers: { authorization: `Token ${SLOW_BUT_VALID.token}` }, id: DETAILS_UUID }),
+    );
   });
 });
 
@@ -75,7 +123,7 @@ it('the service recovers when DynamoDB does', async () => {
 
 it('a closed port (DynamoDB gone) answers 503 in time', async () => {
   await proxy.close();
-  await expectUnavailable('closed port', () =>
+  await expectUnavailable('DynamoDB closed port', () =>
     invoke(list, { headers: { authorization: 'Token after-the-port-closed' } }),
   );
 });

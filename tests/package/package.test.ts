@@ -1,7 +1,7 @@
 // `serverless package` offline, and what it produced: one small zip per function, the tables in the template, one
 // role per function allowing only what that function does on this service's own tables, and the API's throttling.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,12 +22,17 @@ let directory: string;
 let template: { Resources: Record<string, Resource>; Conditions?: unknown };
 let resources: Record<string, Resource>;
 
+const serverless = fileURLToPath(new URL('../../node_modules/.bin/serverless', import.meta.url));
+/** `serverless package --stage prod` into a directory, with these settings in the deploying shell's environment. */
+const packageInto = (into: string, env: Record<string, string> = {}) =>
+  promisify(execFile)(serverless, ['package', '--stage', 'prod', '--package', into], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    env: { ...process.env, ...env },
+  });
+
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'lambda-instances-package-'));
-  const serverless = fileURLToPath(new URL('../../node_modules/.bin/serverless', import.meta.url));
-  await promisify(execFile)(serverless, ['package', '--stage', 'prod', '--package', directory], {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-  });
+  await packageInto(directory);
   template = JSON.parse(
     readFileSync(join(directory, 'cloudformation-template-update-stack.json'), 'utf8'),
   ) as typeof template;
@@ -39,6 +44,22 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
 describe('serverless package', () => {
+  it('refuses invalid settings before building anything, naming each variable', async () => {
+    const refused = join(tmpdir(), `lambda-instances-refused-${process.pid}`);
+    const failure = await packageInto(refused, {
+      TOKEN_VERIFIER: 'astakos',
+      DYNAMODB_REQUEST_TIMEOUT_MS: '600ms',
+      CORS_ORIGINS: 'https://app.example.org/',
+    }).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stdout: string; stderr: string },
+    );
+    expect(failure?.code).not.toBe(0);
+    const output = `${failure?.stdout}${failure?.stderr}`;
+    for (const name of ['IDENTITY_URL', 'DYNAMODB_REQUEST_TIMEOUT_MS', 'CORS_ORIGINS']) expect(output).toContain(name);
+    expect(existsSync(refused)).toBe(false);
+  });
+
   it.each(FUNCTIONS)('%s is one zip holding one minified ESM bundle under 600 KB', (name) => {
     const entries = new AdmZip(join(directory, `${name}.zip`)).getEntries();
     expect(entries.map(({ entryName }) => entryName)).toEqual([`functions/${name}.mjs`]);

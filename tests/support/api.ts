@@ -29,7 +29,10 @@ export interface TestApi {
 }
 
 export interface TestApiOptions {
-  /** Settings over the tables' names; DynamoDB calls get 5 s unless given (a busy machine's DynamoDB Local). */
+  /**
+   * Settings over the tables' names. Unless given, a DynamoDB call gets 5 s and a request 15 s: a busy machine's
+   * DynamoDB Local may be slow; the fault tests give the production values.
+   */
   env?: Environment;
   /** Where the handlers reach DynamoDB (e.g. a fault proxy in front of DynamoDB Local). */
   dynamoDbEndpoint?: string;
@@ -56,12 +59,14 @@ export async function testApi({
     INSTANCES_TABLE: tables.instances,
     TOKENS_TABLE: tables.tokens,
     DYNAMODB_REQUEST_TIMEOUT_MS: '5000',
+    REQUEST_DEADLINE_MS: '15000',
     ...env,
   });
   const client = localDocumentClient(dynamoDbEndpoint ?? inject('dynamoDbEndpoint'), settings.dynamoDbRequestTimeoutMs);
   const store = createStore({ client, tables });
   const dependencies: Dependencies = {
     corsOrigins: settings.corsOrigins,
+    requestDeadlineMs: settings.requestDeadlineMs,
     instances: store.instances,
     verifier: createVerifier(settings, store.tokens),
     ...(logger && { logger }),

@@ -1,13 +1,14 @@
 // A loopback HTTP proxy between a process's AWS SDK and DynamoDB Local, used by the tests and the bench. It counts
 // the calls it forwards (operation, table or index, read units, items, bytes), and on demand it becomes the faults
-// DynamoDB Local cannot produce: throttling, server errors, slowness, reset connections, and a closed port.
+// DynamoDB Local cannot produce: throttling, server errors, slowness (no answer, or a late one), reset connections,
+// and a closed port.
 // To learn the read units of reads that do not ask for them, it adds ReturnConsumedCapacity=TOTAL to every read it
 // forwards: DynamoDB Local does not check SigV4 signatures, so the changed body still passes, and the SDK ignores
 // the extra ConsumedCapacity in the answer.
 import { createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FaultMode = 'pass' | 'throttle' | 'throttling' | 'server-error' | 'slow' | 'reset';
+export type FaultMode = 'pass' | 'throttle' | 'throttling' | 'server-error' | 'slow' | 'lagging' | 'reset';
 
 export interface CountedCall {
   /** The X-Amz-Target operation, e.g. GetItem. */
@@ -23,8 +24,9 @@ export interface CountedCall {
 
 export interface DynamoDbProxy {
   endpoint: string;
-  /** 'pass' forwards; any other mode answers every request with that fault. */
+  /** 'pass' forwards; 'lagging' forwards `lagMs` late; any other mode answers every request with that fault. */
   mode: FaultMode;
+  lagMs: number;
   /** The calls since the last take(), forgotten once taken. */
   take(): CountedCall[];
   /** Closes the port: connections are refused from then on. */
@@ -93,6 +95,9 @@ export async function startDynamoDbProxy(upstream: string, slowMs = 5000): Promi
         return void incoming.socket.destroy();
       case 'slow':
         return void setTimeout(() => incoming.socket.destroy(), slowMs).unref();
+      case 'lagging':
+        await new Promise((resolve) => setTimeout(resolve, proxy.lagMs));
+        break;
       case 'pass':
         break;
     }
@@ -132,6 +137,7 @@ export async function startDynamoDbProxy(upstream: string, slowMs = 5000): Promi
   const proxy: DynamoDbProxy = {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     mode: 'pass',
+    lagMs: 500,
     take() {
       const taken = calls;
       calls = [];

@@ -8,6 +8,9 @@ export const IDENTITY_USERS: Record<string, string> = {
   'astakos-good-token-0002': 'a57a05e3-0000-4000-8000-0000000000a2',
 };
 
+/** A valid token that Astakos takes `slowMs` to accept. */
+export const SLOW_BUT_VALID = { token: 'astakos-valid-but-slow-0003', owner: 'a57a05e3-0000-4000-8000-0000000000a3' };
+
 /** Tokens that make the service misbehave. */
 export const MISBEHAVING = {
   serverError: 'astakos-answers-500',
@@ -23,7 +26,8 @@ export interface IdentityService {
   close: () => Promise<void>;
 }
 
-export async function startIdentityService(slowMs = 5000): Promise<IdentityService> {
+/** `slowMs`: how long the misbehaving slow token waits; `validDelayMs`: how long SLOW_BUT_VALID waits. */
+export async function startIdentityService(slowMs = 5000, validDelayMs = 1800): Promise<IdentityService> {
   const asked: string[] = [];
   const server = createServer((request, response) => {
     let body = '';
@@ -37,19 +41,24 @@ export async function startIdentityService(slowMs = 5000): Promise<IdentityServi
       asked.push(token);
       const json = (status: number, value: unknown) =>
         response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
-      const owner = IDENTITY_USERS[token];
+      const owner = IDENTITY_USERS[token] ?? (token === SLOW_BUT_VALID.token ? SLOW_BUT_VALID.owner : undefined);
       if (owner) {
-        json(200, {
-          access: {
-            token: {
-              id: token,
-              expires: new Date(Date.now() + 86_400_000).toISOString(),
-              tenant: { id: owner, name: 'user' },
-            },
-            serviceCatalog: [],
-            user: { id: owner, name: 'Lambda user', roles: [{ id: '1', name: 'default' }], roles_links: [] },
-          },
-        });
+        const delay = token === SLOW_BUT_VALID.token ? validDelayMs : 0;
+        setTimeout(
+          () =>
+            json(200, {
+              access: {
+                token: {
+                  id: token,
+                  expires: new Date(Date.now() + 86_400_000).toISOString(),
+                  tenant: { id: owner, name: 'user' },
+                },
+                serviceCatalog: [],
+                user: { id: owner, name: 'Lambda user', roles: [{ id: '1', name: 'default' }], roles_links: [] },
+              },
+            }),
+          delay,
+        ).unref();
       } else if (token === MISBEHAVING.serverError) json(500, { internalServerError: { code: 500, message: 'boom' } });
       else if (token === MISBEHAVING.slow) setTimeout(() => json(200, {}), slowMs).unref();
       else if (token === MISBEHAVING.garbage)

@@ -13,6 +13,7 @@ describe('the local stack reads serverless.yml', () => {
       TOKEN_CACHE_SECONDS: '60',
       TOKEN_CACHE_SIZE: '1000',
       DYNAMODB_REQUEST_TIMEOUT_MS: '600',
+      REQUEST_DEADLINE_MS: '2500',
       CORS_ORIGINS: '',
     });
   });

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { readSettings } from '../../lib/config.ts';
+
+const TABLES = { INSTANCES_TABLE: 'instances', TOKENS_TABLE: 'tokens' };
+
+describe('settings', () => {
+  it('the defaults', () => {
+    expect(readSettings(TABLES)).toEqual({
+      tables: { instances: 'instances', tokens: 'tokens' },
+      tokenVerifier: 'dynamodb',
+      identityUrl: '',
+      identityTimeoutMs: 2000,
+      identityRememberSeconds: 300,
+      tokenCacheSeconds: 60,
+      tokenCacheSize: 1000,
+      dynamoDbRequestTimeoutMs: 600,
+      requestDeadlineMs: 2500,
+      corsOrigins: [],
+    });
+  });
+
+  it('every setting given', () => {
+    const settings = readSettings({
+      ...TABLES,
+      TOKEN_VERIFIER: 'astakos',
+      IDENTITY_URL: 'https://accounts.okeanos.grnet.gr/identity/v2.0/',
+      REQUEST_DEADLINE_MS: '2000',
+      CORS_ORIGINS: 'https://app.example.org,http://localhost:5173',
+    });
+    expect(settings).toMatchObject({
+      tokenVerifier: 'astakos',
+      identityUrl: 'https://accounts.okeanos.grnet.gr/identity/v2.0',
+      requestDeadlineMs: 2000,
+      corsOrigins: ['https://app.example.org', 'http://localhost:5173'],
+    });
+  });
+
+  it.each([
+    ['a missing table name', { TOKENS_TABLE: 'tokens' }, 'INSTANCES_TABLE is not set'],
+    ['astakos without IDENTITY_URL', { ...TABLES, TOKEN_VERIFIER: 'astakos' }, 'IDENTITY_URL is not set'],
+    [
+      'an IDENTITY_URL that is not http(s)',
+      { ...TABLES, TOKEN_VERIFIER: 'astakos', IDENTITY_URL: 'ftp://x' },
+      'IDENTITY_URL must be an http(s) URL',
+    ],
+    ['an unknown verifier', { ...TABLES, TOKEN_VERIFIER: 'ldap' }, 'TOKEN_VERIFIER must be one of dynamodb, astakos'],
+    [
+      'a non-numeric timeout',
+      { ...TABLES, DYNAMODB_REQUEST_TIMEOUT_MS: '600ms' },
+      'DYNAMODB_REQUEST_TIMEOUT_MS must be a positive integer',
+    ],
+    ['a zero deadline', { ...TABLES, REQUEST_DEADLINE_MS: '0' }, 'REQUEST_DEADLINE_MS must be a positive integer'],
+    ['a fractional cache size', { ...TABLES, TOKEN_CACHE_SIZE: '1.5' }, 'TOKEN_CACHE_SIZE must be a positive integer'],
+    ['a wildcard origin', { ...TABLES, CORS_ORIGINS: '*' }, 'CORS_ORIGINS must be origins'],
+    ['an origin with a path', { ...TABLES, CORS_ORIGINS: 'https://app.example.org/' }, 'CORS_ORIGINS must be origins'],
+    ['an empty origin in the list', { ...TABLES, CORS_ORIGINS: 'https://a.example,' }, 'CORS_ORIGINS must be origins'],
+  ])('%s is refused with the variable’s name', (_, env, message) => {
+    expect(() => readSettings(env)).toThrow(message);
+  });
+
+  it('every bad variable is named at once', () => {
+    expect(() => readSettings({ TOKEN_VERIFIER: 'astakos', REQUEST_DEADLINE_MS: 'x' })).toThrow(
+      /INSTANCES_TABLE is not set; TOKENS_TABLE is not set; IDENTITY_URL is not set; REQUEST_DEADLINE_MS/,
+    );
+  });
+});
