@@ -24,6 +24,9 @@ export default tseslint.config(
   {
     // Serverless plugins are CommonJS, loaded by the framework with require().
     files: ['plugins/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+    },
   },
 );

@@ -7,9 +7,11 @@ import type { CreateTableCommandInput, TimeToLiveSpecification } from '@aws-sdk/
 import { parse } from 'yaml';
 import type { Environment, Tables } from '../lib/config.ts';
 
-interface TableProperties extends CreateTableCommandInput {
+interface TableProperties extends Omit<CreateTableCommandInput, 'DeletionProtectionEnabled'> {
   TimeToLiveSpecification?: TimeToLiveSpecification;
   PointInTimeRecoverySpecification?: unknown;
+  /** A serverless variable here, resolved only by `serverless package`. */
+  DeletionProtectionEnabled?: unknown;
 }
 
 interface ServerlessYml {
@@ -66,8 +68,14 @@ export function tableDeclarations(stage: string): TableDeclaration[] {
   return Object.values(serverlessYml.resources.Resources)
     .filter(({ Type }) => Type === 'AWS::DynamoDB::Table')
     .map(({ Properties }) => {
-      // Point-in-time recovery and TTL are not CreateTable parameters; TTL has its own call.
-      const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _, ...create } = Properties;
+      // Point-in-time recovery and TTL are not CreateTable parameters; TTL has its own call. DynamoDB Local's
+      // tables are throwaway: no deletion protection.
+      const {
+        TimeToLiveSpecification,
+        PointInTimeRecoverySpecification: _recovery,
+        DeletionProtectionEnabled: _protection,
+        ...create
+      } = Properties;
       const declaration: TableDeclaration = {
         create: { ...create, TableName: resolveVariables(String(create.TableName), stage, {}) },
       };

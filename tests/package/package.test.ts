@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { tableDeclarations } from '../../scripts/serverless-yml.ts';
 
 const BUNDLE_LIMIT_BYTES = 600 * 1024;
@@ -16,7 +17,15 @@ const FUNCTIONS = ['list', 'detail'];
 interface Resource {
   Type: string;
   Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Condition?: string;
 }
+
+const serverlessYml = parse(readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 let directory: string;
 let template: { Resources: Record<string, Resource>; Conditions?: unknown };
@@ -69,8 +78,12 @@ describe('serverless package', () => {
     expect(bundle.toString('utf8', 0, 200)).toContain('createRequire');
   });
 
+  // Besides serverless's own custom-resource function, which sets the account's CloudWatch role for access logs.
+  const ours = (type: string) =>
+    ofType(type).filter(([name]) => !name.startsWith('Custom') && !name.includes('CustomResources'));
+
   it('declares both functions on nodejs24.x with the table names in their environment', () => {
-    const functions = ofType('AWS::Lambda::Function').map(([, resource]) => resource.Properties);
+    const functions = ours('AWS::Lambda::Function').map(([, resource]) => resource.Properties);
     expect(functions).toHaveLength(2);
     for (const properties of functions) {
       expect(properties.Runtime).toBe('nodejs24.x');
@@ -120,7 +133,12 @@ describe('serverless package', () => {
 
   it('compiles the same tables that the local stack creates from serverless.yml (its own variable resolver)', () => {
     const compiled = ofType('AWS::DynamoDB::Table').map(([, { Properties }]) => {
-      const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _, ...create } = Properties;
+      const {
+        TimeToLiveSpecification,
+        PointInTimeRecoverySpecification: _recovery,
+        DeletionProtectionEnabled: _protection,
+        ...create
+      } = Properties;
       return { create, ...(TimeToLiveSpecification !== undefined && { timeToLive: TimeToLiveSpecification }) };
     });
     expect(compiled).toEqual(tableDeclarations('prod'));
@@ -152,7 +170,7 @@ describe('serverless package', () => {
     expect(resources.ListLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['ListFunctionRole', 'Arn'] });
     expect(resources.DetailLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['DetailFunctionRole', 'Arn'] });
     expect(
-      ofType('AWS::IAM::Role')
+      ours('AWS::IAM::Role')
         .map(([name]) => name)
         .sort(),
     ).toEqual(['DetailFunctionRole', 'ListFunctionRole']);
@@ -181,12 +199,73 @@ describe('serverless package', () => {
   });
 
   it('allows remembering Astakos tokens only when the Astakos verifier is configured', () => {
-    expect(template.Conditions).toEqual({ UsesAstakos: { 'Fn::Equals': ['dynamodb', 'astakos'] } });
+    expect(template.Conditions).toMatchObject({ UsesAstakos: { 'Fn::Equals': ['dynamodb', 'astakos'] } });
   });
 
   it('has no wildcard action and no wildcard resource', () => {
     const text = JSON.stringify(ofType('AWS::IAM::Role'));
     expect(text).not.toMatch(/"Action":\["[^"]*\*|"Resource":"\*"|:\*"/);
+  });
+
+  it('keeps both tables when the stack is removed or would replace them, with deletion protection on', () => {
+    for (const table of ['InstancesTable', 'TokensTable']) {
+      expect(resources[table]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: { DeletionProtectionEnabled: 'true' },
+      });
+    }
+  });
+
+  it('writes API Gateway access logs as JSON lines without any header, in their own log group with retention', () => {
+    expect(resources.ApiGatewayLogGroup?.Properties).toEqual({
+      LogGroupName: '/aws/api-gateway/lambda-instances-api-prod',
+      RetentionInDays: 14,
+    });
+    const { format } = (serverlessYml.provider as { logs: { restApi: { format: string } } }).logs.restApi;
+    const line = JSON.parse(format.replace(/\$context\.[\w.]+/g, 'x')) as Record<string, string>;
+    expect(Object.keys(line)).toEqual(
+      expect.arrayContaining(['requestId', 'ip', 'method', 'path', 'status', 'latencyMs']),
+    );
+    expect(format).not.toMatch(/header|authorizer|apiKey|Authorization/i);
+  });
+
+  it('alarms on 5xx and 4xx rates, function errors and throttles, and DynamoDB throttling, to one SNS topic', () => {
+    type Alarm = {
+      MetricName?: string;
+      Namespace?: string;
+      Metrics?: { MetricStat?: { Metric: { MetricName: string } } }[];
+      AlarmActions: unknown;
+    };
+    const alarms = Object.fromEntries(
+      ofType('AWS::CloudWatch::Alarm').map(([name, { Properties }]) => [name, Properties as Alarm]),
+    );
+    const watched = Object.values(alarms).map(({ Namespace, MetricName, Metrics }) =>
+      MetricName
+        ? `${Namespace} ${MetricName}`
+        : (Metrics ?? []).flatMap(({ MetricStat }) => MetricStat?.Metric.MetricName ?? []).join('+'),
+    );
+    expect(watched.sort()).toEqual([
+      'AWS/ApiGateway 4XXError',
+      'AWS/ApiGateway 5XXError',
+      'AWS/Lambda Errors',
+      'AWS/Lambda Errors',
+      'AWS/Lambda Throttles',
+      'AWS/Lambda Throttles',
+      'ReadThrottleEvents+ReadThrottleEvents+ReadThrottleEvents+WriteThrottleEvents+WriteThrottleEvents',
+    ]);
+    for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+  });
+
+  it('mails the alarms only when ALARM_EMAIL names an address', () => {
+    expect(resources.AlarmEmailSubscription).toMatchObject({
+      Condition: 'MailsAlarms',
+      Properties: { Protocol: 'email' },
+    });
+    expect((template.Conditions as Record<string, unknown>).MailsAlarms).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
+    });
   });
 
   it('encrypts both tables and keeps point-in-time recovery on', () => {
