@@ -47,6 +47,8 @@ export interface InstanceItem {
   status: StatusCode;
   failure_message?: string;
   applications?: Application[];
+  /** Counts operator writes, for their read-modify-write conditions (scripts/operator-store.ts); the API ignores it. */
+  version?: number;
 }
 
 export interface TokenItem {
@@ -63,7 +65,7 @@ export const LISTED_BY_OWNER = 'listed-by-owner';
 export const DEFAULT_NAME = 'Lambda Instance';
 
 /** Whether the list shows an instance of this status: then, and only then, its item carries listed_owner. */
-const isListed = (status: StatusCode): boolean => status !== DESTROYED;
+export const isListed = (status: StatusCode): boolean => status !== DESTROYED;
 
 export function toInstanceItem(instance: LambdaInstance): InstanceItem {
   return {

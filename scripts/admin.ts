@@ -2,12 +2,15 @@
 // `npm start`) by default, and on AWS when given --stage or --region.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { digestToken } from '../lib/auth.ts';
 import { createDocumentClient } from '../lib/dynamodb.ts';
+import type { Application, LambdaInstance } from '../lib/items.ts';
+import { DESTROYED, describeStatus, statusNamed, type StatusCode } from '../lib/statuses.ts';
 import { isUuid, parseRecords, toRecord } from './instance-records.ts';
 import { localDocumentClient } from './local-stack.ts';
-import { createOperatorStore, type OperatorStore } from './operator-store.ts';
+import { createOperatorStore, RefusedChange, type OperatorStore, type Progress } from './operator-store.ts';
 import { stageTables } from './serverless-yml.ts';
 
 const DIGEST_SHOWN = 12;
@@ -129,14 +132,67 @@ tokensCommand
     );
   });
 
-const instancesCommand = program.command('instances').description('import and export lambda instances');
+const instancesCommand = program
+  .command('instances')
+  .description('import, export and change lambda instances: status, name, applications');
+
+/** The one line printed per changed instance. */
+function changed(verb: string, instance: LambdaInstance): string {
+  const { message } = describeStatus(instance.status);
+  const failure = instance.failureMessage === '' ? '' : `, failure ${JSON.stringify(instance.failureMessage)}`;
+  const apps = instance.applications.map(({ name, id, started }) => `${name} ${id}${started ? ' started' : ''}`);
+  return (
+    `${verb} ${instance.uuid} (id ${instance.id}, owner ${instance.owner}): ${JSON.stringify(instance.name)}, ` +
+    `${message} (${instance.status})${failure}, applications [${apps.join('; ')}]`
+  );
+}
+
+/** A progress bar on a terminal; nothing when standard error is piped or redirected. */
+function progress(label: string): Progress | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const bar = new SingleBar(
+    { format: `${label} {bar} {value}/{total}`, stream: process.stderr, clearOnComplete: true },
+    Presets.shades_classic,
+  );
+  return (done, total) => {
+    if (done === 0 || !bar.isActive) bar.start(total, done);
+    bar.update(done);
+    if (done >= total) bar.stop();
+  };
+}
+
+/** Runs a change and prints its line, or the reason it was refused (exit 1). */
+async function change(verb: string, run: (store: OperatorStore) => Promise<LambdaInstance>): Promise<void> {
+  try {
+    console.log(changed(verb, await run(data(program))));
+  } catch (error) {
+    if (error instanceof RefusedChange) fail(error.message);
+    throw error;
+  }
+}
+
+function statusCode(text: string): StatusCode {
+  const code = statusNamed(text);
+  if (code === undefined)
+    throw new InvalidArgumentError('give a status code (0 to 23) or its name, e.g. CLUSTER_FAILED.');
+  return code;
+}
+
+const applicationType = (text: string): Application['type'] => {
+  if (text !== 'BATCH' && text !== 'STREAMING') throw new InvalidArgumentError('give BATCH or STREAMING.');
+  return text;
+};
 
 instancesCommand
   .command('import')
-  .description('add the lambda instances of a JSON file, with new ids; nothing is written if any record is invalid')
+  .description(
+    'add the lambda instances of a JSON file, with new ids; with --replace, stored uuids are replaced (keeping ' +
+      'their id and owner); nothing is written if any record is invalid',
+  )
   .argument('<file.json>')
   .option('--owner <uuid>', 'the owner of records that name none', uuid)
-  .action(async (file: string, options: { owner?: string }) => {
+  .option('--replace', 'replace instances whose uuid is already stored instead of refusing the file')
+  .action(async (file: string, options: { owner?: string; replace?: boolean }) => {
     let input: unknown;
     try {
       input = JSON.parse(readFileSync(file, 'utf8'));
@@ -147,15 +203,26 @@ instancesCommand
     if ('problems' in parsed)
       fail(`Nothing imported. ${parsed.problems.length} problem(s):\n${parsed.problems.join('\n')}`);
     const { instances } = data(program);
-    const existing = await instances.existing(parsed.instances.map(({ uuid }) => uuid));
-    if (existing.length > 0) fail(`Nothing imported. These uuids are already stored:\n${existing.join('\n')}`);
-    const created = await instances.create(parsed.instances);
-    const ids = created.map(({ id }) => id);
-    console.error(
-      created.length === 0
-        ? 'Nothing to import.'
-        : `Imported ${created.length} instance(s), ids ${ids[0]} to ${ids.at(-1)}.`,
-    );
+    const stored = new Set(await instances.existing(parsed.instances.map(({ uuid }) => uuid)));
+    if (stored.size > 0 && !options.replace) {
+      fail(`Nothing imported. These uuids are already stored (--replace replaces them):\n${[...stored].join('\n')}`);
+    }
+    try {
+      const replaced = await instances.replace(
+        parsed.instances.filter(({ uuid }) => stored.has(uuid)),
+        progress('replacing'),
+      );
+      const created = await instances.create(
+        parsed.instances.filter(({ uuid }) => !stored.has(uuid)),
+        progress('importing'),
+      );
+      for (const instance of replaced) console.log(changed('replaced', instance));
+      for (const instance of created) console.log(changed('created', instance));
+      console.error(`Imported ${created.length} new instance(s), replaced ${replaced.length}.`);
+    } catch (error) {
+      if (error instanceof RefusedChange) fail(error.message);
+      throw error;
+    }
   });
 
 instancesCommand
@@ -165,10 +232,83 @@ instancesCommand
   .option('--output <file>', 'write here instead of to standard output')
   .action(async (options: { owner?: string; output?: string }) => {
     const { instances } = data(program);
-    const text = `${JSON.stringify((await instances.all(options.owner)).map(toRecord), null, 2)}\n`;
+    const scanning = progress('scanning');
+    const all = await instances.all(options.owner, scanning && ((scanned) => scanning(scanned, scanned)));
+    const text = `${JSON.stringify(all.map(toRecord), null, 2)}\n`;
     if (options.output === undefined) process.stdout.write(text);
     else writeFileSync(options.output, text);
   });
+
+instancesCommand
+  .command('set-status')
+  .description('set an instance’s status; the failure message is the one given, or none')
+  .argument('<uuid>', 'the instance', uuid)
+  .argument('<status>', 'a code (0 to 23) or a name in any case, e.g. CLUSTER_FAILED', statusCode)
+  .option('--failure-message <text>', 'why it failed (a status without one clears it)')
+  .action((instance: string, status: StatusCode, options: { failureMessage?: string }) =>
+    change('status', (store) => store.instances.setStatus(instance, status, options.failureMessage)),
+  );
+
+instancesCommand
+  .command('destroy')
+  .description('set an instance DESTROYED (6): it leaves its owner’s list, its details are still served')
+  .argument('<uuid>', 'the instance', uuid)
+  .action((instance: string) => change('destroyed', (store) => store.instances.setStatus(instance, DESTROYED)));
+
+instancesCommand
+  .command('rename')
+  .description('rename an instance')
+  .argument('<uuid>', 'the instance', uuid)
+  .argument('<name>', 'its new name')
+  .action((instance: string, name: string) => {
+    if (name.trim() === '') fail('Give a name that is not empty.');
+    return change('renamed', (store) => store.instances.rename(instance, name));
+  });
+
+const appCommand = instancesCommand
+  .command('app')
+  .description('add, start, stop and remove an instance’s applications');
+
+appCommand
+  .command('add')
+  .description('add an application (stopped) to an instance')
+  .argument('<uuid>', 'the instance', uuid)
+  .requiredOption('--name <name>', 'the application, e.g. project.jar')
+  .requiredOption('--type <type>', 'BATCH or STREAMING', applicationType)
+  .option('--id <uuid>', 'its id (default: a new random UUID)', uuid)
+  .action((instance: string, options: { name: string; type: Application['type']; id?: string }) =>
+    change('application added', (store) => store.instances.addApplication(instance, options)),
+  );
+
+/** app start|stop|remove: what each says, and does. */
+const APPLICATION_CHANGES = {
+  start: {
+    description: 'mark an application started',
+    done: 'application started',
+    run: (store: OperatorStore, instance: string, app: string) =>
+      store.instances.setApplicationStarted(instance, app, true),
+  },
+  stop: {
+    description: 'mark an application stopped',
+    done: 'application stopped',
+    run: (store: OperatorStore, instance: string, app: string) =>
+      store.instances.setApplicationStarted(instance, app, false),
+  },
+  remove: {
+    description: 'remove an application',
+    done: 'application removed',
+    run: (store: OperatorStore, instance: string, app: string) => store.instances.removeApplication(instance, app),
+  },
+};
+
+for (const [verb, { description, done, run }] of Object.entries(APPLICATION_CHANGES)) {
+  appCommand
+    .command(verb)
+    .description(description)
+    .argument('<uuid>', 'the instance', uuid)
+    .argument('<app-id>', 'the application', uuid)
+    .action((instance: string, app: string) => change(done, (store) => run(store, instance, app)));
+}
 
 try {
   await program.parseAsync();

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { inject, describe, expect, it } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
 import { createTables, localClient } from '../../scripts/local-stack.ts';
@@ -178,5 +179,182 @@ describe('instances', () => {
       ({ name }) => name,
     );
     expect(names).not.toContain('new');
+  });
+});
+
+describe('changing instances', () => {
+  /** Imports one instance of OWNER and returns its uuid. */
+  async function imported(extra: object = {}): Promise<string> {
+    const uuid = randomUUID();
+    expect(
+      (
+        await admin(
+          'instances',
+          'import',
+          file(`${uuid}.json`, [record('to change', { uuid, ...extra })]),
+          '--owner',
+          OWNER,
+        )
+      ).code,
+    ).toBe(0);
+    return uuid;
+  }
+  const exported = async (uuid: string) =>
+    (
+      JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout) as {
+        uuid: string;
+        name: string;
+        status: string;
+        failure_message: string;
+        applications: { id: string; started: boolean }[];
+      }[]
+    ).find((instance) => instance.uuid === uuid);
+
+  it('set-status, destroy and rename each print one line of what changed', async () => {
+    const uuid = await imported();
+    const failed = await admin(
+      'instances',
+      'set-status',
+      uuid,
+      'cluster_failed',
+      '--failure-message',
+      'Cyclades VMs out of limit',
+    );
+    expect(failed.code).toBe(0);
+    expect(failed.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^status ${uuid} \\(id \\d+.*CLUSTER_FAILED \\(11\\), failure "Cyclades VMs out of limit"`),
+      ),
+    ]);
+    expect(await exported(uuid)).toMatchObject({ status: '11', failure_message: 'Cyclades VMs out of limit' });
+    expect((await admin('instances', 'rename', uuid, 'Renamed')).stdout).toMatch(/^renamed .*"Renamed"/);
+    expect((await admin('instances', 'destroy', uuid)).stdout).toMatch(/^destroyed .*DESTROYED \(6\)/);
+    expect(await exported(uuid)).toMatchObject({ name: 'Renamed', status: '6', failure_message: '' });
+  });
+
+  it('app add, start, stop and remove', async () => {
+    const uuid = await imported({ applications: [] });
+    const id = randomUUID();
+    expect(
+      (await admin('instances', 'app', 'add', uuid, '--name', 'stream.py', '--type', 'STREAMING', '--id', id)).code,
+    ).toBe(0);
+    expect((await admin('instances', 'app', 'start', uuid, id)).stdout).toMatch(`stream.py ${id} started`);
+    expect((await exported(uuid))?.applications).toEqual([{ id, name: 'stream.py', type: 'STREAMING', started: true }]);
+    expect((await admin('instances', 'app', 'stop', uuid, id)).code).toBe(0);
+    expect((await admin('instances', 'app', 'remove', uuid, id)).code).toBe(0);
+    expect((await exported(uuid))?.applications).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown instance', ['set-status', randomUUID(), '1'], /No lambda instance/],
+    ['a bad status', ['set-status', OWNER, '42'], /give a status code \(0 to 23\) or its name/],
+    ['an empty name', ['rename', OWNER, ' '], /Give a name that is not empty/],
+    ['a bad application type', ['app', 'add', OWNER, '--name', 'a', '--type', 'batch'], /give BATCH or STREAMING/],
+    ['an application id that is not a UUID', ['app', 'start', OWNER, 'x'], /give a lower-case UUID/],
+  ])('%s exits non-zero with the reason, changing nothing', async (_, args, reason) => {
+    const run = await admin('instances', ...args);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(reason);
+    expect(run.stdout).toBe('');
+  });
+
+  it('an unknown application id is refused', async () => {
+    const uuid = await imported();
+    const run = await admin('instances', 'app', 'stop', uuid, randomUUID());
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(`Lambda instance ${uuid} has no application`);
+  });
+
+  it('import --replace replaces stored uuids, keeping id and owner, and creates the new ones', async () => {
+    const uuid = await imported();
+    const fresh = randomUUID();
+    const run = await admin(
+      'instances',
+      'import',
+      file('replace.json', [record('Replaced', { uuid, status: '10' }), record('Added', { uuid: fresh })]),
+      '--owner',
+      OWNER,
+      '--replace',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^replaced ${uuid} .*"Replaced", CLUSTER_CREATED \\(10\\)`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^created ${fresh} `, 'm'));
+    expect(run.stderr).toContain('Imported 1 new instance(s), replaced 1.');
+    expect(await exported(uuid)).toMatchObject({ name: 'Replaced', status: '10' });
+  });
+
+  it('import --replace refuses a record that would move an instance to another owner, writing nothing', async () => {
+    const uuid = await imported();
+    const other = 'b1f5c3d2-0000-4000-8000-0000000000af';
+    const run = await admin(
+      'instances',
+      'import',
+      file('move.json', [record('Moved', { uuid, owner: other })]),
+      '--replace',
+    );
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(`${uuid} belongs to ${OWNER}, not ${other}`);
+    expect((await exported(uuid))?.name).toBe('to change');
+  });
+
+  it('every command has its --help', async () => {
+    for (const command of [
+      ['set-status'],
+      ['destroy'],
+      ['rename'],
+      ['import'],
+      ['export'],
+      ['app', 'add'],
+      ['app', 'start'],
+      ['app', 'stop'],
+      ['app', 'remove'],
+    ]) {
+      const run = await admin('instances', ...command, '--help');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: admin instances /);
+    }
+  });
+
+  it('shows its progress on a terminal (a pseudo-terminal from util-linux script)', async () => {
+    const records = file(
+      'terminal.json',
+      Array.from({ length: 150 }, (_, n) => record(`terminal ${n}`)),
+    );
+    const command = [
+      process.execPath,
+      ADMIN,
+      '--endpoint',
+      endpoint,
+      '--stage',
+      stage,
+      'instances',
+      'import',
+      records,
+      '--owner',
+      OWNER,
+    ];
+    const { stdout: output } = await promisify(execFile)('script', [
+      '-qec',
+      `${command.join(' ')} > /dev/null`,
+      '/dev/null',
+    ]);
+    expect(output).toMatch(/importing █+░* \d+\/150/);
+    expect(output).toContain('Imported 150 new instance(s), replaced 0.');
+  });
+
+  it('stays quiet when piped: no progress bar on standard error', async () => {
+    const run = await admin(
+      'instances',
+      'import',
+      file(
+        'quiet.json',
+        Array.from({ length: 150 }, (_, n) => record(`quiet ${n}`)),
+      ),
+      '--owner',
+      OWNER,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('Imported 150 new instance(s), replaced 0.\n');
+    expect((await admin('instances', 'export', '--owner', OWNER)).stderr).toBe('');
   });
 });

@@ -198,6 +198,29 @@ describe('serverless package', () => {
     ]);
   });
 
+  it('gives operators a managed policy of exactly the admin CLI’s calls on the two tables, nothing on the index', () => {
+    expect(resources.OperatorPolicy?.Type).toBe('AWS::IAM::ManagedPolicy');
+    expect((resources.OperatorPolicy?.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:Scan',
+        ],
+        Resource: { 'Fn::GetAtt': ['InstancesTable', 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'],
+        Resource: { 'Fn::GetAtt': ['TokensTable', 'Arn'] },
+      },
+    ]);
+  });
+
   it('allows remembering Astakos tokens only when the Astakos verifier is configured', () => {
     expect(template.Conditions).toMatchObject({ UsesAstakos: { 'Fn::Equals': ['dynamodb', 'astakos'] } });
   });

@@ -1,0 +1,215 @@
+// Operators change instances (SPEC section 7.6) through scripts/operator-store.ts on DynamoDB Local: each change,
+// each refusal (which writes nothing), replacement on import, and concurrent writers on one instance, of which no
+// acknowledged change may be lost and after which the list's index agrees with the status.
+import type { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import type { LambdaInstance } from '../../lib/items.ts';
+import { SEED_DETAILS_INSTANCE } from '../../scripts/sample-data.ts';
+import { IncompleteWrite, RefusedChange, createOperatorStore } from '../../scripts/operator-store.ts';
+import { testApi } from '../support/api.ts';
+
+const { operator, store, tables } = await testApi();
+
+/** A fresh instance of a fresh owner, stored. */
+async function stored(overrides: Partial<LambdaInstance> = {}): Promise<LambdaInstance> {
+  const instance: LambdaInstance = {
+    ...SEED_DETAILS_INSTANCE,
+    uuid: crypto.randomUUID(),
+    id: 100 + Math.floor(Math.random() * 1_000_000),
+    owner: crypto.randomUUID(),
+    ...overrides,
+  };
+  await operator.instances.put([instance]);
+  return instance;
+}
+
+const current = async ({ owner, uuid }: LambdaInstance) => store.instances.get(owner, uuid);
+const listed = async ({ owner }: LambdaInstance) => (await store.instances.list(owner)).map(({ uuid }) => uuid);
+
+describe('status, destroy and rename', () => {
+  it('set-status sets the status and its failure message; a status without one clears it', async () => {
+    const instance = await stored();
+    await operator.instances.setStatus(instance.uuid, '13', 'Ansible failed');
+    expect(await current(instance)).toMatchObject({ status: '13', failureMessage: 'Ansible failed' });
+    await operator.instances.setStatus(instance.uuid, '12');
+    expect(await current(instance)).toMatchObject({ status: '12', failureMessage: '' });
+  });
+
+  it('destroy takes the instance out of the list in the same write; any other status puts it back', async () => {
+    const instance = await stored();
+    expect(await listed(instance)).toEqual([instance.uuid]);
+    await operator.instances.setStatus(instance.uuid, '6');
+    expect(await listed(instance)).toEqual([]);
+    expect((await current(instance))?.status).toBe('6');
+    await operator.instances.setStatus(instance.uuid, '2');
+    expect(await listed(instance)).toEqual([instance.uuid]);
+  });
+
+  it('rename changes the name the list and the details show', async () => {
+    const instance = await stored();
+    await operator.instances.rename(instance.uuid, 'Physics, second run');
+    expect((await current(instance))?.name).toBe('Physics, second run');
+    expect((await store.instances.list(instance.owner))[0]?.name).toBe('Physics, second run');
+  });
+
+  it.each([
+    ['set-status', (uuid: string) => operator.instances.setStatus(uuid, '0')],
+    ['rename', (uuid: string) => operator.instances.rename(uuid, 'x')],
+    ['app add', (uuid: string) => operator.instances.addApplication(uuid, { name: 'a.jar', type: 'BATCH' })],
+  ])('%s of an instance that does not exist is refused and creates nothing', async (_, run) => {
+    const uuid = crypto.randomUUID();
+    await expect(run(uuid)).rejects.toThrow(new RefusedChange(`No lambda instance ${uuid}.`));
+    expect(await operator.instances.existing([uuid])).toEqual([]);
+  });
+});
+
+describe('applications', () => {
+  it('add (stopped), start, stop, remove', async () => {
+    const instance = await stored({ applications: [] });
+    const id = crypto.randomUUID();
+    await operator.instances.addApplication(instance.uuid, { id, name: 'stream.py', type: 'STREAMING' });
+    expect((await current(instance))?.applications).toEqual([
+      { id, name: 'stream.py', type: 'STREAMING', started: false },
+    ]);
+    await operator.instances.setApplicationStarted(instance.uuid, id, true);
+    expect((await current(instance))?.applications[0]?.started).toBe(true);
+    await operator.instances.setApplicationStarted(instance.uuid, id, false);
+    expect((await current(instance))?.applications[0]?.started).toBe(false);
+    await operator.instances.removeApplication(instance.uuid, id);
+    expect((await current(instance))?.applications).toEqual([]);
+  });
+
+  it('an unknown application id, or one already there, is refused and changes nothing', async () => {
+    const instance = await stored();
+    const [app] = instance.applications;
+    await expect(operator.instances.setApplicationStarted(instance.uuid, crypto.randomUUID(), true)).rejects.toThrow(
+      RefusedChange,
+    );
+    await expect(
+      operator.instances.addApplication(instance.uuid, { id: app!.id, name: 'again.jar', type: 'BATCH' }),
+    ).rejects.toThrow(`already has an application ${app!.id}`);
+    expect(await current(instance)).toEqual(instance);
+  });
+});
+
+describe('import --replace', () => {
+  it('replaces the contents and keeps the stored id and owner', async () => {
+    const instance = await stored();
+    const { id: _, ...fields } = instance;
+    const [replaced] = await operator.instances.replace([
+      { ...fields, name: 'Replaced', status: '0', failureMessage: '' },
+    ]);
+    expect(replaced?.id).toBe(instance.id);
+    expect(await current(instance)).toEqual({ ...instance, name: 'Replaced', status: '0', failureMessage: '' });
+  });
+
+  it('a record that would move an instance to another owner is refused, and nothing of the file is written', async () => {
+    const [kept, moved] = [await stored(), await stored()];
+    const records = [kept, { ...moved, owner: crypto.randomUUID() }].map(({ id: _, ...fields }) => ({
+      ...fields,
+      name: 'New',
+    }));
+    await expect(operator.instances.replace(records)).rejects.toThrow(`${moved.uuid} belongs to ${moved.owner}`);
+    expect(await current(kept)).toEqual(kept);
+    expect(await current(moved)).toEqual(moved);
+  });
+});
+
+describe('concurrent writers on one instance', () => {
+  it('lose no acknowledged change, and leave the index agreeing with the status', { timeout: 60_000 }, async () => {
+    const apps = Array.from({ length: 6 }, (_, n) => ({
+      id: crypto.randomUUID(),
+      name: `app-${n}.jar`,
+      type: 'BATCH' as const,
+      started: false,
+    }));
+    const instance = await stored({ applications: apps });
+    const added: string[] = [];
+    const started: string[] = [];
+    const statuses: string[] = [];
+    let refused = 0;
+    const acknowledge = async (record: string[], value: string, run: () => Promise<unknown>) => {
+      try {
+        await run();
+        record.push(value);
+      } catch (error) {
+        if (!(error instanceof RefusedChange)) throw error;
+        refused += 1;
+      }
+    };
+    // 20 writers at once: 10 each add 2 applications, 6 each start one existing application, 4 each set 3 statuses
+    // (DESTROYED among them, which moves the index key).
+    const writers = [
+      ...Array.from({ length: 10 }, (_, w) => async () => {
+        for (let n = 0; n < 2; n++) {
+          const id = crypto.randomUUID();
+          await acknowledge(added, id, () =>
+            operator.instances.addApplication(instance.uuid, { id, name: `w${w}-${n}.jar`, type: 'STREAMING' }),
+          );
+        }
+      }),
+      ...apps.map(
+        ({ id }) =>
+          () =>
+            acknowledge(started, id, () => operator.instances.setApplicationStarted(instance.uuid, id, true)),
+      ),
+      ...Array.from({ length: 4 }, (_, w) => async () => {
+        for (const status of ['6', String(10 + w), w % 2 === 0 ? '6' : '2'] as const) {
+          await acknowledge(statuses, status, () => operator.instances.setStatus(instance.uuid, status as '6'));
+        }
+      }),
+    ];
+    await Promise.all(writers.map((writer) => writer()));
+
+    const final = (await store.instances.get(instance.owner, instance.uuid))!;
+    const finalIds = final.applications.map(({ id }) => id);
+    const lost = [
+      ...added.filter((id) => !finalIds.includes(id)),
+      ...started.filter((id) => final.applications.find((app) => app.id === id)?.started !== true),
+      ...apps.map(({ id }) => id).filter((id) => !finalIds.includes(id)),
+    ];
+    const changes = 10 * 2 + apps.length + 4 * 3;
+    console.info(
+      `concurrent writers: ${writers.length} writers, ${changes} changes, ${added.length + started.length + statuses.length} ` +
+        `acknowledged, ${refused} refused, lost: ${lost.length}; final status ${final.status}, ${final.applications.length} applications`,
+    );
+    expect(lost).toEqual([]);
+    expect(added.length + started.length + statuses.length + refused).toBe(changes);
+    expect(statuses).toContain(final.status);
+    expect(await listed(instance)).toEqual(final.status === '6' ? [] : [instance.uuid]);
+  });
+});
+
+describe('batch writes DynamoDB keeps refusing part of', () => {
+  /** A client whose BatchWriteItem leaves the last item of every batch unprocessed (a fault DynamoDB Local cannot make). */
+  function stubborn(attemptsToRefuse: number) {
+    let calls = 0;
+    const client = {
+      send: (command: BatchWriteCommand) => {
+        calls += 1;
+        const items = command.input.RequestItems?.[tables.instances] ?? [];
+        return Promise.resolve(
+          calls <= attemptsToRefuse ? { UnprocessedItems: { [tables.instances]: items.slice(-1) } } : {},
+        );
+      },
+    } as unknown as DynamoDBDocumentClient;
+    return { operator: createOperatorStore({ client, tables }), calls: () => calls };
+  }
+  const instances = (count: number) =>
+    Array.from({ length: count }, (_, n) => ({ ...SEED_DETAILS_INSTANCE, uuid: `u-${n}`, id: n + 1 }));
+
+  it('are retried with backoff until written', async () => {
+    const { operator: retrying, calls } = stubborn(3);
+    await retrying.instances.put(instances(2));
+    expect(calls()).toBe(3 + 1 + 1); // three batches leaving an item, the one that writes it, the id counter's update
+  });
+
+  it('give up after a bounded number of attempts, saying what was written and what was not', async () => {
+    const { operator: refusing } = stubborn(100);
+    const failure = (await refusing.instances.put(instances(30)).catch((error: unknown) => error)) as IncompleteWrite;
+    expect(failure).toBeInstanceOf(IncompleteWrite);
+    expect(failure.written).toBe(24);
+    expect(failure.unwritten).toEqual(['u-24', ...Array.from({ length: 5 }, (_, n) => `u-${25 + n}`)]);
+    expect(failure.message).toMatch(/^Wrote 24 of 30 items; DynamoDB still refused 6 after 8 attempts/);
+  });
+});
