@@ -1,8 +1,17 @@
-import { defineConfig } from 'vitest/config';
+import { parse } from 'yaml';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+/** `import document from './file.yaml'`, as plugins/esbuild-plugins.cjs builds it into the functions: its value. */
+const yamlAsJson: Plugin = {
+  name: 'yaml-as-json',
+  transform: (text, id) =>
+    /\.ya?ml$/.test(id) ? { code: `export default ${JSON.stringify(parse(text))};`, map: null } : undefined,
+};
 
 // Five suites: pure functions; the data module and handlers on DynamoDB Local (fresh tables per file); the API over
 // HTTP through `serverless offline start`; the output of `serverless package`; and a smoke run of `npm run bench`.
 export default defineConfig({
+  plugins: [yamlAsJson],
   test: {
     // Logs go through the global console (so tests can watch them), errors only unless a test asks for more.
     env: { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },

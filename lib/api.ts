@@ -24,7 +24,7 @@ export interface ApiRequest {
   signal: AbortSignal;
 }
 
-type ApiMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext>;
+type ApiMiddleware<C extends Context = Context> = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, C>;
 
 interface ExposedError {
   statusCode: number;
@@ -76,7 +76,7 @@ const accessLog = (logger: Logger): ApiMiddleware => {
   };
 };
 
-const onlyGet = (): ApiMiddleware => ({
+export const onlyGet = (): ApiMiddleware => ({
   before: (request) => {
     if (request.event.httpMethod !== 'GET') throw methodNotAllowed();
   },
@@ -89,7 +89,7 @@ const ANSWER_MARGIN_MS = 250;
  * One deadline for the whole request: every DynamoDB and Astakos call takes its signal, and a call cut short by it
  * is a 503. It never runs past the function's own remaining time, less the margin to answer.
  */
-const requestDeadline = (deadlineMs: number): ApiMiddleware => ({
+const requestDeadline = (deadlineMs: number): ApiMiddleware<OwnerContext> => ({
   before: (request) => {
     const remainingMs = request.context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
     request.context.signal = AbortSignal.timeout(Math.max(0, Math.min(deadlineMs, remainingMs)));
@@ -99,34 +99,50 @@ const requestDeadline = (deadlineMs: number): ApiMiddleware => ({
 /** What the Lambda runtime calls: it passes a plain Context, to which tokenVerifier adds the owner. */
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-/** What the chain needs besides the handler: who verifies tokens (lib/dependencies.ts builds the deployed one). */
-export interface ApiOptions {
-  verifier: TokenVerifier;
+export interface AnsweringOptions {
   /** Where the request log and errors go (default: the functions' logger). */
   logger?: Logger;
   /** The exact origins whose browsers may call the API (CORS_ORIGINS; default: none). */
   corsOrigins?: readonly string[];
+  /** The Content-Security-Policy directives, for a function that serves a page (default: middy's, which allow none). */
+  contentSecurityPolicy?: Record<string, string | false>;
+}
+
+/** middy's options for these CSP directives: its types say strings, its code leaves a directive out for `false`. */
+const securityHeaderOptions = (contentSecurityPolicy: AnsweringOptions['contentSecurityPolicy']) =>
+  contentSecurityPolicy && ({ contentSecurityPolicy } as unknown as Parameters<typeof httpSecurityHeaders>[0]);
+
+/**
+ * The outer chain every function shares: header normalisation, the request log, security headers, CORS, errors as
+ * envelopes. onError and after run in the reverse order of use: the envelope is built before CORS, the security
+ * headers and the log see it.
+ */
+export function answering<C extends Context>({
+  logger = sharedLogger,
+  corsOrigins = [],
+  contentSecurityPolicy,
+}: AnsweringOptions) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, C>()
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(accessLog(logger))
+    .use(httpSecurityHeaders(securityHeaderOptions(contentSecurityPolicy)))
+    .use(cors(new Set(corsOrigins)))
+    .use(errorEnvelope(logger));
+}
+
+/** What the API's chain needs besides the handler: who verifies tokens (lib/dependencies.ts builds the deployed one). */
+export interface ApiOptions extends AnsweringOptions {
+  verifier: TokenVerifier;
   /** What a request may spend waiting on DynamoDB and Astakos (REQUEST_DEADLINE_MS). */
   requestDeadlineMs?: number;
 }
 
 export function withApi(
-  { verifier, logger = sharedLogger, corsOrigins = [], requestDeadlineMs = 2500 }: ApiOptions,
+  { verifier, requestDeadlineMs = 2500, ...outer }: ApiOptions,
   handle: (request: ApiRequest) => Promise<SuccessBody>,
 ): ApiHandler {
-  const origins = new Set(corsOrigins);
-  // onError and after run in the reverse order of use: the envelope is built before CORS, the security headers
-  // and the log see it.
-  const answering = () =>
-    middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext>()
-      .use(httpHeaderNormalizer())
-      .use(injectLambdaContext(logger, { resetKeys: true }))
-      .use(accessLog(logger))
-      .use(httpSecurityHeaders())
-      .use(cors(origins))
-      .use(errorEnvelope(logger));
-
-  const get = answering()
+  const get = answering<OwnerContext>(outer)
     .use(conditionalRequests())
     .use(onlyGet())
     .use(requestDeadline(requestDeadlineMs))
@@ -136,7 +152,8 @@ export function withApi(
       const body = await handle({ owner, query, pathParameters: event.pathParameters ?? {}, signal });
       return ok(body, body.pagination && { Link: pagingLinks(requestTarget(event), body.pagination) });
     });
-  const options = answering().handler((event) => preflight(event, origins));
+  const origins = new Set(outer.corsOrigins);
+  const options = answering<OwnerContext>(outer).handler((event) => preflight(event, origins));
 
   return (event, context) => (event.httpMethod === 'OPTIONS' ? options : get)(event, context as OwnerContext);
 }

@@ -1,15 +1,10 @@
-// Conditional requests (SPEC section 7.1), for clients that poll: every 200 carries a strong ETag of its body and may
-// be revalidated; an If-None-Match that holds it gets a 304 without the body. Errors are untouched: the 401, 400 and
-// 404 checks have already answered before a 200 exists.
+// Conditional requests (SPEC section 7.1), for clients that poll: every 200 carries a strong ETag of its body (or the
+// one its route gave it) and may be revalidated; an If-None-Match that holds it gets a 304 without the body, with the
+// 200's caching headers. Errors are untouched: the 401, 400 and 404 checks have already answered before a 200 exists.
 import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { appendVary } from './responses.ts';
 
-/** The answer depends on whose token it is: a cache must key it by every header a token may come in. */
-const CREDENTIAL_HEADERS = 'Authorization, Authentication, X-Api-Key';
-/** Any cache may keep the answer for this caller only, and must revalidate it before each use. */
-const REVALIDATE = 'private, no-cache';
 /** An entity-tag in an If-None-Match list: optionally weak, its opaque part quoted (RFC 9110 section 8.8.3). */
 const ENTITY_TAG = /(?:W\/)?"([^"]*)"/g;
 
@@ -38,13 +33,9 @@ export const conditionalRequests = (): MiddlewareObj<APIGatewayProxyEvent, APIGa
   after: (request) => {
     const { response, event } = request;
     if (response?.statusCode !== 200) return;
-    const tag = entityTag(response.body);
-    const headers: NonNullable<APIGatewayProxyResult['headers']> = {
-      ...response.headers,
-      ETag: tag,
-      'Cache-Control': REVALIDATE,
-      Vary: appendVary(response.headers?.Vary, CREDENTIAL_HEADERS),
-    };
+    const given = response.headers?.ETag;
+    const tag = typeof given === 'string' ? given : entityTag(response.body);
+    const headers: NonNullable<APIGatewayProxyResult['headers']> = { ...response.headers, ETag: tag };
     const ifNoneMatch = ifNoneMatchOf(event);
     if (ifNoneMatch === undefined || !noneMatchHolds(ifNoneMatch, tag)) {
       request.response = { ...response, headers };

@@ -21,6 +21,9 @@ export const instanceNotFound = (): HttpError => createError(404, "The specified
 
 export const noInstancesFound = (): HttpError => createError(404, 'No lambda instances found.');
 
+/** A path under /api/docs that is not one of the reference page's assets. */
+export const pageNotFound = (): HttpError => createError(404, 'No such page.');
+
 export const methodNotAllowed = (): HttpError =>
   createError(405, 'Method not allowed. This resource answers GET only.');
 

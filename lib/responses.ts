@@ -34,8 +34,7 @@ function json(
   body: SuccessBody | ErrorBody,
   headers?: Record<string, string>,
 ): APIGatewayProxyResult {
-  // Answers are per caller and may change at any time: no cache may keep them (the conditional-request
-  // middleware lets a client revalidate a 200 instead: lib/conditional.ts).
+  // Answers are per caller and may change at any time: no cache may keep an error (a 200 may be revalidated: ok).
   return {
     statusCode,
     headers: { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store', ...headers },
@@ -48,8 +47,12 @@ export function appendVary(vary: string | number | boolean | undefined, fields: 
   return vary === undefined || vary === '' ? fields : `${String(vary)}, ${fields}`;
 }
 
+/** The answer depends on whose token it is: a cache must key it by every header a token may come in. */
+const CREDENTIAL_HEADERS = 'Authorization, Authentication, X-Api-Key';
+
+/** A 200 of the API: any cache may keep it for this caller only, and must revalidate it (its ETag) before each use. */
 export function ok(body: SuccessBody, headers?: Record<string, string>): APIGatewayProxyResult {
-  return json(200, body, headers);
+  return json(200, body, { 'Cache-Control': 'private, no-cache', Vary: CREDENTIAL_HEADERS, ...headers });
 }
 
 /** An error answer: one entry per problem found, each with the status. */

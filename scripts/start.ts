@@ -39,6 +39,7 @@ try {
 lambda-instances-api is running at ${base} (DynamoDB Local at ${stack.dynamoDbEndpoint}). Ctrl-C stops both.
 Dev tokens:
 ${SAMPLE_TOKENS.map(({ token, owner }) => `  ${token}  (owner ${owner})`).join('\n')}
+API reference (try it out with a token above): ${base}/api/docs
 Try:
   curl -H "Authorization: Token ${devToken?.token}" ${base}/backend/lambda-instances/
   curl -H "Authorization: Token ${devToken?.token}" ${base}/api/lambda-instances/${SEED_DETAILS_INSTANCE.uuid}/

@@ -3,6 +3,7 @@
 // variants that only the bench builds.
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -54,6 +55,8 @@ function serverlessEsbuildOptions(): BuildOptions {
   options.external = [...(custom.external as string[]), ...exclude];
   const extension = custom.outputFileExtension;
   if (typeof extension === 'string' && extension !== '.js') options.outExtension = { '.js': extension };
+  // A path to the plugins' module, which serverless-esbuild requires (as here).
+  if (typeof custom.plugins === 'string') options.plugins = createRequire(import.meta.url)(join(ROOT, custom.plugins));
   return options;
 }
 

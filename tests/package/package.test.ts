@@ -13,6 +13,8 @@ import { tableDeclarations } from '../../scripts/serverless-yml.ts';
 
 const BUNDLE_LIMIT_BYTES = 600 * 1024;
 const FUNCTIONS = ['list', 'detail'];
+/** Swagger UI's script and styles are 1.9 MB of the docs function's bundle (a Lambda answer may be 6 MB). */
+const DOCS_LIMIT_BYTES = 2.5 * 1024 * 1024;
 
 interface Resource {
   Type: string;
@@ -69,23 +71,41 @@ describe('serverless package', () => {
     expect(existsSync(refused)).toBe(false);
   });
 
-  it.each(FUNCTIONS)('%s is one zip holding one minified ESM bundle under 600 KB', (name) => {
+  /** The one file of a function's zip, a minified ESM bundle. */
+  const bundleOf = (name: string): Buffer => {
     const entries = new AdmZip(join(directory, `${name}.zip`)).getEntries();
     expect(entries.map(({ entryName }) => entryName)).toEqual([`functions/${name}.mjs`]);
     const bundle = entries[0]!.getData();
-    console.info(`${name} bundle: ${(bundle.length / 1024).toFixed(1)} KB`);
-    expect(bundle.length).toBeLessThan(BUNDLE_LIMIT_BYTES);
     expect(bundle.toString('utf8', 0, 200)).toContain('createRequire');
+    console.info(`${name} bundle: ${(bundle.length / 1024).toFixed(1)} KB`);
+    return bundle;
+  };
+
+  it.each(FUNCTIONS)(
+    '%s is one zip holding one minified ESM bundle under 600 KB, without the reference page',
+    (name) => {
+      const bundle = bundleOf(name);
+      expect(bundle.length).toBeLessThan(BUNDLE_LIMIT_BYTES);
+      expect(bundle.includes('SwaggerUIBundle')).toBe(false);
+    },
+  );
+
+  it('docs is one bundle holding the page, its assets and the document, and no AWS SDK', () => {
+    const bundle = bundleOf('docs');
+    expect(bundle.length).toBeLessThan(DOCS_LIMIT_BYTES);
+    for (const part of ['SwaggerUIBundle', '.swagger-ui', 'openapi:"3.1.0"']) expect(bundle.includes(part)).toBe(true);
+    expect(bundle.includes('DynamoDBClient')).toBe(false);
   });
 
   // Besides serverless's own custom-resource function, which sets the account's CloudWatch role for access logs.
   const ours = (type: string) =>
     ofType(type).filter(([name]) => !name.startsWith('Custom') && !name.includes('CustomResources'));
 
-  it('declares both functions on nodejs24.x with the table names in their environment', () => {
+  it('declares the three functions on nodejs24.x, the API’s two with the table names in their environment', () => {
     const functions = ours('AWS::Lambda::Function').map(([, resource]) => resource.Properties);
-    expect(functions).toHaveLength(2);
-    for (const properties of functions) {
+    expect(functions).toHaveLength(3);
+    for (const properties of functions) expect(properties.Runtime).toBe('nodejs24.x');
+    for (const properties of [resources.ListLambdaFunction!.Properties, resources.DetailLambdaFunction!.Properties]) {
       expect(properties.Runtime).toBe('nodejs24.x');
       expect(properties.Environment).toMatchObject({
         Variables: {
@@ -101,13 +121,26 @@ describe('serverless package', () => {
       Properties.HttpMethod,
       (Properties.Integration as { Type: string }).Type,
     ]);
-    const proxied = (method: string) => Array.from({ length: 4 }, () => [method, 'AWS_PROXY']);
+    // The API's four paths and the reference's three.
+    const proxied = (method: string) => Array.from({ length: 7 }, () => [method, 'AWS_PROXY']);
     expect(methods.sort()).toEqual([...proxied('ANY'), ...proxied('OPTIONS')]);
     expect(
       ofType('AWS::ApiGateway::Resource')
         .map(([, resource]) => resource.Properties.PathPart)
         .sort(),
-    ).toEqual(['api', 'backend', 'lambda-instances', 'lambda-instances', '{id}', '{id}'].sort());
+    ).toEqual(
+      [
+        'api',
+        'backend',
+        'lambda-instances',
+        'lambda-instances',
+        '{id}',
+        '{id}',
+        'docs',
+        '{asset}',
+        'openapi.json',
+      ].sort(),
+    );
   });
 
   it('declares the two tables with their keys, the sparse owner index and the tokens TTL', () => {
@@ -173,7 +206,16 @@ describe('serverless package', () => {
       ours('AWS::IAM::Role')
         .map(([name]) => name)
         .sort(),
-    ).toEqual(['DetailFunctionRole', 'ListFunctionRole']);
+    ).toEqual(['DetailFunctionRole', 'DocsFunctionRole', 'ListFunctionRole']);
+  });
+
+  it('lets the docs function write its logs, nothing else', () => {
+    expect(resources.DocsLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['DocsFunctionRole', 'Arn'] });
+    expect(statementsOf('DocsFunctionRole')).toEqual([ownLogs('DocsLogGroup')]);
+  });
+
+  it('compresses answers over 1 KB for clients that accept it', () => {
+    expect(resources.ApiGatewayRestApi?.Properties.MinimumCompressionSize).toBe(1024);
   });
 
   it('lets the list read a token and Query the owner index, nothing else', () => {

@@ -12,7 +12,7 @@ interface HeaderObject {
 
 interface ResponseObject {
   headers?: Record<string, { $ref: string } | HeaderObject>;
-  content?: Record<string, { schema: { $ref: string } }>;
+  content?: Record<string, { schema: { $ref: string } | object }>;
 }
 
 type Operation = { responses: Record<string, { $ref: string }> };
@@ -57,8 +57,9 @@ export function openApiViolations(
     const media = documented.content[contentType ?? ''];
     if (!media) violations.push(`content type ${contentType} is not documented`);
     else {
-      const validate = ajv.getSchema(`openapi${media.schema.$ref}`);
-      if (!validate) violations.push(`${media.schema.$ref} does not compile`);
+      const validate =
+        '$ref' in media.schema ? ajv.getSchema(`openapi${media.schema.$ref}`) : ajv.compile(media.schema);
+      if (!validate) violations.push(`${JSON.stringify(media.schema)} does not compile`);
       else if (!validate(response.body))
         violations.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message}`));
     }
