@@ -1,14 +1,15 @@
-// The one middy chain both functions share. Outermost first: header normalisation, the request log, security
-// headers, CORS, errors as envelopes, then for a GET conditional requests, GET only, the request's deadline and the
-// token; a route's handler is then only parse -> fetch -> shape. An OPTIONS (a CORS preflight) takes the same outer chain to its own answer,
-// which needs no token: middy skips every `after` of an answer returned early, so it cannot be a `before`.
+// The one middy chain the functions share. Outermost first: header normalisation, the request log, security headers,
+// CORS, errors as envelopes, then for a GET conditional requests, GET only, the request's deadline, the route's
+// prefetch and the token; a route's handler is then only parse -> fetch -> shape. An OPTIONS (a CORS preflight)
+// takes the same outer chain to its own answer, which needs no token: middy skips every `after` of an answer
+// returned early, so it cannot be a `before`.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { tokenVerifier, type OwnerContext, type TokenVerifier } from './auth.ts';
+import { readToken, tokenVerifier, type OwnerContext, type TokenVerifier } from './auth.ts';
 import { conditionalRequests } from './conditional.ts';
 import { cors, preflight } from './cors.ts';
 import { DependencyUnavailableError, INTERNAL_ERROR_MESSAGE, UNAVAILABLE_MESSAGE, methodNotAllowed } from './errors.ts';
@@ -16,12 +17,30 @@ import { logger as sharedLogger } from './logger.ts';
 import { requestTarget, type Query } from './requests.ts';
 import { failure, ok, pagingLinks, type SuccessBody } from './responses.ts';
 
-export interface ApiRequest {
+type PathParameters = Readonly<Record<string, string | undefined>>;
+
+interface ApiRequest<P = never> {
   owner: string;
   query: Query;
-  pathParameters: Readonly<Record<string, string | undefined>>;
+  pathParameters: PathParameters;
   /** Aborts at the request's deadline: give it to every DynamoDB call. */
   signal: AbortSignal;
+  /** What the route's prefetch started, when it started anything. */
+  prefetched: Promise<P> | undefined;
+}
+
+export interface Route<P = never> {
+  /**
+   * A read the handler will need whoever asks (by key, from the path): started with the token check rather than
+   * after it, so that a request whose token is not cached waits for one round trip, not two. Only for a request
+   * that presents a token. Its failure reaches the handler when it awaits `prefetched`, after the 401 and 400 checks.
+   */
+  prefetch?: (request: { pathParameters: PathParameters; signal: AbortSignal }) => Promise<P> | undefined;
+  handle: (request: ApiRequest<P>) => Promise<SuccessBody>;
+}
+
+interface RouteContext extends OwnerContext {
+  prefetched?: Promise<unknown> | undefined;
 }
 
 type ApiMiddleware<C extends Context = Context> = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, C>;
@@ -57,12 +76,16 @@ const errorEnvelope = (logger: Logger): ApiMiddleware => ({
   },
 });
 
-/** One line per request: route, method, status and latency (the request id comes from injectLambdaContext). */
+/**
+ * One line per request at DEBUG: route, method, status and latency (the request id comes from injectLambdaContext).
+ * API Gateway's access log has a line per request in production; this one is for POWERTOOLS_LOG_LEVEL=DEBUG, or for
+ * the share of requests POWERTOOLS_LOGGER_SAMPLE_RATE samples.
+ */
 const accessLog = (logger: Logger): ApiMiddleware => {
   const startedAt = new WeakMap<object, number>();
   const log = (request: Parameters<NonNullable<ApiMiddleware['after']>>[0]): void => {
     const { event, response } = request;
-    logger.info('request', {
+    logger.debug('request', {
       route: event.resource,
       method: event.httpMethod,
       status: response?.statusCode,
@@ -87,12 +110,38 @@ const ANSWER_MARGIN_MS = 250;
 
 /**
  * One deadline for the whole request: every DynamoDB and Astakos call takes its signal, and a call cut short by it
- * is a 503. It never runs past the function's own remaining time, less the margin to answer.
+ * is a 503. It never runs past the function's own remaining time, less the margin to answer. Its timer is cleared
+ * with the answer (a timer left for every request would pile up in a busy container); an early answer (an error)
+ * also cancels what is still being read.
  */
-const requestDeadline = (deadlineMs: number): ApiMiddleware<OwnerContext> => ({
+const requestDeadline = (deadlineMs: number): ApiMiddleware<OwnerContext> => {
+  const deadlines = new WeakMap<object, { controller: AbortController; timer: NodeJS.Timeout }>();
+  return {
+    before: (request) => {
+      const controller = new AbortController();
+      const remainingMs = request.context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
+      const passed = () => controller.abort(new DOMException('The request deadline passed', 'TimeoutError'));
+      deadlines.set(request, { controller, timer: setTimeout(passed, Math.max(0, Math.min(deadlineMs, remainingMs))) });
+      request.context.signal = controller.signal;
+    },
+    after: (request) => clearTimeout(deadlines.get(request)?.timer),
+    onError: (request) => {
+      const deadline = deadlines.get(request);
+      clearTimeout(deadline?.timer);
+      deadline?.controller.abort();
+    },
+  };
+};
+
+/** Starts the route's prefetch (see Route) for a request that presents a token. */
+const prefetching = <P>(prefetch: Route<P>['prefetch']): ApiMiddleware<RouteContext> => ({
   before: (request) => {
-    const remainingMs = request.context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
-    request.context.signal = AbortSignal.timeout(Math.max(0, Math.min(deadlineMs, remainingMs)));
+    if (readToken(request.event) === undefined) return;
+    const { pathParameters } = request.event;
+    const started = prefetch?.({ pathParameters: pathParameters ?? {}, signal: request.context.signal });
+    // Awaited by the handler; when the request is refused first (401, 400), by nobody: not an unhandled rejection.
+    started?.catch(() => undefined);
+    request.context.prefetched = started;
   },
 });
 
@@ -122,7 +171,9 @@ export function answering<C extends Context>({
   corsOrigins = [],
   contentSecurityPolicy,
 }: AnsweringOptions) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, C>()
+  // middy's own per-invocation timeout race is off: lib/api.ts's request deadline bounds every request, middlewares
+  // included, and a second timer per request would be CPU for nothing.
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, C>({ timeoutEarlyInMillis: 0 })
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(accessLog(logger))
@@ -138,22 +189,30 @@ export interface ApiOptions extends AnsweringOptions {
   requestDeadlineMs?: number;
 }
 
-export function withApi(
+export function withApi<P = never>(
   { verifier, requestDeadlineMs = 2500, ...outer }: ApiOptions,
-  handle: (request: ApiRequest) => Promise<SuccessBody>,
+  { prefetch, handle }: Route<P>,
 ): ApiHandler {
-  const get = answering<OwnerContext>(outer)
+  const get = answering<RouteContext>(outer)
     .use(conditionalRequests())
     .use(onlyGet())
     .use(requestDeadline(requestDeadlineMs))
+    .use(prefetching(prefetch))
     .use(tokenVerifier({ verifier }))
-    .handler(async (event, { owner, signal }) => {
+    .handler(async (event, { owner, signal, prefetched }) => {
       const query = event.multiValueQueryStringParameters ?? {};
-      const body = await handle({ owner, query, pathParameters: event.pathParameters ?? {}, signal });
+      const pathParameters = event.pathParameters ?? {};
+      const body = await handle({
+        owner,
+        query,
+        pathParameters,
+        signal,
+        prefetched: prefetched as Promise<P> | undefined,
+      });
       return ok(body, body.pagination && { Link: pagingLinks(requestTarget(event), body.pagination) });
     });
   const origins = new Set(outer.corsOrigins);
-  const options = answering<OwnerContext>(outer).handler((event) => preflight(event, origins));
+  const options = answering<RouteContext>(outer).handler((event) => preflight(event, origins));
 
-  return (event, context) => (event.httpMethod === 'OPTIONS' ? options : get)(event, context as OwnerContext);
+  return (event, context) => (event.httpMethod === 'OPTIONS' ? options : get)(event, context as RouteContext);
 }

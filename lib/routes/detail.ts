@@ -3,14 +3,22 @@
 import { withApi, type ApiHandler } from '../api.ts';
 import type { Dependencies } from '../dependencies.ts';
 import { instanceNotFound } from '../errors.ts';
+import type { LambdaInstance } from '../items.ts';
 import { parseFilter, parseInstanceId } from '../requests.ts';
 import { detailBody } from '../responses.ts';
 
 export const detailRoute = ({ instances, ...api }: Dependencies): ApiHandler =>
-  withApi(api, async ({ owner, query, pathParameters, signal }) => {
-    const view = parseFilter(query); // 400, checked before the 404s
-    const uuid = parseInstanceId(pathParameters.id);
-    const instance = uuid === undefined ? undefined : await instances.get(owner, uuid, { signal });
-    if (!instance) throw instanceNotFound(); // not a UUID, no such instance, or someone else's
-    return detailBody(instance, view);
+  withApi<LambdaInstance | undefined>(api, {
+    // The instance is read by its key while the token is checked; whose it is decides below.
+    prefetch: ({ pathParameters, signal }) => {
+      const uuid = parseInstanceId(pathParameters.id);
+      return uuid === undefined ? undefined : instances.get(uuid, { signal });
+    },
+    handle: async ({ owner, query, prefetched }) => {
+      const view = parseFilter(query); // 400, checked before the 404s
+      const instance = await prefetched;
+      // Not a UUID, no such instance, or someone else's: the same 404, after the same one read.
+      if (instance?.owner !== owner) throw instanceNotFound();
+      return detailBody(instance, view);
+    },
   });

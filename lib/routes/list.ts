@@ -7,11 +7,14 @@ import { parseListQuery } from '../requests.ts';
 import { listBody } from '../responses.ts';
 
 export const listRoute = ({ instances, ...api }: Dependencies): ApiHandler =>
-  withApi(api, async ({ owner, query, signal }) => {
-    const { paging, statuses, withStatus } = parseListQuery(query); // 400: every parameter that is wrong
-    const listed = await instances.list(owner, { signal });
-    const matching = statuses ? listed.filter(({ status }) => statuses.has(status)) : listed;
-    const shown = paging ? matching.slice((paging.page - 1) * paging.limit, paging.page * paging.limit) : matching;
-    if (shown.length === 0) throw noInstancesFound(); // none (matching), or a page past the last one
-    return listBody(shown, { ...(paging && { paged: { ...paging, count: matching.length } }), withStatus });
+  withApi(api, {
+    // The list's key is the owner, which only the token gives: nothing to read before the token is checked.
+    handle: async ({ owner, query, signal }) => {
+      const { paging, statuses, withStatus } = parseListQuery(query); // 400: every parameter that is wrong
+      const listed = await instances.list(owner, { signal });
+      const matching = statuses ? listed.filter(({ status }) => statuses.has(status)) : listed;
+      const shown = paging ? matching.slice((paging.page - 1) * paging.limit, paging.page * paging.limit) : matching;
+      if (shown.length === 0) throw noInstancesFound(); // none (matching), or a page past the last one
+      return listBody(shown, { ...(paging && { paged: { ...paging, count: matching.length } }), withStatus });
+    },
   });

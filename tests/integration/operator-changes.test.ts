@@ -23,7 +23,7 @@ async function stored(overrides: Partial<LambdaInstance> = {}): Promise<LambdaIn
   return instance;
 }
 
-const current = async ({ owner, uuid }: LambdaInstance) => store.instances.get(owner, uuid);
+const current = async ({ uuid }: LambdaInstance) => store.instances.get(uuid);
 const listed = async ({ owner }: LambdaInstance) => (await store.instances.list(owner)).map(({ uuid }) => uuid);
 
 describe('status, destroy and rename', () => {
@@ -161,7 +161,7 @@ describe('concurrent writers on one instance', () => {
     ];
     await Promise.all(writers.map((writer) => writer()));
 
-    const final = (await store.instances.get(instance.owner, instance.uuid))!;
+    const final = (await store.instances.get(instance.uuid))!;
     const finalIds = final.applications.map(({ id }) => id);
     const lost = [
       ...added.filter((id) => !finalIds.includes(id)),

@@ -7,10 +7,10 @@ import { testApi } from '../support/api.ts';
 import { DETAILS_UUID, TOKEN_ONE as TOKEN } from '../support/contract.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 
-// The functions' logger at INFO, where the request log line is written.
+// The functions' logger at DEBUG, where the request log line is written (at INFO, API Gateway's access log has it).
 const { list, detail } = await testApi({
   sampleData: true,
-  logger: new Logger({ serviceName: 'lambda-instances-api', logLevel: 'INFO' }),
+  logger: new Logger({ serviceName: 'lambda-instances-api', logLevel: 'DEBUG' }),
 });
 
 const logged: string[] = [];
@@ -74,7 +74,7 @@ describe.each(requests)('$name', ({ handler, options, status }) => {
     const access = lines.filter(({ message }) => message === 'request');
     expect(access).toHaveLength(1);
     expect(access[0]).toMatchObject({
-      level: 'INFO',
+      level: 'DEBUG',
       function_request_id: context.awsRequestId,
       route: options.id === undefined ? '/backend/lambda-instances' : '/api/lambda-instances/{id}',
       method: options.method ?? 'GET',
@@ -88,4 +88,16 @@ it('no log line holds a token or a digest', () => {
   expect(logged.length).toBeGreaterThanOrEqual(requests.length);
   const secrets = [TOKEN, `${TOKEN}x`, digestToken(TOKEN), digestToken(TOKEN).slice(0, 16)];
   for (const line of logged) for (const secret of secrets) expect(line).not.toContain(secret);
+});
+
+it('at the default level (INFO), a request that goes well logs nothing: API Gateway’s access log has its line', async () => {
+  const quiet = await testApi({
+    sampleData: true,
+    logger: new Logger({ serviceName: 'lambda-instances-api', logLevel: 'INFO' }),
+  });
+  const before = logged.length;
+  expect(
+    (await quiet.list(apiEvent({ headers: { authorization: `Token ${TOKEN}` } }), lambdaContext())).statusCode,
+  ).toBe(200);
+  expect(logged.slice(before)).toEqual([]);
 });
