@@ -3,7 +3,7 @@
 // median; counting mode routes everything through the counting proxy and reports the DynamoDB calls of the first
 // request with a token, of a second one (token cached), and of each floor.
 // Usage: node bench/in-process.ts '<InProcessSpec JSON>'
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiHandler } from '../lib/api.ts';
 import { readSettings } from '../lib/config.ts';
 import { detailRoute } from '../lib/routes/detail.ts';
@@ -13,8 +13,16 @@ import { createVerifier } from '../lib/verifiers.ts';
 import { localDocumentClient } from '../scripts/local-stack.ts';
 import { apiEvent, lambdaContext } from '../tests/support/events.ts';
 import { createFloor } from './floor.ts';
-import type { CaseCounts, CaseTiming, FloorStep, InProcessCase, InProcessSpec } from './support/cases.ts';
 import { startDynamoDbProxy } from '../tests/support/dynamodb-proxy.ts';
+import {
+  requestsPerCase,
+  type CaseCounts,
+  type CaseTiming,
+  type FloorStep,
+  type InProcessCase,
+  type InProcessSpec,
+} from './support/cases.ts';
+import { uncachedToken } from './support/data.ts';
 import { median, quantile } from './support/stats.ts';
 
 const spec = JSON.parse(process.argv[2] ?? '') as InProcessSpec;
@@ -36,16 +44,17 @@ const handlers: Record<InProcessCase['function'], ApiHandler> = {
 };
 const floor = createFloor(client);
 
-function requester(testCase: InProcessCase): () => Promise<APIGatewayProxyResult> {
+/** The requests a case makes, in order: one event, or one per uncached token (built before any is timed). */
+async function requester(testCase: InProcessCase): Promise<() => Promise<APIGatewayProxyResult>> {
   const handler = handlers[testCase.function];
-  const headers = { authorization: `Token ${testCase.token}` };
-  const event = apiEvent({
-    headers,
-    ...(testCase.id !== undefined && { id: testCase.id }),
-    ...(testCase.query && { query: testCase.query }),
-  });
   const context = lambdaContext();
-  return async () => {
+  const eventWith = (token: string, extraHeaders: Record<string, string> = {}) =>
+    apiEvent({
+      headers: { authorization: `Token ${token}`, ...extraHeaders },
+      ...(testCase.id !== undefined && { id: testCase.id }),
+      ...(testCase.query && { query: testCase.query }),
+    });
+  const call = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const response = await handler(event, context);
     if (response.statusCode !== testCase.expectStatus) {
       throw new Error(
@@ -54,6 +63,25 @@ function requester(testCase: InProcessCase): () => Promise<APIGatewayProxyResult
     }
     return response;
   };
+  if (testCase.uncachedTokensFrom !== undefined) {
+    const from = testCase.uncachedTokensFrom;
+    const events = Array.from({ length: requestsPerCase(spec) }, (_, index) => eventWith(uncachedToken(from + index)));
+    let next = 0;
+    return () => {
+      const event = events[next++];
+      if (event === undefined) throw new Error(`${testCase.name}: more requests than uncached tokens`);
+      return call(event);
+    };
+  }
+  if (testCase.revalidate) {
+    const first = await handler(eventWith(testCase.token), context);
+    const etag = first.headers?.ETag;
+    if (typeof etag !== 'string') throw new Error(`${testCase.name}: the first answer has no ETag`);
+    const event = eventWith(testCase.token, { 'if-none-match': etag });
+    return () => call(event);
+  }
+  const event = eventWith(testCase.token);
+  return () => call(event);
 }
 
 async function runFloor(steps: readonly FloorStep[]): Promise<void> {
@@ -83,7 +111,7 @@ async function measure(action: () => Promise<unknown>): Promise<[number, number]
 }
 
 async function timing(testCase: InProcessCase): Promise<CaseTiming> {
-  const request = requester(testCase);
+  const request = await requester(testCase);
   const floorNames = Object.keys(testCase.floors);
   const actions: [string, () => Promise<unknown>][] = [
     ['handler', request],
@@ -118,7 +146,7 @@ async function timing(testCase: InProcessCase): Promise<CaseTiming> {
 }
 
 async function counting(testCase: InProcessCase, counter: NonNullable<typeof proxy>): Promise<CaseCounts> {
-  const request = requester(testCase);
+  const request = await requester(testCase);
   counter.take();
   await request();
   const first = counter.take();

@@ -18,6 +18,10 @@ export interface InProcessCase {
   name: string;
   function: 'detail' | 'list';
   token: string;
+  /** Instead of `token`, a token the process has not seen for every request: uncachedToken(from), (from + 1), ... */
+  uncachedTokensFrom?: number;
+  /** Every request carries If-None-Match with the ETag of a first, unmeasured answer (a client polling). */
+  revalidate?: boolean;
   id?: string;
   query?: Record<string, string>;
   expectStatus: number;
@@ -52,3 +56,12 @@ export interface CaseCounts {
   second: CountedCall[];
   floors: Record<string, CountedCall[]>;
 }
+
+/** The requests a case makes in one in-process run: warm-up and samples, or the counted two. */
+export const requestsPerCase = ({
+  mode,
+  warmup,
+  runs,
+  samples,
+}: Pick<InProcessSpec, 'mode' | 'warmup' | 'runs' | 'samples'>): number =>
+  mode === 'counting' ? 2 : warmup + runs * samples;

@@ -88,15 +88,17 @@ export async function putInstances(
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-export async function putTokens({ tokens }: OperatorStore): Promise<void> {
+/** The n-th of the tokens that each request of an uncached-token case presents once (the scale owner's). */
+export const uncachedToken = (n: number): string => `bench-uncached-token-${n.toString().padStart(20, '0')}`;
+
+/** The measured cases' tokens and `uncached` tokens for the uncached-token cases. */
+export async function putTokens({ tokens }: OperatorStore, uncached = 0): Promise<void> {
   const createdAt = Math.floor(Date.now() / 1000);
+  const all = [
+    ...Object.values(BENCH_TOKENS),
+    ...Array.from({ length: uncached }, (_, n) => ({ token: uncachedToken(n), owner: SCALE_OWNER })),
+  ];
   await tokens.putAll(
-    Object.values(BENCH_TOKENS).map(({ token, owner }) => ({
-      digest: digestToken(token),
-      owner,
-      createdAt,
-      revoked: false,
-      label: 'bench',
-    })),
+    all.map(({ token, owner }) => ({ digest: digestToken(token), owner, createdAt, revoked: false, label: 'bench' })),
   );
 }

