@@ -1,7 +1,8 @@
 // In one warm process: the functions' real handlers (the whole middy chain, real DynamoDB Local) against raw
-// document-client calls. Timing mode interleaves handler and floors sample by sample and reports each run's
-// median; counting mode routes everything through the counting proxy and reports the DynamoDB calls of the first
-// request with a token, of a second one (token cached), and of each floor.
+// document-client calls. Timing mode interleaves handler and floors sample by sample (and the cases too, when
+// asked: to compare one request with another) and reports each run's median; counting mode routes everything
+// through the counting proxy and reports the DynamoDB calls of the first request with a token, of a second one
+// (token cached), and of each floor.
 // Usage: node bench/in-process.ts '<InProcessSpec JSON>'
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiHandler } from '../lib/api.ts';
@@ -110,39 +111,51 @@ async function measure(action: () => Promise<unknown>): Promise<[number, number]
   return [latency, user + system];
 }
 
-async function timing(testCase: InProcessCase): Promise<CaseTiming> {
-  const request = await requester(testCase);
-  const floorNames = Object.keys(testCase.floors);
-  const actions: [string, () => Promise<unknown>][] = [
-    ['handler', request],
-    ...floorNames.map((name): [string, () => Promise<unknown>] => [name, () => runFloor(testCase.floors[name] ?? [])]),
-  ];
-  for (let i = 0; i < spec.warmup; i++) for (const [, action] of actions) await action();
-  const perName = (): Record<string, number[]> => Object.fromEntries(actions.map(([name]) => [name, []]));
-  const result: CaseTiming = {
-    handler: [],
-    handlerP99: [],
-    floors: Object.fromEntries(floorNames.map((name) => [name, []])),
-    cpuUs: perName(),
-  };
+/** Times the cases' handlers and floors, every action of every case interleaved sample by sample. */
+async function timing(cases: readonly InProcessCase[]): Promise<Record<string, CaseTiming>> {
+  type Action = { testCase: string; name: string; run: () => Promise<unknown> };
+  const actions: Action[] = [];
+  for (const testCase of cases) {
+    actions.push({ testCase: testCase.name, name: 'handler', run: await requester(testCase) });
+    for (const [name, steps] of Object.entries(testCase.floors))
+      actions.push({ testCase: testCase.name, name, run: () => runFloor(steps) });
+  }
+  for (let i = 0; i < spec.warmup; i++) for (const { run } of actions) await run();
+  const results: Record<string, CaseTiming> = Object.fromEntries(
+    cases.map((testCase) => [
+      testCase.name,
+      {
+        handler: [],
+        handlerP99: [],
+        floors: Object.fromEntries(Object.keys(testCase.floors).map((name) => [name, []])),
+        cpuUs: Object.fromEntries(['handler', ...Object.keys(testCase.floors)].map((name) => [name, []])),
+      },
+    ]),
+  );
   for (let run = 0; run < spec.runs; run++) {
-    const latencies = perName();
-    const cpu = perName();
+    const latencies = actions.map((): number[] => []);
+    const cpu = actions.map((): number[] => []);
     for (let sample = 0; sample < spec.samples; sample++) {
-      // Rotate who goes first, so that neither side always follows the other.
+      // Rotate who goes first, so that no action always follows the same other.
       for (let k = 0; k < actions.length; k++) {
-        const [name, action] = actions[(sample + k) % actions.length]!;
-        const [latency, cpuUs] = await measure(action);
-        latencies[name]!.push(latency);
-        cpu[name]!.push(cpuUs);
+        const index = (sample + k) % actions.length;
+        const [latency, cpuUs] = await measure(actions[index]!.run);
+        latencies[index]!.push(latency);
+        cpu[index]!.push(cpuUs);
       }
     }
-    result.handler.push(median(latencies.handler!));
-    result.handlerP99.push(quantile(latencies.handler!, 0.99));
-    for (const name of floorNames) result.floors[name]!.push(median(latencies[name]!));
-    for (const [name, values] of Object.entries(cpu)) result.cpuUs[name]!.push(median(values));
+    actions.forEach(({ testCase, name }, index) => {
+      const result = results[testCase]!;
+      if (name === 'handler') {
+        result.handler.push(median(latencies[index]!));
+        result.handlerP99.push(quantile(latencies[index]!, 0.99));
+      } else {
+        result.floors[name]!.push(median(latencies[index]!));
+      }
+      result.cpuUs[name]!.push(median(cpu[index]!));
+    });
   }
-  return result;
+  return results;
 }
 
 async function counting(testCase: InProcessCase, counter: NonNullable<typeof proxy>): Promise<CaseCounts> {
@@ -161,8 +174,12 @@ async function counting(testCase: InProcessCase, counter: NonNullable<typeof pro
 }
 
 const results: Record<string, CaseTiming | CaseCounts> = {};
-for (const testCase of spec.cases) {
-  results[testCase.name] = proxy ? await counting(testCase, proxy) : await timing(testCase);
+if (proxy) {
+  for (const testCase of spec.cases) results[testCase.name] = await counting(testCase, proxy);
+} else if (spec.interleaveCases) {
+  Object.assign(results, await timing(spec.cases));
+} else {
+  for (const testCase of spec.cases) Object.assign(results, await timing([testCase]));
 }
 await proxy?.close();
 process.stdout.write(`${JSON.stringify(results)}\n`);

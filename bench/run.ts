@@ -13,6 +13,7 @@ import * as docsPage from './items/docs-page.ts';
 import * as offline from './items/offline.ts';
 import * as paging from './items/paging.ts';
 import * as scale from './items/scale.ts';
+import * as statuses from './items/statuses.ts';
 import * as uncachedToken from './items/uncached-token.ts';
 import * as warm from './items/warm.ts';
 import { ROOT } from './support/bundles.ts';
@@ -39,6 +40,7 @@ try {
   const warmResult = await warm.measure(context);
   const uncachedResult = await uncachedToken.measure(context);
   const conditionalResult = await conditional.measure(context);
+  const statusesResult = await statuses.measure(context);
   const pagingResult = await paging.measure(context);
   const coldStartResult = await coldStart.measure(context, built);
   const docsPageResult = await docsPage.measure(context, built);
@@ -57,6 +59,7 @@ try {
     warm: warmResult,
     uncachedToken: uncachedResult,
     conditional: conditionalResult,
+    statuses: statusesResult,
     scale: scaleResult,
     paging: pagingResult,
     docsPage: docsPageResult,

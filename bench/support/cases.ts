@@ -34,6 +34,8 @@ export interface InProcessSpec {
   dynamoDbEndpoint: string;
   tables: Tables;
   cases: InProcessCase[];
+  /** Time the cases' requests interleaved with each other too, rather than one case after the other. */
+  interleaveCases?: boolean;
   runs: number;
   samples: number;
   warmup: number;

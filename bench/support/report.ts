@@ -12,6 +12,7 @@ import * as docsPage from '../items/docs-page.ts';
 import * as offline from '../items/offline.ts';
 import * as paging from '../items/paging.ts';
 import * as scale from '../items/scale.ts';
+import * as statuses from '../items/statuses.ts';
 import * as uncachedToken from '../items/uncached-token.ts';
 import * as warm from '../items/warm.ts';
 import { ROOT } from './bundles.ts';
@@ -68,6 +69,7 @@ export interface Report {
   warm: warm.WarmResult;
   uncachedToken: uncachedToken.UncachedTokenResult;
   conditional: conditional.ConditionalResult;
+  statuses: statuses.StatusesResult;
   scale: scale.ScaleResult;
   paging: paging.PagingResult;
   docsPage: docsPage.DocsPageResult;
@@ -84,6 +86,7 @@ function summaryTable(report: Report): string {
     ...warm.summaryRows(report.warm),
     ...uncachedToken.summaryRows(report.uncachedToken),
     ...conditional.summaryRows(report.conditional),
+    ...statuses.summaryRows(report.statuses),
     ...cost.summaryRows(report.cost),
     ...scale.summaryRows(report.scale),
     ...paging.summaryRows(report.paging),
@@ -127,6 +130,7 @@ ${summaryTable(report)}`;
     warm.section(report.warm, report.scale.ownerInstances),
     uncachedToken.section(report.uncachedToken),
     conditional.section(report.conditional),
+    statuses.section(report.statuses),
     cost.section(report.cost),
     scale.section(report.scale),
     paging.section(report.paging),

@@ -75,9 +75,23 @@ describe('npm run bench:smoke', () => {
     expect(detail.invalidCalls.dataReadUnits).toBeLessThanOrEqual(1);
   });
 
+  it('serves the list with statuses and status filters from the same one Query as the plain list', () => {
+    const { plainReadUnits, rows } = report.statuses;
+    expect(rows.map(({ query }) => query)).toEqual([
+      'include=status',
+      'status=failed&include=status',
+      'status=PENDING',
+    ]);
+    for (const row of rows) {
+      expect(row.operations).toEqual(['Query instances/listed-by-owner']);
+      expect(row.dataReadUnits).toBe(plainReadUnits);
+    }
+  });
+
   it('answers a poll with the current ETag with a 304 after the same one read, and weighs the reference page', () => {
     expect(report.conditional.detail.calls).toMatchObject({ tokenCalls: 0, dataCalls: 1 });
     expect(report.conditional.list.calls).toMatchObject({ tokenCalls: 0, dataCalls: 1 });
+    expect(Number.isFinite(report.conditional.detail.cpuOverOk)).toBe(true);
     const paths = report.docsPage.files.map(({ path }) => path);
     expect(paths).toEqual(
       expect.arrayContaining(['/api/docs', '/api/openapi.json', '/api/docs/swagger-ui-bundle.<hash>.js']),
