@@ -7,7 +7,7 @@ import type { CreateTableCommandInput, TimeToLiveSpecification } from '@aws-sdk/
 import { parse } from 'yaml';
 import type { Environment, Tables } from '../lib/config.ts';
 
-interface TableProperties extends Omit<CreateTableCommandInput, 'DeletionProtectionEnabled'> {
+export interface TableProperties extends Omit<CreateTableCommandInput, 'DeletionProtectionEnabled'> {
   TimeToLiveSpecification?: TimeToLiveSpecification;
   PointInTimeRecoverySpecification?: unknown;
   /** A serverless variable here, resolved only by `serverless package`. */
@@ -63,23 +63,30 @@ export interface TableDeclaration {
   timeToLive?: TimeToLiveSpecification;
 }
 
+/**
+ * A table's CloudFormation properties as CreateTable (and UpdateTimeToLive) inputs. Point-in-time recovery and TTL
+ * are not CreateTable parameters; TTL has its own call. DynamoDB Local's tables are throwaway: no deletion
+ * protection.
+ */
+export function tableDeclaration(
+  properties: TableProperties,
+  tableName = String(properties.TableName),
+): TableDeclaration {
+  const {
+    TimeToLiveSpecification,
+    PointInTimeRecoverySpecification: _recovery,
+    DeletionProtectionEnabled: _protection,
+    ...create
+  } = properties;
+  return {
+    create: { ...create, TableName: tableName },
+    ...(TimeToLiveSpecification !== undefined && { timeToLive: TimeToLiveSpecification }),
+  };
+}
+
 /** Every AWS::DynamoDB::Table of serverless.yml for the stage, as CreateTable (and UpdateTimeToLive) inputs. */
 export function tableDeclarations(stage: string): TableDeclaration[] {
   return Object.values(serverlessYml.resources.Resources)
     .filter(({ Type }) => Type === 'AWS::DynamoDB::Table')
-    .map(({ Properties }) => {
-      // Point-in-time recovery and TTL are not CreateTable parameters; TTL has its own call. DynamoDB Local's
-      // tables are throwaway: no deletion protection.
-      const {
-        TimeToLiveSpecification,
-        PointInTimeRecoverySpecification: _recovery,
-        DeletionProtectionEnabled: _protection,
-        ...create
-      } = Properties;
-      const declaration: TableDeclaration = {
-        create: { ...create, TableName: resolveVariables(String(create.TableName), stage, {}) },
-      };
-      if (TimeToLiveSpecification) declaration.timeToLive = TimeToLiveSpecification;
-      return declaration;
-    });
+    .map(({ Properties }) => tableDeclaration(Properties, resolveVariables(String(Properties.TableName), stage, {})));
 }

@@ -403,6 +403,16 @@ export function request(
   });
 }
 
+/** A request to either endpoint, with its own query parameters: the details at `id`. */
+export const eitherEndpoint = (id: fc.Arbitrary<string>, headers: fc.Arbitrary<HeaderLine[]>) =>
+  fc.constantFrom<Endpoint>('list', 'detail').chain((which) =>
+    request(which, {
+      id: which === 'detail' ? id : fc.constant(''),
+      query: which === 'detail' ? detailQuery : listQuery,
+      headers,
+    }),
+  );
+
 /** Headers that a client sends once each, with the well-behaved shapes most of the time. */
 export const plainHeaders = headerLines(1);
 /** Headers stressed: repeated credential headers, huge and non-ASCII values. */

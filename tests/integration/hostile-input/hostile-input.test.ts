@@ -16,6 +16,7 @@ import { UNAUTHORIZED, check, compact, expectedAnswer, type Expected, type Outco
 import {
   GATEWAY_LINES,
   detailQuery,
+  eitherEndpoint,
   listQuery,
   ownUuid,
   pathId,
@@ -179,15 +180,7 @@ describe('hostile input through the real handlers', () => {
   });
 
   it('arbitrary headers on both endpoints', { timeout: 60_000 }, async () => {
-    const endpoint = fc.constantFrom<Endpoint>('list', 'detail');
-    const arbitrary = endpoint.chain((which) =>
-      request(which, {
-        id: which === 'detail' ? pathId : fc.constant(''),
-        query: which === 'detail' ? detailQuery : listQuery,
-        headers: stressedHeaders,
-      }),
-    );
-    await assertProperty('headers', SEED + 2, RUNS.headers, arbitrary, normal);
+    await assertProperty('headers', SEED + 2, RUNS.headers, eitherEndpoint(pathId, stressedHeaders), normal);
     expect(total('headers')).toBeGreaterThanOrEqual(RUNS.headers);
     expect([...statistics.get('headers')!.keys()]).toEqual(expect.arrayContaining([200, 400, 401, 404, 405]));
   });
@@ -272,14 +265,7 @@ describe('injected DynamoDB faults', () => {
   it('DynamoDB unreachable (connections reset): 503 with Retry-After, never a 500', { timeout: 60_000 }, async () => {
     proxy.mode = 'reset';
     try {
-      const endpoint = fc.constantFrom<Endpoint>('list', 'detail');
-      const arbitrary = endpoint.chain((which) =>
-        request(which, {
-          id: which === 'detail' ? ownUuid : fc.constant(''),
-          query: which === 'detail' ? detailQuery : listQuery,
-          headers: plainHeaders,
-        }),
-      );
+      const arbitrary = eitherEndpoint(ownUuid, plainHeaders);
       await assertProperty('DynamoDB unreachable', SEED + 4, RUNS.fault, arbitrary, faulty, { timeLimit: 30_000 });
     } finally {
       proxy.mode = 'pass';
