@@ -1,5 +1,5 @@
 // The cold-start floor, in a fresh process: import only the DynamoDB document client (bench/floor.ts, bundled or
-// not) and do one GetItem. Prints the same timings as cold-start.ts.
+// not) and do one GetItem of an instance, strongly consistent as the details read it. Prints the same timings as cold-start.ts.
 // Usage: node bench/cold-start-floor.ts <floor.mjs or floor.ts> <table> <key JSON>
 import './support/lambda-runtime.ts';
 import { pathToFileURL } from 'node:url';
@@ -12,7 +12,7 @@ if (floor === undefined || table === undefined || keyJson === undefined) {
 }
 const { getItem } = (await import(pathToFileURL(floor).href)) as typeof Floor;
 const imported = performance.now();
-const item = await getItem(table, JSON.parse(keyJson) as Record<string, string>);
+const item = await getItem(table, JSON.parse(keyJson) as Record<string, string>, true);
 const done = performance.now();
 process.stdout.write(JSON.stringify({ started, imported, done, statusCode: item === undefined ? 404 : 200 }));
 process.exit(0);

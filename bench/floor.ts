@@ -6,7 +6,12 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryComman
 import { createDocumentClient } from '../lib/dynamodb.ts';
 
 export interface Floor {
-  getItem: (table: string, key: Record<string, string>) => Promise<Record<string, unknown> | undefined>;
+  /** Strongly consistent when `consistent`, as the details read an instance; a token lookup is not. */
+  getItem: (
+    table: string,
+    key: Record<string, string>,
+    consistent?: boolean,
+  ) => Promise<Record<string, unknown> | undefined>;
   /** One page of an owner's index partition, the way the list asks for it (same projection); the items' count. */
   queryOwner: (
     table: string,
@@ -18,8 +23,8 @@ export interface Floor {
 
 export function createFloor(documents: DynamoDBDocumentClient): Floor {
   return {
-    async getItem(table, key) {
-      const { Item } = await documents.send(new GetCommand({ TableName: table, Key: key }));
+    async getItem(table, key, consistent = false) {
+      const { Item } = await documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: consistent }));
       return Item;
     },
     async queryOwner(table, index, owner, page = {}) {
@@ -28,8 +33,8 @@ export function createFloor(documents: DynamoDBDocumentClient): Floor {
           TableName: table,
           IndexName: index,
           KeyConditionExpression: 'listed_owner = :owner',
-          ProjectionExpression: '#uuid, #id, #name',
-          ExpressionAttributeNames: { '#uuid': 'uuid', '#id': 'id', '#name': 'name' },
+          ProjectionExpression: '#uuid, #id, #name, #status, failure_message',
+          ExpressionAttributeNames: { '#uuid': 'uuid', '#id': 'id', '#name': 'name', '#status': 'status' },
           ExpressionAttributeValues: { ':owner': owner },
           ...page,
         }),

@@ -88,7 +88,7 @@ async function requester(testCase: InProcessCase): Promise<() => Promise<APIGate
 async function runFloor(steps: readonly FloorStep[]): Promise<void> {
   for (const step of steps) {
     if (step.kind === 'get') {
-      if ((await floor.getItem(step.table, step.key)) === undefined)
+      if ((await floor.getItem(step.table, step.key, step.consistent)) === undefined)
         throw new Error(`floor: no item ${JSON.stringify(step.key)}`);
     } else {
       const page = {

@@ -31,7 +31,10 @@ export interface InstanceReader {
 
 export interface TokenStore {
   find(digest: string, options?: CallOptions): Promise<TokenRecord | undefined>;
-  /** Stores a verified token (Astakos's successes), replacing any record of the same digest. */
+  /**
+   * Stores a verified token (Astakos's successes), replacing any record of the same digest that is not revoked; over
+   * a revoked one it fails (ConditionalCheckFailedException) and writes nothing.
+   */
   remember(record: TokenRecord, options?: CallOptions): Promise<void>;
 }
 
@@ -79,9 +82,13 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
         return summaries;
       },
 
+      // Strongly consistent: an operator's change is in the very next answer (SPEC 7.6), for 1 read unit, not 0.5.
       async get(uuid, options) {
         const { Item } = await send(() =>
-          client.send(new GetCommand({ TableName: tables.instances, Key: { uuid } }), sdkOptions(options)),
+          client.send(
+            new GetCommand({ TableName: tables.instances, Key: { uuid }, ConsistentRead: true }),
+            sdkOptions(options),
+          ),
         );
         // The id counter shares the table; its key is not a UUID, so a route never asks for it.
         return Item ? fromInstanceItem(Item as InstanceItem) : undefined;
@@ -98,7 +105,16 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
 
       async remember(record, options) {
         await send(() =>
-          client.send(new PutCommand({ TableName: tables.tokens, Item: toTokenItem(record) }), sdkOptions(options)),
+          client.send(
+            new PutCommand({
+              TableName: tables.tokens,
+              Item: toTokenItem(record),
+              // Never over a revocation that an operator made while Astakos was being asked.
+              ConditionExpression: 'attribute_not_exists(digest) OR revoked = :open',
+              ExpressionAttributeValues: { ':open': false },
+            }),
+            sdkOptions(options),
+          ),
         );
       },
     },

@@ -208,15 +208,16 @@ instancesCommand
       fail(`Nothing imported. These uuids are already stored (--replace replaces them):\n${[...stored].join('\n')}`);
     }
     try {
+      // Each step prints what it wrote before the next may be refused.
       const replaced = await instances.replace(
         parsed.instances.filter(({ uuid }) => stored.has(uuid)),
         progress('replacing'),
       );
+      for (const instance of replaced) console.log(changed('replaced', instance));
       const created = await instances.create(
         parsed.instances.filter(({ uuid }) => !stored.has(uuid)),
         progress('importing'),
       );
-      for (const instance of replaced) console.log(changed('replaced', instance));
       for (const instance of created) console.log(changed('created', instance));
       console.error(`Imported ${created.length} new instance(s), replaced ${replaced.length}.`);
     } catch (error) {

@@ -294,20 +294,28 @@ export function createOperatorStore({ client, tables }: { client: DynamoDBDocume
       const created = all.map((instance, index) => ({ ...instance, id: firstId + index }));
       let done = 0;
       for (const group of chunks(created, TRANSACTION_LIMIT)) {
-        await send(() =>
-          client.send(
-            new TransactWriteCommand({
-              TransactItems: group.map((instance) => ({
-                Put: {
-                  TableName: tables.instances,
-                  Item: toInstanceItem(instance),
-                  ConditionExpression: 'attribute_not_exists(#uuid)',
-                  ExpressionAttributeNames: { '#uuid': 'uuid' },
-                },
-              })),
-            }),
-          ),
-        );
+        try {
+          await send(() =>
+            client.send(
+              new TransactWriteCommand({
+                TransactItems: group.map((instance) => ({
+                  Put: {
+                    TableName: tables.instances,
+                    Item: toInstanceItem(instance),
+                    ConditionExpression: 'attribute_not_exists(#uuid)',
+                    ExpressionAttributeNames: { '#uuid': 'uuid' },
+                  },
+                })),
+              }),
+            ),
+          );
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+          throw new RefusedChange(
+            `Created ${done} of ${created.length} new instances; the next ${group.length} include a uuid stored by ` +
+              `someone else since the file was read, and none of them was written. Import the file again with --replace.`,
+          );
+        }
         onProgress?.((done += group.length), created.length);
       }
       return created;
@@ -428,7 +436,10 @@ export function createOperatorStore({ client, tables }: { client: DynamoDBDocume
       await batchPut(tables.tokens, records.map(toTokenItem), ({ digest }) => digest.slice(0, 12));
     },
 
-    /** Marks a stored token revoked; false when there is no such digest. */
+    /**
+     * Marks a stored token revoked, for good: its expiry goes, because the table's TTL deleting the record would let
+     * Astakos approve the token again. False when there is no such digest.
+     */
     async revoke(digest: string): Promise<boolean> {
       try {
         await send(() =>
@@ -436,7 +447,7 @@ export function createOperatorStore({ client, tables }: { client: DynamoDBDocume
             new UpdateCommand({
               TableName: tables.tokens,
               Key: { digest },
-              UpdateExpression: 'SET revoked = :revoked',
+              UpdateExpression: 'SET revoked = :revoked REMOVE expires_at',
               ConditionExpression: 'attribute_exists(digest)',
               ExpressionAttributeValues: { ':revoked': true },
             }),

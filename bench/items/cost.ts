@@ -60,14 +60,14 @@ export function estimateCost(warm: WarmResult, uncached: UncachedTokenResult, co
     },
     {
       name: 'detail, token not cached',
-      cpuUs: warm.detail.handlerCpuUs,
+      cpuUs: uncached.detail.network.handlerCpuUs,
       roundTrips: 1,
       readUnits: uncached.detail.validCalls.readUnits,
     },
     { name: 'list', cpuUs: warm.list.handlerCpuUs, roundTrips: 1, readUnits: warm.list.secondRequestCalls.readUnits },
     {
       name: 'list, token not cached',
-      cpuUs: warm.list.handlerCpuUs,
+      cpuUs: uncached.list.network.handlerCpuUs,
       roundTrips: 2,
       readUnits: uncached.list.validCalls.readUnits,
     },
@@ -104,8 +104,8 @@ export function section(cost: CostResult): string {
   const inputs = COST_INPUTS;
   return `## Cost per million requests (estimate)
 
-From this run's medians: the handler's CPU per warm request, scaled to the function's share of a vCPU (Lambda
-gives one vCPU at 1,769 MB; ${inputs.memoryMb} MB ${inputs.architecture} gets ${(inputs.vcpuShare * 100).toFixed(1)}% of one), plus the DynamoDB round trips it waits
+From this run's medians: the handler's CPU per request (a warm one, or one with a token the process has not
+cached), scaled to the function's share of a vCPU (Lambda gives one vCPU at 1,769 MB; ${inputs.memoryMb} MB ${inputs.architecture} gets ${(inputs.vcpuShare * 100).toFixed(1)}% of one), plus the DynamoDB round trips it waits
 for, assumed ${inputs.dynamoDbRoundTripMs} ms each in-region (DynamoDB Local's loopback answer says nothing about that), and
 the read units counted by the proxy. Prices (us-east-1 on-demand list prices): Lambda arm64
 $${inputs.lambdaPerGbSecond} per GB-second and $${inputs.lambdaPerMillionRequests} per million requests, DynamoDB on-demand

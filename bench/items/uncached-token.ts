@@ -12,6 +12,7 @@ import {
 } from '../support/cases.ts';
 import {
   countingSpec,
+  cpuUs,
   detailCase,
   getInstance,
   DETAIL_UUID,
@@ -40,6 +41,7 @@ const getToken: FloorStep = {
   kind: 'get',
   table: stageTables(STAGE).tokens,
   key: { digest: digestToken(BENCH_TOKENS.detail.token) },
+  consistent: false,
 };
 
 /** An in-region DynamoDB round trip, simulated by a proxy that holds each call this long. */
@@ -76,6 +78,8 @@ export const uncachedTokensNeeded = (context: BenchContext): number => uncachedC
 function timingRow(timing: CaseTiming, floor: string, sequentialFloor: string) {
   return {
     ...timingSummary(timing, floor),
+    /** The handler's CPU per request: an uncached token's lookup and (the list) its second call cost CPU too. */
+    handlerCpuUs: cpuUs(timing, 'handler'),
     sequentialFloorMs: round(median(timing.floors[sequentialFloor] ?? [])),
     overSequentialFloor: round(medianRatio(timing.handler, timing.floors[sequentialFloor] ?? [])),
   };

@@ -4,7 +4,7 @@ import type { CountedCall } from '../../tests/support/dynamodb-proxy.ts';
 
 /** One raw DynamoDB call of a floor. */
 export type FloorStep =
-  | { kind: 'get'; table: string; key: Record<string, string> }
+  | { kind: 'get'; table: string; key: Record<string, string>; consistent: boolean }
   | {
       kind: 'query';
       table: string;

@@ -100,7 +100,13 @@ export function timingSummary(timing: CaseTiming, floorName: string) {
 /** Median CPU of one request (µs) of the handler or a floor, over the runs. */
 export const cpuUs = (timing: CaseTiming, name: string): number => round(median(timing.cpuUs[name] ?? []));
 
-export const getInstance = (uuid: string): FloorStep => ({ kind: 'get', table: INSTANCES_TABLE, key: { uuid } });
+/** An instance read as the details read it: strongly consistent. */
+export const getInstance = (uuid: string): FloorStep => ({
+  kind: 'get',
+  table: INSTANCES_TABLE,
+  key: { uuid },
+  consistent: true,
+});
 
 export const queryOwner = (
   owner: string,

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_ONE } from '../support/contract.ts';
 import { launchChromium } from '../support/browser.ts';
 import { baseUrl } from '../support/http.ts';
@@ -31,6 +31,12 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => browser?.close());
+
+// No console error, no failed request, nothing fetched from another origin: while the page loaded, and during each
+// test (a failure here fails the test it follows).
+afterEach(() => {
+  expect(problems.splice(0)).toEqual([]);
+});
 
 const operation = (id: string) => page.locator(`#operations-lambda_instances-${id}`);
 
@@ -71,9 +77,5 @@ describe('the reference page in Chromium', () => {
     await list.scrollIntoViewIfNeeded();
     await page.screenshot({ path: SCREENSHOT });
     console.info(`reference page screenshot: ${SCREENSHOT}`);
-  });
-
-  it('had no console error, no failed request and fetched nothing from another origin', () => {
-    expect(problems).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import {
   type IdentityService,
 } from '../support/identity-service.ts';
 
-const [coldToken, revokedToken] = Object.keys(IDENTITY_USERS) as [string, string];
+const [coldToken, revokedToken, warmToken] = Object.keys(IDENTITY_USERS) as [string, string, string];
 const OWNER = IDENTITY_USERS[coldToken]!;
 const INSTANCE: LambdaInstance = {
   uuid: '0a57a05e-0000-4000-8000-000000000001',
@@ -76,7 +76,8 @@ describe('TOKEN_VERIFIER=astakos through the detail function', () => {
   });
 
   it('a warm token: no token work at all, only the instance', async () => {
-    const { response, dynamoDbCalls, remoteCalls } = await measured('warm token', coldToken);
+    expect((await measured('warming a token', warmToken)).remoteCalls).toBe(1);
+    const { response, dynamoDbCalls, remoteCalls } = await measured('warm token', warmToken);
     expect(response.statusCode).toBe(200);
     expect(remoteCalls).toBe(0);
     expect(dynamoDbCalls).toEqual(['GetItem']);

@@ -69,17 +69,18 @@ describe('conditional requests (7.1)', () => {
   });
 
   it('a change to the instance changes its ETag: the next poll is a 200 with the new body', async () => {
+    // Owner one's, for its token; DESTROYED, so that the list the other tests expect stays the sample data's.
     const uuid = crypto.randomUUID();
-    await operator.instances.put([{ ...SEED_DETAILS_INSTANCE, uuid, id: 900 }]);
+    await operator.instances.put([{ ...SEED_DETAILS_INSTANCE, uuid, id: 900, status: '6' }]);
     const before = await invoke(detail, { headers: auth, id: uuid });
-    await operator.instances.put([{ ...SEED_DETAILS_INSTANCE, uuid, id: 900, status: '12', failureMessage: '' }]);
+    await operator.instances.rename(uuid, 'Renamed while polled');
     const after = await invoke(detail, {
       headers: { ...auth, 'if-none-match': String(before.headers?.ETag) },
       id: uuid,
     });
     expect(after.statusCode).toBe(200);
     expect(after.headers?.ETag).not.toBe(before.headers?.ETag);
-    expect((after.json.data as { status: { message: string } }[])[0]?.status.message).toBe('INIT_DONE');
+    expect((after.json.data as { info: { name: string } }[])[0]?.info.name).toBe('Renamed while polled');
   });
 });
 

@@ -95,4 +95,22 @@ describe('tokens', () => {
   it('finds nothing for an unknown digest', async () => {
     expect(await store.tokens.find('b'.repeat(64))).toBeUndefined();
   });
+
+  it('remembers a verified token over an unrevoked record, never over a revoked one', async () => {
+    const record = { digest: 'c'.repeat(64), owner: ALICE, createdAt: 1, expiresAt: 2, revoked: false };
+    await store.tokens.remember(record);
+    await store.tokens.remember({ ...record, expiresAt: 3 });
+    expect(await store.tokens.find(record.digest)).toEqual({ ...record, expiresAt: 3 });
+    // An operator revokes it while Astakos is being asked: the revocation stands, for good (no expiry for TTL).
+    expect(await operator.tokens.revoke(record.digest)).toBe(true);
+    await expect(store.tokens.remember({ ...record, expiresAt: 4 })).rejects.toThrow(
+      expect.objectContaining({ name: 'ConditionalCheckFailedException' }),
+    );
+    expect(await store.tokens.find(record.digest)).toEqual({
+      digest: record.digest,
+      owner: ALICE,
+      createdAt: 1,
+      revoked: true,
+    });
+  });
 });

@@ -2,7 +2,7 @@
 // each refusal (which writes nothing), replacement on import, and concurrent writers on one instance, of which no
 // acknowledged change may be lost and after which the list's index agrees with the status.
 import type { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LambdaInstance } from '../../lib/items.ts';
 import { SEED_DETAILS_INSTANCE } from '../../scripts/sample-data.ts';
 import { IncompleteWrite, RefusedChange, createOperatorStore } from '../../scripts/operator-store.ts';
@@ -113,6 +113,20 @@ describe('import --replace', () => {
     expect(await current(kept)).toEqual(kept);
     expect(await current(moved)).toEqual(moved);
   });
+
+  it('a new uuid that someone stored since the file was read is refused with its group, saying what was written', async () => {
+    const taken = await stored();
+    const fresh = { ...SEED_DETAILS_INSTANCE, uuid: crypto.randomUUID(), owner: taken.owner };
+    const { id: _, ...again } = { ...taken, name: 'Imported over it' };
+    await expect(operator.instances.create([fresh, again])).rejects.toThrow(
+      new RefusedChange(
+        'Created 0 of 2 new instances; the next 2 include a uuid stored by someone else since the file was read, ' +
+          'and none of them was written. Import the file again with --replace.',
+      ),
+    );
+    expect(await current(taken)).toEqual(taken);
+    expect(await store.instances.get(fresh.uuid)).toBeUndefined();
+  });
 });
 
 describe('concurrent writers on one instance', () => {
@@ -197,16 +211,27 @@ describe('batch writes DynamoDB keeps refusing part of', () => {
   }
   const instances = (count: number) =>
     Array.from({ length: count }, (_, n) => ({ ...SEED_DETAILS_INSTANCE, uuid: `u-${n}`, id: n + 1 }));
+  /** The write, its backoff waits run on fake timers (up to 2 s each, in real time). */
+  async function settled(write: Promise<void>): Promise<unknown> {
+    const outcome = write.catch((error: unknown) => error);
+    await vi.runAllTimersAsync();
+    return outcome;
+  }
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('are retried with backoff until written', async () => {
+    vi.useFakeTimers();
     const { operator: retrying, calls } = stubborn(3);
-    await retrying.instances.put(instances(2));
+    expect(await settled(retrying.instances.put(instances(2)))).toBeUndefined();
     expect(calls()).toBe(3 + 1 + 1); // three batches leaving an item, the one that writes it, the id counter's update
   });
 
   it('give up after a bounded number of attempts, saying what was written and what was not', async () => {
+    vi.useFakeTimers();
     const { operator: refusing } = stubborn(100);
-    const failure = (await refusing.instances.put(instances(30)).catch((error: unknown) => error)) as IncompleteWrite;
+    const failure = (await settled(refusing.instances.put(instances(30)))) as IncompleteWrite;
     expect(failure).toBeInstanceOf(IncompleteWrite);
     expect(failure.written).toBe(24);
     expect(failure.unwritten).toEqual(['u-24', ...Array.from({ length: 5 }, (_, n) => `u-${25 + n}`)]);

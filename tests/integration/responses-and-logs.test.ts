@@ -57,6 +57,8 @@ const requests = [
   },
 ];
 
+const SECRETS = [TOKEN, `${TOKEN}x`, digestToken(TOKEN), digestToken(TOKEN).slice(0, 16)];
+
 describe.each(requests)('$name', ({ handler, options, status }) => {
   it(`answers ${status} with the security headers and logs one line without secrets`, async () => {
     const context = lambdaContext();
@@ -70,6 +72,7 @@ describe.each(requests)('$name', ({ handler, options, status }) => {
       'Strict-Transport-Security': expect.stringMatching(/^max-age=\d+/) as unknown,
     });
 
+    for (const line of logged.slice(before)) for (const secret of SECRETS) expect(line).not.toContain(secret);
     const lines = logged.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
     const access = lines.filter(({ message }) => message === 'request');
     expect(access).toHaveLength(1);
@@ -82,12 +85,6 @@ describe.each(requests)('$name', ({ handler, options, status }) => {
     });
     expect(access[0]?.latencyMs).toEqual(expect.any(Number));
   });
-});
-
-it('no log line holds a token or a digest', () => {
-  expect(logged.length).toBeGreaterThanOrEqual(requests.length);
-  const secrets = [TOKEN, `${TOKEN}x`, digestToken(TOKEN), digestToken(TOKEN).slice(0, 16)];
-  for (const line of logged) for (const secret of secrets) expect(line).not.toContain(secret);
 });
 
 it('at the default level (INFO), a request that goes well logs nothing: API Gateway’s access log has its line', async () => {

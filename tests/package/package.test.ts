@@ -294,7 +294,7 @@ describe('serverless package', () => {
     type Alarm = {
       MetricName?: string;
       Namespace?: string;
-      Metrics?: { MetricStat?: { Metric: { MetricName: string } } }[];
+      Metrics?: { MetricStat?: { Metric: { MetricName: string; Dimensions: { Value: unknown }[] } } }[];
       AlarmActions: unknown;
     };
     const alarms = Object.fromEntries(
@@ -308,14 +308,24 @@ describe('serverless package', () => {
     expect(watched.sort()).toEqual([
       'AWS/ApiGateway 4XXError',
       'AWS/ApiGateway 5XXError',
-      'AWS/Lambda Errors',
-      'AWS/Lambda Errors',
-      'AWS/Lambda Throttles',
-      'AWS/Lambda Throttles',
+      'Errors+Errors+Errors',
       'ReadThrottleEvents+ReadThrottleEvents+ReadThrottleEvents+WriteThrottleEvents+WriteThrottleEvents',
+      'Throttles+Throttles+Throttles',
     ]);
     for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+    // Every function of serverless.yml, the reference page's included (not the framework's own custom resource).
+    const functions = ofType('AWS::Lambda::Function')
+      .filter(([name]) => !name.startsWith('Custom'))
+      .map(([name]) => ({ Ref: name }));
+    expect(functions).toHaveLength(3);
+    for (const alarm of [alarms.FunctionErrorsAlarm, alarms.FunctionThrottlesAlarm]) {
+      const watching = (alarm?.Metrics ?? []).flatMap(
+        ({ MetricStat }) => MetricStat?.Metric.Dimensions[0]?.Value ?? [],
+      );
+      expect(watching).toEqual(expect.arrayContaining(functions));
+      expect(watching).toHaveLength(functions.length);
+    }
   });
 
   it('mails the alarms only when ALARM_EMAIL names an address', () => {

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 export const IDENTITY_USERS: Record<string, string> = {
   'astakos-good-token-0001': 'a57a05e3-0000-4000-8000-0000000000a1',
   'astakos-good-token-0002': 'a57a05e3-0000-4000-8000-0000000000a2',
+  // A second token of the first user (an ~okeanos user may hold several).
+  'astakos-good-token-0004': 'a57a05e3-0000-4000-8000-0000000000a1',
 };
 
 /** A valid token that Astakos takes `slowMs` to accept. */

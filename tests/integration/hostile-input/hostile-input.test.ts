@@ -274,7 +274,7 @@ describe('injected DynamoDB faults', () => {
 
   // A DynamoDB that answers slowly or not at all is tests/integration/faults.test.ts's (with the production timeout).
 
-  it('answers normally again once DynamoDB is back', async () => {
+  it('answers 503 while DynamoDB is gone, and normally again once it is back', async () => {
     const back: HostileRequest = {
       endpoint: 'list',
       method: 'GET',
@@ -284,6 +284,15 @@ describe('injected DynamoDB faults', () => {
       query: [],
       headers: [...GATEWAY_LINES, { name: 'X-Api-Key', value: SAMPLE_TOKENS[1]!.token, verdict: { owner: OWNER_TWO } }],
     };
+    proxy.mode = 'reset';
+    try {
+      expect(await sendAndCheck(back, FAULT_STATUSES, () => ({ status: 503 }))).toMatchObject({
+        status: 503,
+        problems: [],
+      });
+    } finally {
+      proxy.mode = 'pass';
+    }
     const outcome = await sendAndCheck(back, VALID_STATUSES, expectedAnswer);
     expect(outcome).toEqual({ status: 200, problems: [], exact: true });
   });
