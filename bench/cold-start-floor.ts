@@ -1,5 +1,6 @@
 // The cold-start floor, in a fresh process: import only the DynamoDB document client (bench/floor.ts, bundled or
-// not) and do one GetItem of an instance, strongly consistent as the details read it. Prints the same timings as cold-start.ts.
+// not) and do one GetItem of an instance, strongly consistent as the details read it. Prints the same timings as
+// cold-start.ts.
 // Usage: node bench/cold-start-floor.ts <floor.mjs or floor.ts> <table> <key JSON>
 import './support/lambda-runtime.ts';
 import { pathToFileURL } from 'node:url';

@@ -73,6 +73,16 @@ const isConditionFailure = (error: unknown): boolean =>
   (error.name === 'ConditionalCheckFailedException' ||
     (error.name === 'TransactionCanceledException' && error.message.includes('ConditionalCheckFailed')));
 
+/** Runs a conditional write; a refused condition is a RefusedChange saying `refusal()`, and nothing is written. */
+async function writeOrRefuse<T>(write: () => Promise<T>, refusal: () => string): Promise<T> {
+  try {
+    return await send(write);
+  } catch (error) {
+    if (isConditionFailure(error)) throw new RefusedChange(refusal(), { cause: error });
+    throw error;
+  }
+}
+
 function chunks<T>(all: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(all.length / size) }, (_, index) =>
     all.slice(index * size, (index + 1) * size),
@@ -194,8 +204,8 @@ export function createOperatorStore({ client, tables }: { client: DynamoDBDocume
     condition = { ConditionExpression: 'attribute_exists(#uuid)', values: {} as Record<string, unknown> },
   ): Promise<LambdaInstance> {
     const set = [...change.set, '#version = if_not_exists(#version, :zero) + :one'];
-    try {
-      const { Attributes } = await send(() =>
+    const { Attributes } = await writeOrRefuse(
+      () =>
         client.send(
           new UpdateCommand({
             TableName: tables.instances,
@@ -207,12 +217,9 @@ export function createOperatorStore({ client, tables }: { client: DynamoDBDocume
             ReturnValues: 'ALL_NEW',
           }),
         ),
-      );
-      return fromInstanceItem(Attributes as InstanceItem);
-    } catch (error) {
-      if (isConditionFailure(error)) throw new RefusedChange(`No lambda instance ${uuid}.`, { cause: error });
-      throw error;
-    }
+      () => `No lambda instance ${uuid}.`,
+    );
+    return fromInstanceItem(Attributes as InstanceItem);
   }
 
   /**
@@ -294,8 +301,8 @@ export function createOperatorStore({ client, tables }: { client: DynamoDBDocume
       const created = all.map((instance, index) => ({ ...instance, id: firstId + index }));
       let done = 0;
       for (const group of chunks(created, TRANSACTION_LIMIT)) {
-        try {
-          await send(() =>
+        await writeOrRefuse(
+          () =>
             client.send(
               new TransactWriteCommand({
                 TransactItems: group.map((instance) => ({
@@ -308,14 +315,10 @@ export function createOperatorStore({ client, tables }: { client: DynamoDBDocume
                 })),
               }),
             ),
-          );
-        } catch (error) {
-          if (!isConditionFailure(error)) throw error;
-          throw new RefusedChange(
+          () =>
             `Created ${done} of ${created.length} new instances; the next ${group.length} include a uuid stored by ` +
-              `someone else since the file was read, and none of them was written. Import the file again with --replace.`,
-          );
-        }
+            `someone else since the file was read, and none of them was written. Import the file again with --replace.`,
+        );
         onProgress?.((done += group.length), created.length);
       }
       return created;
@@ -338,8 +341,8 @@ export function createOperatorStore({ client, tables }: { client: DynamoDBDocume
       const replaced = all.map((instance) => ({ ...instance, id: stored.get(instance.uuid)!.id }));
       let done = 0;
       for (const group of chunks(replaced, TRANSACTION_LIMIT)) {
-        try {
-          await send(() =>
+        await writeOrRefuse(
+          () =>
             client.send(
               new TransactWriteCommand({
                 TransactItems: group.map((instance) => {
@@ -357,14 +360,10 @@ export function createOperatorStore({ client, tables }: { client: DynamoDBDocume
                 }),
               }),
             ),
-          );
-        } catch (error) {
-          if (!isConditionFailure(error)) throw error;
-          throw new RefusedChange(
+          () =>
             `Replaced ${done} of ${replaced.length}; the next ${group.length} were changed by someone else since ` +
-              `they were read, and none of them was written. Import the file again.`,
-          );
-        }
+            `they were read, and none of them was written. Import the file again.`,
+        );
         onProgress?.((done += group.length), replaced.length);
       }
       return replaced;
