@@ -11,7 +11,7 @@ import { detailRoute } from '../lib/routes/detail.ts';
 import { listRoute } from '../lib/routes/list.ts';
 import { createStore } from '../lib/store.ts';
 import { createVerifier } from '../lib/verifiers.ts';
-import { localDocumentClient } from '../scripts/local-stack.ts';
+import { localDocumentClient } from '../local/stack.ts';
 import { apiEvent, lambdaContext } from '../tests/support/events.ts';
 import { createFloor } from './floor.ts';
 import { startDynamoDbProxy } from '../tests/support/dynamodb-proxy.ts';

@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack } from '../scripts/local-stack.ts';
+import { startLocalStack } from '../local/stack.ts';
 import * as bundles from './items/bundles.ts';
 import * as coldStart from './items/cold-start.ts';
 import * as conditional from './items/conditional.ts';

@@ -1,5 +1,5 @@
 // The domain types, and how they are stored: the items of the two tables and the one mapping between the two, used
-// by the request path (lib/store.ts) and the operators' writes (scripts/operator-store.ts) alike.
+// by the request path (lib/store.ts) and the operators' writes (operators/store.ts) alike.
 import { DESTROYED, type StatusCode } from './statuses.ts';
 
 export interface Application {
@@ -47,7 +47,7 @@ export interface InstanceItem {
   status: StatusCode;
   failure_message?: string;
   applications?: Application[];
-  /** Counts operator writes, for their read-modify-write conditions (scripts/operator-store.ts); the API ignores it. */
+  /** Counts operator writes, for their read-modify-write conditions (operators/store.ts); the API ignores it. */
   version?: number;
 }
 

@@ -1,6 +1,6 @@
 // The request path's data access: what the two functions read (a token, an instance, an owner's list) and the one
 // write they may make (remembering a token Astakos accepted). Callers ask domain questions and get domain types;
-// only lib/ knows table names, keys and the index. The operators' writes are scripts/operator-store.ts.
+// only lib/ knows table names, keys and the index. The operators' writes are operators/store.ts.
 import { GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Tables } from './config.ts';
 import { send } from './dynamodb.ts';

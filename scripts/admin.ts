@@ -8,10 +8,10 @@ import { digestToken } from '../lib/auth.ts';
 import { createDocumentClient } from '../lib/dynamodb.ts';
 import type { Application, LambdaInstance } from '../lib/items.ts';
 import { DESTROYED, describeStatus, statusNamed, type StatusCode } from '../lib/statuses.ts';
-import { isUuid, parseRecords, toRecord } from './instance-records.ts';
-import { localDocumentClient } from './local-stack.ts';
-import { createOperatorStore, RefusedChange, type OperatorStore, type Progress } from './operator-store.ts';
-import { stageTables } from './serverless-yml.ts';
+import { isUuid, parseRecords, toRecord } from '../operators/records.ts';
+import { localDocumentClient } from '../local/stack.ts';
+import { createOperatorStore, RefusedChange, type OperatorStore, type Progress } from '../operators/store.ts';
+import { stageTables } from '../local/serverless-yml.ts';
 
 const DIGEST_SHOWN = 12;
 const DURATION = /^(\d+)([smhdw]?)$/;

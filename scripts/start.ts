@@ -1,6 +1,6 @@
 // `npm start`: DynamoDB Local with the sample data, and the API on serverless-offline, until Ctrl-C.
-import { startLocalStack, type LocalStack } from './local-stack.ts';
-import { SAMPLE_TOKENS, SEED_DETAILS_INSTANCE } from './sample-data.ts';
+import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { SAMPLE_TOKENS, SEED_DETAILS_INSTANCE } from '../local/sample-data.ts';
 
 const LOCAL_FRONT_END = 'http://localhost:5173';
 const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);

@@ -1,8 +1,8 @@
 // Cold start: fresh processes that import a function's bundle and serve one request, against a floor that imports
 // only the DynamoDB document client and does one GetItem. Variants rotate their order every round.
 import { join } from 'node:path';
-import { localAwsEnvironment } from '../../scripts/local-stack.ts';
-import { stageEnvironment } from '../../scripts/serverless-yml.ts';
+import { localAwsEnvironment } from '../../local/stack.ts';
+import { stageEnvironment } from '../../local/serverless-yml.ts';
 import { startDynamoDbProxy } from '../../tests/support/dynamodb-proxy.ts';
 import { apiEvent } from '../../tests/support/events.ts';
 import { ROOT } from '../support/bundles.ts';

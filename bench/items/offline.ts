@@ -1,6 +1,6 @@
 // The API through serverless-offline under load (autocannon): no errors, no timeouts, every answer a 200.
 import autocannon from 'autocannon';
-import { startApi } from '../../scripts/local-stack.ts';
+import { startApi } from '../../local/stack.ts';
 import { DETAIL_UUID, STAGE, table, verdict, type BenchContext, type SummaryRow } from '../support/context.ts';
 import { BENCH_TOKENS } from '../support/data.ts';
 import { round } from '../support/stats.ts';

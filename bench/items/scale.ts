@@ -1,7 +1,7 @@
 // Scale: the list of one owner's instances with more and more other owners' instances in the same table. One table
 // per level (so that the levels can be measured in alternation, with DynamoDB Local's JVM equally warm for all).
-import { createTables } from '../../scripts/local-stack.ts';
-import { stageTables } from '../../scripts/serverless-yml.ts';
+import { createTables } from '../../local/stack.ts';
+import { stageTables } from '../../local/serverless-yml.ts';
 import type { CaseCounts, CaseTiming, InProcessCase } from '../support/cases.ts';
 import {
   countingSpec,

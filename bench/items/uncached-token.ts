@@ -2,7 +2,7 @@
 // The details look the token up beside the instance's GetItem (one round trip); the list needs the token's owner
 // before its Query (two, by design). Also the read units of a valid and of an invalid uncached token.
 import { digestToken } from '../../lib/auth.ts';
-import { stageTables } from '../../scripts/serverless-yml.ts';
+import { stageTables } from '../../local/serverless-yml.ts';
 import {
   requestsPerCase,
   type CaseCounts,

@@ -2,7 +2,7 @@
 // tables, the in-process child, and how a request's DynamoDB traffic is summed up.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { stageTables } from '../../scripts/serverless-yml.ts';
+import { stageTables } from '../../local/serverless-yml.ts';
 import type { CountedCall } from '../../tests/support/dynamodb-proxy.ts';
 import { ROOT } from './bundles.ts';
 import type { CaseTiming, FloorStep, InProcessCase, InProcessSpec } from './cases.ts';

@@ -4,8 +4,8 @@
 import { digestToken } from '../../lib/auth.ts';
 import type { LambdaInstance } from '../../lib/items.ts';
 import type { StatusCode } from '../../lib/statuses.ts';
-import type { OperatorStore } from '../../scripts/operator-store.ts';
-import { SEED_DETAILS_INSTANCE } from '../../scripts/sample-data.ts';
+import type { OperatorStore } from '../../operators/store.ts';
+import { SEED_DETAILS_INSTANCE } from '../../local/sample-data.ts';
 
 export const SCALE_OWNER = 'be0c0000-0000-4000-8000-000000000001';
 export const PAGED_OWNER = 'be0c0000-0000-4000-8000-000000000002';

@@ -1,7 +1,7 @@
 // The bench's tables: which stage holds which scale level, and writing the bench's data into a stage's tables.
-import { localDocumentClient } from '../../scripts/local-stack.ts';
-import { createOperatorStore } from '../../scripts/operator-store.ts';
-import { stageTables } from '../../scripts/serverless-yml.ts';
+import { localDocumentClient } from '../../local/stack.ts';
+import { createOperatorStore } from '../../operators/store.ts';
+import { stageTables } from '../../local/serverless-yml.ts';
 import { STAGE, type BenchContext } from './context.ts';
 import { otherInstances, pagedOwnerInstances, putInstances, putTokens, scaleOwnerInstances } from './data.ts';
 

@@ -1,7 +1,7 @@
 // Every route, with and without the trailing slash, answering every status of the contract over HTTP: each answer
 // is the shared oracle's for the sample data, and conforms to openapi.yaml.
 import { describe, expect, it } from 'vitest';
-import { OWNER_ONE, SAMPLE_INSTANCES } from '../../scripts/sample-data.ts';
+import { OWNER_ONE, SAMPLE_INSTANCES } from '../../local/sample-data.ts';
 import { TOKENS } from '../fixtures/tenancy.ts';
 import { DETAILS_UUID, JSON_CONTENT_TYPE, MESSAGE, TOKEN_ONE as TOKEN } from '../support/contract.ts';
 import { call, type HttpAnswer } from '../support/http.ts';

@@ -1,6 +1,6 @@
 // Owner B cannot list or read owner A's instances, and the other way round: every answer is the oracle's.
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../scripts/sample-data.ts';
+import { SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../local/sample-data.ts';
 import { call } from '../support/http.ts';
 import { expectedDetails, expectedList } from '../support/oracle.ts';
 

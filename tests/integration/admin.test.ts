@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { inject, describe, expect, it } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
-import { createTables, localClient } from '../../scripts/local-stack.ts';
+import { createTables, localClient } from '../../local/stack.ts';
 
 const endpoint = inject('dynamoDbEndpoint');
 const stage = `admin${randomUUID().slice(0, 8)}`;

@@ -1,7 +1,7 @@
 // What the service's real clients do (SPEC section 7.1 to 7.4), through the real handlers on DynamoDB Local: poll
 // with If-None-Match, filter the list by status and show statuses, follow paging links, call from another origin.
 import { describe, expect, it } from 'vitest';
-import { OWNER_ONE, SAMPLE_INSTANCES, SEED_DETAILS_INSTANCE } from '../../scripts/sample-data.ts';
+import { OWNER_ONE, SAMPLE_INSTANCES, SEED_DETAILS_INSTANCE } from '../../local/sample-data.ts';
 import { testApi } from '../support/api.ts';
 import { DETAILS_UUID, MESSAGE, TOKEN_ONE, errorBody } from '../support/contract.ts';
 import { apiEvent, invoke, lambdaContext } from '../support/events.ts';

@@ -21,7 +21,7 @@ const instance = (id: number, owner: string, overrides: Partial<LambdaInstance> 
 // Written out of id order, with another owner's instances and a destroyed one in between.
 const alices = [instance(30, ALICE), instance(2, ALICE), instance(11, ALICE), instance(7, ALICE, { status: '6' })];
 const bobs = [instance(5, BOB), instance(40, BOB, { status: '11', failureMessage: 'boom' })];
-// The request path's reads (lib/store.ts) of what the operators' module (scripts/operator-store.ts) wrote.
+// The request path's reads (lib/store.ts) of what the operators' module (operators/store.ts) wrote.
 const { store, operator } = await testApi();
 const { instances } = store;
 await operator.instances.put([...alices, ...bobs]);

@@ -1,6 +1,6 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it, vi } from 'vitest';
-import { localClient } from '../../scripts/local-stack.ts';
+import { localClient } from '../../local/stack.ts';
 import { TOKENS } from '../fixtures/tenancy.ts';
 import { testApi } from '../support/api.ts';
 import {

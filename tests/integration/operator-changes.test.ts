@@ -1,11 +1,11 @@
-// Operators change instances (SPEC section 7.6) through scripts/operator-store.ts on DynamoDB Local: each change,
+// Operators change instances (SPEC section 7.6) through operators/store.ts on DynamoDB Local: each change,
 // each refusal (which writes nothing), replacement on import, and concurrent writers on one instance, of which no
 // acknowledged change may be lost and after which the list's index agrees with the status.
 import type { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LambdaInstance } from '../../lib/items.ts';
-import { SEED_DETAILS_INSTANCE } from '../../scripts/sample-data.ts';
-import { IncompleteWrite, RefusedChange, createOperatorStore } from '../../scripts/operator-store.ts';
+import { SEED_DETAILS_INSTANCE } from '../../local/sample-data.ts';
+import { IncompleteWrite, RefusedChange, createOperatorStore } from '../../operators/store.ts';
 import { testApi } from '../support/api.ts';
 
 const { operator, store, tables } = await testApi();

@@ -3,7 +3,7 @@
 // its request must get (status, Content-Type, the contract's headers, the whole JSON body): 0 errors, 0 wrong answers.
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { OWNER_ONE, OWNER_TWO, SAMPLE_INSTANCES } from '../../scripts/sample-data.ts';
+import { OWNER_ONE, OWNER_TWO, SAMPLE_INSTANCES } from '../../local/sample-data.ts';
 import { EMPTY_OWNER, TOKENS } from '../fixtures/tenancy.ts';
 import {
   DETAILS_UUID,

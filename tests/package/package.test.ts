@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { tableDeclaration, tableDeclarations, type TableProperties } from '../../scripts/serverless-yml.ts';
+import { tableDeclaration, tableDeclarations, type TableProperties } from '../../local/serverless-yml.ts';
 
 const BUNDLE_LIMIT_BYTES = 600 * 1024;
 const FUNCTIONS = ['list', 'detail'];

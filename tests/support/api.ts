@@ -11,9 +11,9 @@ import { detailRoute } from '../../lib/routes/detail.ts';
 import { listRoute } from '../../lib/routes/list.ts';
 import { createStore, type Store } from '../../lib/store.ts';
 import { createVerifier } from '../../lib/verifiers.ts';
-import { createTables, localDocumentClient } from '../../scripts/local-stack.ts';
-import { createOperatorStore, type OperatorStore } from '../../scripts/operator-store.ts';
-import { loadSampleData } from '../../scripts/sample-data.ts';
+import { createTables, localDocumentClient } from '../../local/stack.ts';
+import { createOperatorStore, type OperatorStore } from '../../operators/store.ts';
+import { loadSampleData } from '../../local/sample-data.ts';
 import { loadFixtures } from '../fixtures/tenancy.ts';
 
 export interface TestApi {

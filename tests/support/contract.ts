@@ -6,7 +6,7 @@ import {
   SAMPLE_INSTANCES,
   SAMPLE_TOKENS,
   SEED_DETAILS_INSTANCE,
-} from '../../scripts/sample-data.ts';
+} from '../../local/sample-data.ts';
 
 export const MESSAGE = {
   unauthorized: 'Unauthorized. Request failed because user provided an invalid token.',

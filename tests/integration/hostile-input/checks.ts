@@ -2,7 +2,7 @@
 // verdict settles it, exactly what the shared oracle says it is.
 import { isDeepStrictEqual } from 'node:util';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { SAMPLE_INSTANCES } from '../../../scripts/sample-data.ts';
+import { SAMPLE_INSTANCES } from '../../../local/sample-data.ts';
 import { ERROR_HEADERS, JSON_CONTENT_TYPE, MESSAGE, errorBody } from '../../support/contract.ts';
 import { openApiViolations } from '../../support/openapi.ts';
 import {

