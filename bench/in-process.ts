@@ -9,8 +9,7 @@ import type { ApiHandler } from '../lib/api.ts';
 import { readSettings } from '../lib/config.ts';
 import { detailRoute } from '../lib/routes/detail.ts';
 import { listRoute } from '../lib/routes/list.ts';
-import { createStore } from '../lib/store.ts';
-import { createVerifier } from '../lib/verifiers.ts';
+import { assemble } from '../lib/dependencies.ts';
 import { localDocumentClient } from '../local/stack.ts';
 import { apiEvent, lambdaContext } from '../tests/support/events.ts';
 import { createFloor } from './floor.ts';
@@ -32,13 +31,7 @@ const spec = JSON.parse(process.argv[2] ?? '') as InProcessSpec;
 const proxy = spec.mode === 'counting' ? await startDynamoDbProxy(spec.dynamoDbEndpoint) : undefined;
 const settings = readSettings({ INSTANCES_TABLE: spec.tables.instances, TOKENS_TABLE: spec.tables.tokens });
 const client = localDocumentClient(proxy?.endpoint ?? spec.dynamoDbEndpoint, settings.dynamoDbRequestTimeoutMs);
-const store = createStore({ client, tables: settings.tables });
-const dependencies = {
-  instances: store.instances,
-  verifier: createVerifier(settings, store.tokens),
-  corsOrigins: settings.corsOrigins,
-  requestDeadlineMs: settings.requestDeadlineMs,
-};
+const dependencies = assemble(settings, client);
 const handlers: Record<InProcessCase['function'], ApiHandler> = {
   detail: detailRoute(dependencies),
   list: listRoute(dependencies),

@@ -6,11 +6,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { inject } from 'vitest';
 import type { ApiHandler } from '../../lib/api.ts';
 import { readSettings, type Environment, type Settings, type Tables } from '../../lib/config.ts';
-import type { Dependencies } from '../../lib/dependencies.ts';
+import { assemble, type Dependencies } from '../../lib/dependencies.ts';
 import { detailRoute } from '../../lib/routes/detail.ts';
 import { listRoute } from '../../lib/routes/list.ts';
-import { createStore, type Store } from '../../lib/store.ts';
-import { createVerifier } from '../../lib/verifiers.ts';
+import type { Store } from '../../lib/store.ts';
 import { createTables, localDocumentClient } from '../../local/stack.ts';
 import { createOperatorStore, type OperatorStore } from '../../operators/store.ts';
 import { loadSampleData } from '../../local/sample-data.ts';
@@ -63,14 +62,8 @@ export async function testApi({
     ...env,
   });
   const client = localDocumentClient(dynamoDbEndpoint ?? inject('dynamoDbEndpoint'), settings.dynamoDbRequestTimeoutMs);
-  const store = createStore({ client, tables });
-  const dependencies: Dependencies = {
-    corsOrigins: settings.corsOrigins,
-    requestDeadlineMs: settings.requestDeadlineMs,
-    instances: store.instances,
-    verifier: createVerifier(settings, store.tokens),
-    ...(logger && { logger }),
-  };
+  const dependencies = assemble(settings, client, logger && { logger });
+  const { store } = dependencies;
   if (sampleData) await Promise.all([loadSampleData(operator), loadFixtures(operator)]);
   return {
     list: listRoute(dependencies),
