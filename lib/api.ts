@@ -9,7 +9,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { readToken, tokenVerifier, type OwnerContext, type TokenVerifier } from './auth.ts';
+import { digestToken, readToken, tokenVerifier, type CachingVerifier, type OwnerContext } from './auth.ts';
 import { conditionalRequests } from './conditional.ts';
 import { cors, preflight } from './cors.ts';
 import { DependencyUnavailableError, INTERNAL_ERROR_MESSAGE, UNAVAILABLE_MESSAGE, methodNotAllowed } from './errors.ts';
@@ -17,7 +17,7 @@ import { logger as sharedLogger } from './logger.ts';
 import { requestTarget, type Query } from './requests.ts';
 import { failure, ok, pagingLinks, type SuccessBody } from './responses.ts';
 
-type PathParameters = Readonly<Record<string, string | undefined>>;
+export type PathParameters = Readonly<Record<string, string | undefined>>;
 
 interface ApiRequest<P = never> {
   owner: string;
@@ -133,10 +133,14 @@ const requestDeadline = (deadlineMs: number): ApiMiddleware<OwnerContext> => {
   };
 };
 
-/** Starts the route's prefetch (see Route) for a request that presents a token. */
-const prefetching = <P>(prefetch: Route<P>['prefetch']): ApiMiddleware<RouteContext> => ({
+/**
+ * Starts the route's prefetch (see Route) for a request whose token must be read: one that the container already
+ * knows (remembered, or refused moments ago) costs no read of its own, and a refused one no read at all.
+ */
+const prefetching = <P>(prefetch: Route<P>['prefetch'], verifier: CachingVerifier): ApiMiddleware<RouteContext> => ({
   before: (request) => {
-    if (readToken(request.event) === undefined) return;
+    const token = readToken(request.event);
+    if (token === undefined || verifier.recall(digestToken(token)) !== undefined) return;
     const { pathParameters } = request.event;
     const started = prefetch?.({ pathParameters: pathParameters ?? {}, signal: request.context.signal });
     // Awaited by the handler; when the request is refused first (401, 400), by nobody: not an unhandled rejection.
@@ -184,7 +188,7 @@ export function answering<C extends Context>({
 
 /** What the API's chain needs besides the handler: who verifies tokens (lib/dependencies.ts builds the deployed one). */
 export interface ApiOptions extends AnsweringOptions {
-  verifier: TokenVerifier;
+  verifier: CachingVerifier;
   /** What a request may spend waiting on DynamoDB and Astakos (REQUEST_DEADLINE_MS). */
   requestDeadlineMs?: number;
 }
@@ -197,7 +201,7 @@ export function withApi<P = never>(
     .use(conditionalRequests())
     .use(onlyGet())
     .use(requestDeadline(requestDeadlineMs))
-    .use(prefetching(prefetch))
+    .use(prefetching(prefetch, verifier))
     .use(tokenVerifier({ verifier }))
     .handler(async (event, { owner, signal, prefetched }) => {
       const query = event.multiValueQueryStringParameters ?? {};

@@ -1,7 +1,7 @@
 // The token verifiers, one per source of truth, the per-container cache in front of them, and the factory that
 // builds the one a deployment's settings ask for.
 import { LRUCache } from 'lru-cache';
-import type { PresentedToken, TokenVerifier, VerifiedToken } from './auth.ts';
+import type { CachingVerifier, PresentedToken, TokenVerifier, VerifiedToken } from './auth.ts';
 import type { Settings } from './config.ts';
 import { DependencyUnavailableError } from './errors.ts';
 import type { TokenRecord } from './items.ts';
@@ -105,14 +105,19 @@ export function astakosVerifier(tokens: TokenStore, settings: AstakosOptions): T
 export function cachedVerifier(
   inner: TokenVerifier,
   { maxEntries, ttlSeconds }: { maxEntries: number; ttlSeconds: number },
-): TokenVerifier {
+): CachingVerifier {
   // lru-cache bounds the count; each entry carries its own deadline (epoch ms), checked on every lookup.
   const cache = new LRUCache<string, { verified: VerifiedToken; until: number }>({ max: maxEntries });
+  const recall = (digest: string): VerifiedToken | undefined => {
+    const cached = cache.get(digest);
+    return cached && cached.until > Date.now() ? cached.verified : undefined;
+  };
   return {
+    recall,
     async verify(token: PresentedToken, options) {
       const now = Date.now();
-      const cached = cache.get(token.digest);
-      if (cached && cached.until > now) return cached.verified;
+      const remembered = recall(token.digest);
+      if (remembered) return remembered;
       const verified = await inner.verify(token, options);
       if (verified) {
         const until = Math.min(
@@ -127,7 +132,7 @@ export function cachedVerifier(
 }
 
 /** The verifier that settings ask for, with the container's cache in front of it. */
-export function createVerifier(settings: Settings, tokens: TokenStore): TokenVerifier {
+export function createVerifier(settings: Settings, tokens: TokenStore): CachingVerifier {
   const source =
     settings.tokenVerifier === 'astakos'
       ? astakosVerifier(tokens, {
