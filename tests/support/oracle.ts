@@ -63,8 +63,11 @@ export function expectedList(instances: readonly LambdaInstance[], owner: string
   const statusText = oneValue(query, 'status');
   const statuses = statusText === undefined ? undefined : statusesNamed(statusText);
   const include = oneValue(query, 'include');
+  const pagingProblem =
+    paged &&
+    (limit === undefined || page === undefined ? MESSAGE.badPagination : limit > 1000 && MESSAGE.limitTooLarge);
   const problems = [
-    paged && (limit === undefined || page === undefined || limit > 1000) && MESSAGE.badPagination,
+    pagingProblem,
     statuses === null && MESSAGE.badStatus,
     include !== undefined && include !== 'status' && MESSAGE.badInclude,
   ].filter((problem) => problem !== false);
