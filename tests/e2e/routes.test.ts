@@ -125,6 +125,7 @@ describe('authentication', () => {
     ['Authorization: Bearer', { authorization: `bearer ${TOKEN}` }],
     ['Authentication: Token', { AUTHENTICATION: `Token ${TOKEN}` }],
     ['X-Api-Key', { 'X-Api-Key': TOKEN }],
+    ['X-Auth-Token', { 'x-auth-token': TOKEN }],
   ])('the token is accepted from %s', async (_, headers: Record<string, string>) => {
     expect((await call('/backend/lambda-instances', { headers })).status).toBe(200);
   });

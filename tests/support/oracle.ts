@@ -145,9 +145,9 @@ export const CORS_HEADERS = {
 };
 export const PREFLIGHT_HEADERS = {
   'access-control-allow-methods': 'GET',
-  'access-control-allow-headers': 'Authorization, Authentication, X-Api-Key, If-None-Match',
+  'access-control-allow-headers': 'Authorization, Authentication, X-Api-Key, X-Auth-Token, If-None-Match',
   'access-control-max-age': '600',
 };
 /** What every 200 and 304 carries (SPEC 7.1). */
 export const REVALIDATION_HEADERS = { 'cache-control': 'private, no-cache' };
-export const CREDENTIAL_VARY = ['Authorization', 'Authentication', 'X-Api-Key'];
+export const CREDENTIAL_VARY = ['Authorization', 'Authentication', 'X-Api-Key', 'X-Auth-Token'];
