@@ -124,32 +124,42 @@ export function astakosVerifier(tokens: TokenStore, settings: AstakosOptions): T
 }
 
 /**
- * Keeps verified tokens of a warm container in memory, at most `maxEntries` (least recently used first out) for
- * at most `ttlSeconds` and never past the token's own expiry. Failures are never cached.
+ * How long a warm container remembers that a token was refused, so that a client repeating a bad token costs no
+ * DynamoDB read (nor the details' instance read) meanwhile; a token created within that time is refused until it
+ * passes.
+ */
+const REFUSED_SECONDS = 5;
+/** How many refused tokens a container remembers: a digest each (about 200 bytes), least recently used first out. */
+const REFUSED_ENTRIES = 1000;
+
+/**
+ * Keeps what a warm container learnt of tokens, by digest: verified tokens, at most `maxEntries` for at most
+ * `ttlSeconds` and never past the token's own expiry; refused ones apart (a client trying many bad tokens evicts no
+ * good one), for REFUSED_SECONDS. A failure (a 503) is never kept: it is no refusal.
  */
 export function cachedVerifier(
   inner: TokenVerifier,
   { maxEntries, ttlSeconds }: { maxEntries: number; ttlSeconds: number },
 ): CachingVerifier {
-  // lru-cache bounds the count; each entry carries its own deadline (epoch ms), checked on every lookup.
-  const cache = new LRUCache<string, { verified: VerifiedToken; until: number }>({ max: maxEntries });
-  const recall = (digest: string): VerifiedToken | undefined => {
-    const cached = cache.get(digest);
-    return cached && cached.until > Date.now() ? cached.verified : undefined;
-  };
+  // Expiries are epoch seconds, so both caches keep time by the wall clock; with no ttlResolution, lru-cache reads it
+  // at each lookup rather than setting a timer to forget it.
+  const clock = { perf: Date, ttlResolution: 0 };
+  const verifiedTokens = new LRUCache<string, VerifiedToken>({ max: maxEntries, ttl: ttlSeconds * 1000, ...clock });
+  const refusedTokens = new LRUCache<string, true>({ max: REFUSED_ENTRIES, ttl: REFUSED_SECONDS * 1000, ...clock });
+  const recall = (digest: string): VerifiedToken | null | undefined =>
+    verifiedTokens.get(digest) ?? (refusedTokens.has(digest) ? null : undefined);
   return {
     recall,
     async verify(token: PresentedToken, options) {
-      const now = Date.now();
-      const remembered = recall(token.digest);
-      if (remembered) return remembered;
+      const known = recall(token.digest);
+      if (known !== undefined) return known ?? undefined;
       const verified = await inner.verify(token, options);
-      if (verified) {
-        const until = Math.min(
-          now + ttlSeconds * 1000,
-          verified.expiresAt === undefined ? Infinity : verified.expiresAt * 1000,
-        );
-        if (until > now) cache.set(token.digest, { verified, until });
+      if (verified === undefined) {
+        refusedTokens.set(token.digest, true);
+      } else {
+        const untilExpiry = verified.expiresAt === undefined ? Infinity : verified.expiresAt * 1000 - Date.now();
+        const ttl = Math.min(ttlSeconds * 1000, untilExpiry);
+        if (ttl > 0) verifiedTokens.set(token.digest, verified, { ttl });
       }
       return verified;
     },

@@ -97,12 +97,16 @@ describe('TOKEN_VERIFIER=astakos through the detail function', () => {
     expect(response.statusCode).toBe(200);
   });
 
-  it('a token Astakos refuses is 401', async () => {
-    const response = await invoke(detail, {
-      headers: { authorization: 'Token astakos-refuses-this' },
-      id: INSTANCE.uuid,
-    });
-    expect(response.statusCode).toBe(401);
+  it('a token Astakos refuses is 401, and the container remembers the refusal: Astakos is asked once', async () => {
+    const asked = identity.asked.length;
+    for (let n = 0; n < 3; n += 1) {
+      const response = await invoke(detail, {
+        headers: { authorization: 'Token astakos-refuses-this' },
+        id: INSTANCE.uuid,
+      });
+      expect(response.statusCode).toBe(401);
+    }
+    expect(identity.asked.length).toBe(asked + 1);
   });
 
   it.each(Object.entries(MISBEHAVING))(

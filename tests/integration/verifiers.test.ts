@@ -96,13 +96,43 @@ describe('cache in front of a verifier', () => {
     expect(await cached.verify(present(token))).toBeUndefined();
   });
 
-  it('failures are never cached', async () => {
-    const cached = cachedVerifier(stored, { maxEntries: 10, ttlSeconds: 60 });
+  it('a refused token is refused without a lookup for 5 seconds, then looked up again', async () => {
+    const inner = counting(stored);
+    const cached = cachedVerifier(inner, { maxEntries: 10, ttlSeconds: 60 });
     const token = `token-${randomUUID()}`;
     expect(await cached.verify(present(token))).toBeUndefined();
+    expect(cached.recall(digestToken(token))).toBeNull();
+    // Created within the window: still refused, without a lookup, until the window is over.
     const owner = randomUUID();
     await tokens.put({ digest: digestToken(token), owner, createdAt: nowSeconds(), revoked: false });
+    later(4900);
+    expect(await cached.verify(present(token))).toBeUndefined();
+    expect(inner.calls).toBe(1);
+    later(200);
+    expect(cached.recall(digestToken(token))).toBeUndefined();
     expect((await cached.verify(present(token)))?.owner).toBe(owner);
+    expect(inner.calls).toBe(2);
+  });
+
+  it('recalls the owner of a cached token, and nothing of a token never seen or out of its cache time', async () => {
+    const cached = cachedVerifier(stored, { maxEntries: 10, ttlSeconds: 1 });
+    const { token, owner } = await storeToken();
+    expect(cached.recall(digestToken(token))).toBeUndefined();
+    await cached.verify(present(token));
+    expect(cached.recall(digestToken(token))).toEqual({ owner });
+    later(1100);
+    expect(cached.recall(digestToken(token))).toBeUndefined();
+  });
+
+  it('refused tokens evict no verified one', async () => {
+    const inner = counting(stored);
+    const cached = cachedVerifier(inner, { maxEntries: 2, ttlSeconds: 60 });
+    const { token, owner } = await storeToken();
+    await cached.verify(present(token));
+    for (const n of [1, 2, 3]) await cached.verify(present(`refused-${n}-${randomUUID()}`));
+    expect(inner.calls).toBe(4);
+    expect((await cached.verify(present(token)))?.owner).toBe(owner);
+    expect(inner.calls).toBe(4);
   });
 
   it('holds at most maxEntries tokens, dropping the least recently used', async () => {
