@@ -1,5 +1,5 @@
-// The failures of the contract (docs/contract.md section 5), as HTTP errors that the API's error handler turns into envelopes.
-// Errors below 500 are exposed with their message; anything else becomes the generic 500.
+// The failures of the contract (docs/contract.md section 5), as HTTP errors that the API's error handler turns into
+// envelopes. Errors below 500 are exposed with their message; anything else becomes the generic 500.
 import { createError, type HttpError } from '@middy/util';
 
 export const unauthorized = (): HttpError =>

@@ -87,7 +87,9 @@ async function askAstakos(
   const owner = body?.access?.user?.id;
   const expires = Date.parse(String(body?.access?.token?.expires));
   if (typeof owner !== 'string' || owner === '' || Number.isNaN(expires))
-    throw new DependencyUnavailableError('identity service answered 200 without a user id and a token expiry');
+    throw new DependencyUnavailableError(
+      'identity service answered 200 without access.user.id or access.token.expires',
+    );
   return { owner, expiresAt: Math.floor(expires / 1000) };
 }
 
