@@ -36,7 +36,7 @@ export interface OwnerContext extends Context {
   signal: AbortSignal;
 }
 
-/** `Token <token>` (or `Bearer <token>`), the scheme word in any case. */
+/** `Token <token>` (or `Bearer <token>`): the scheme word in any case, then one or more spaces (RFC 9110's 1*SP). */
 const SCHEME = /^(?:token|bearer) +(\S+) *$/i;
 /** Printable ASCII without spaces: anything else cannot be a token and is not looked up. */
 const TOKEN = /^[\x21-\x7e]{1,512}$/;
@@ -46,19 +46,31 @@ export function digestToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Where a token may come from, in this order: the documented header, the seeds' curl examples, the list prose. */
-const CREDENTIAL_HEADERS = ['authorization', 'authentication', 'x-api-key'] as const;
+/**
+ * Where a token may come from, in this order (docs/contract.md section 2): the documented header, the seeds' curl
+ * examples, the list seed's prose, and the header ~okeanos's own services and its kamaki client send.
+ */
+const CREDENTIAL_SOURCES = [
+  { header: 'Authorization', bare: false },
+  { header: 'Authentication', bare: false },
+  { header: 'X-Api-Key', bare: true },
+  { header: 'X-Auth-Token', bare: true },
+] as const;
+
+/** Every header a token may come in: an answer depends on each (Vary), and a browser may send each (CORS). */
+export const CREDENTIAL_HEADERS: readonly string[] = CREDENTIAL_SOURCES.map(({ header }) => header);
 
 /**
- * The token from the first credential header present (names already lower case: http-header-normalizer). That
- * header decides: malformed, or repeated with different values, it gives no token, whatever the others hold.
+ * The token from the first credential header present. That header decides: malformed, or repeated with different
+ * values, it gives no token, whatever the others hold.
  */
 export function readToken(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>): string | undefined {
-  for (const name of CREDENTIAL_HEADERS) {
-    const value = singleHeader(event, name);
+  for (const { header, bare } of CREDENTIAL_SOURCES) {
+    // Names in lower case: http-header-normalizer.
+    const value = singleHeader(event, header.toLowerCase());
     if (value === undefined) continue;
     if (value === null) return undefined;
-    const token = name === 'x-api-key' ? value : SCHEME.exec(value)?.[1];
+    const token = bare ? value : SCHEME.exec(value)?.[1];
     return token !== undefined && TOKEN.test(token) ? token : undefined;
   }
   return undefined;

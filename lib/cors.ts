@@ -4,6 +4,7 @@
 // mode: tokens travel in headers, never in cookies.
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { CREDENTIAL_HEADERS } from './auth.ts';
 import { methodNotAllowed } from './errors.ts';
 import { singleHeader } from './requests.ts';
 import { appendVary } from './responses.ts';
@@ -13,7 +14,7 @@ const EXPOSED_HEADERS = 'ETag, Link, Retry-After, WWW-Authenticate';
 /** What a preflight allows: a GET with a credential header and a revalidation, for 10 minutes. */
 const PREFLIGHT_HEADERS = {
   'Access-Control-Allow-Methods': 'GET',
-  'Access-Control-Allow-Headers': 'Authorization, Authentication, X-Api-Key, If-None-Match',
+  'Access-Control-Allow-Headers': [...CREDENTIAL_HEADERS, 'If-None-Match'].join(', '),
   'Access-Control-Max-Age': '600',
 };
 

@@ -1,5 +1,5 @@
-// The failures of the contract (SPEC section 5), as HTTP errors that the API's error handler turns into envelopes.
-// Errors below 500 are exposed with their message; anything else becomes the generic 500.
+// The failures of the contract (docs/contract.md section 5), as HTTP errors that the API's error handler turns into
+// envelopes. Errors below 500 are exposed with their message; anything else becomes the generic 500.
 import { createError, type HttpError } from '@middy/util';
 
 export const unauthorized = (): HttpError =>
@@ -8,12 +8,13 @@ export const unauthorized = (): HttpError =>
 /** The 400s' messages, one per query parameter that can be wrong. */
 export const BAD_PARAMETER = {
   pagination: 'limit and page must both be given as positive integers.',
+  limitTooLarge: 'limit must be at most 1000.',
   filter: 'filter GET parameter can be used with values status or info.',
   status: 'status GET parameter must be status codes or names, separated by commas.',
   include: 'include GET parameter can be used with value status.',
 } as const;
 
-/** A 400 with one entry per problem found (SPEC section 5). */
+/** A 400 with one entry per problem found (docs/contract.md section 5). */
 export const badRequest = (...problems: string[]): HttpError & { problems: string[] } =>
   Object.assign(createError(400, problems.join(' ')), { problems });
 

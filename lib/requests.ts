@@ -52,14 +52,18 @@ function positiveInteger(text: string | undefined | null): number | undefined {
   return value >= 1 ? value : undefined;
 }
 
-/** Neither limit nor page: the whole list. Both, as integers >= 1 (limit <= 1000): one page. Anything else: null. */
-function pagination(query: Query): Paging | undefined | null {
+/**
+ * Neither limit nor page: the whole list. Both, as integers >= 1 with limit at most 1000: one page. Both as such
+ * integers but a limit over 1000: that problem's message; anything else: the pagination message.
+ */
+function pagination(query: Query): Paging | undefined | string {
   const limitText = singleValue(query.limit);
   const pageText = singleValue(query.page);
   if (limitText === undefined && pageText === undefined) return undefined;
   const limit = positiveInteger(limitText);
   const page = positiveInteger(pageText);
-  return limit === undefined || page === undefined || limit > MAX_LIMIT ? null : { page, limit };
+  if (limit === undefined || page === undefined) return BAD_PARAMETER.pagination;
+  return limit > MAX_LIMIT ? BAD_PARAMETER.limitTooLarge : { page, limit };
 }
 
 /** Codes, messages in any case, or `failed` (every failure code), separated by commas; anything else: null. */
@@ -86,9 +90,9 @@ function includeStatus(query: Query): boolean | null {
 /** The list's parameters, or a 400 naming every one that is wrong. */
 export function parseListQuery(query: Query): ListQuery {
   const [paging, statuses, withStatus] = [pagination(query), statusFilter(query), includeStatus(query)];
-  if (paging === null || statuses === null || withStatus === null) {
+  if (typeof paging === 'string' || statuses === null || withStatus === null) {
     const problems = [
-      paging === null && BAD_PARAMETER.pagination,
+      typeof paging === 'string' && paging,
       statuses === null && BAD_PARAMETER.status,
       withStatus === null && BAD_PARAMETER.include,
     ];

@@ -1,5 +1,6 @@
 // Every response body and header the API sends is shaped here (SPEC section 5).
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { CREDENTIAL_HEADERS } from './auth.ts';
 import type { InstanceSummary, LambdaInstance } from './items.ts';
 import type { DetailView, Paging, Query } from './requests.ts';
 import { describeStatus } from './statuses.ts';
@@ -48,11 +49,11 @@ export function appendVary(vary: string | number | boolean | undefined, fields: 
 }
 
 /** The answer depends on whose token it is: a cache must key it by every header a token may come in. */
-const CREDENTIAL_HEADERS = 'Authorization, Authentication, X-Api-Key';
+const VARY_ON_CREDENTIALS = CREDENTIAL_HEADERS.join(', ');
 
 /** A 200 of the API: any cache may keep it for this caller only, and must revalidate it (its ETag) before each use. */
 export function ok(body: SuccessBody, headers?: Record<string, string>): APIGatewayProxyResult {
-  return json(200, body, { 'Cache-Control': 'private, no-cache', Vary: CREDENTIAL_HEADERS, ...headers });
+  return json(200, body, { 'Cache-Control': 'private, no-cache', Vary: VARY_ON_CREDENTIALS, ...headers });
 }
 
 /** An error answer: one entry per problem found, each with the status. */

@@ -36,45 +36,67 @@ export interface AstakosOptions {
   rememberSeconds: number;
 }
 
+/** The parts of Astakos's answer to POST /tokens (Synnefo's astakos/api/tokens.py) that the verifier reads. */
+interface AstakosAnswer {
+  access?: { token?: { expires?: unknown }; user?: { id?: unknown } };
+  unauthorized?: unknown;
+}
+
+/** Astakos's body, or null when it is not a JSON object (an HTML page from whatever answered instead). */
+const bodyOf = (response: Response): Promise<AstakosAnswer | null> =>
+  response.json().then(
+    (body: unknown) => (typeof body === 'object' ? (body as AstakosAnswer | null) : null),
+    (error: unknown) => {
+      if (error instanceof SyntaxError) return null;
+      throw error;
+    },
+  );
+
 /**
- * Asks Astakos whose token it is: the owner, undefined when Astakos says the token is invalid, or a 503 error. The
- * call gives up after `timeoutMs`, or sooner when the request's deadline passes.
+ * Asks Astakos whose token it is and until when, or undefined when Astakos refuses it (its 401 `unauthorized`
+ * fault); anything else is a 503 error. The call gives up after `timeoutMs`, or sooner when the request's deadline
+ * passes. Redirects are not followed: fetch would follow one as a GET, which Astakos refuses.
  */
 async function askAstakos(
   token: string,
   { identityUrl, timeoutMs }: AstakosOptions,
   { signal }: CallOptions = {},
-): Promise<string | undefined> {
+): Promise<Required<VerifiedToken> | undefined> {
+  const url = `${identityUrl}/tokens`;
+  let status: number;
+  let body: AstakosAnswer | null;
   try {
-    const response = await fetch(`${identityUrl}/tokens`, {
+    const response = await fetch(url, {
       method: 'POST',
+      redirect: 'manual',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify({ auth: { token: { id: token } } }),
       signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
     });
-    if (response.status === 401 || response.status === 404) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      throw new DependencyUnavailableError(`identity service answered ${response.status}`);
-    }
-    const body = (await response.json()) as { access?: { user?: { id?: unknown } } } | null;
-    const owner = body?.access?.user?.id;
-    if (typeof owner !== 'string' || owner === '')
-      throw new DependencyUnavailableError('identity service answered without a user id');
-    return owner;
+    status = response.status;
+    body = await bodyOf(response);
   } catch (error) {
-    if (error instanceof DependencyUnavailableError) throw error;
-    // A timeout, a network fault or a body that is not JSON.
-    throw new DependencyUnavailableError('identity service unreachable, too slow or garbled', { cause: error });
+    // A timeout, the request's deadline or a network fault.
+    throw new DependencyUnavailableError('identity service unreachable or too slow', { cause: error });
   }
+  if (status === 401 && body?.unauthorized) return undefined;
+  // A 404 or a redirect above all: IDENTITY_URL points elsewhere, which must not make every valid token a 401.
+  // The path says where (the token travels in the body, never in the URL).
+  if (status !== 200)
+    throw new DependencyUnavailableError(`identity service answered ${status} to POST ${new URL(url).pathname}`);
+  const owner = body?.access?.user?.id;
+  const expires = Date.parse(String(body?.access?.token?.expires));
+  if (typeof owner !== 'string' || owner === '' || Number.isNaN(expires))
+    throw new DependencyUnavailableError(
+      'identity service answered 200 without access.user.id or access.token.expires',
+    );
+  return { owner, expiresAt: Math.floor(expires / 1000) };
 }
 
 /**
  * ~okeanos Astakos: a token remembered in the tokens table needs no remote call; a revoked one is refused without
- * one; anything else is asked of Astakos, and a success is remembered for `rememberSeconds`.
+ * one; anything else is asked of Astakos, and a success is remembered for `rememberSeconds`, never past the token's
+ * own expiry.
  */
 export function astakosVerifier(tokens: TokenStore, settings: AstakosOptions): TokenVerifier {
   return {
@@ -83,10 +105,15 @@ export function astakosVerifier(tokens: TokenStore, settings: AstakosOptions): T
       if (record?.revoked) return undefined;
       const remembered = holding(record);
       if (remembered) return remembered;
-      const owner = await askAstakos(value, settings, options);
-      if (owner === undefined) return undefined;
+      const answer = await askAstakos(value, settings, options);
+      if (answer === undefined) return undefined;
       const createdAt = nowSeconds();
-      const verified = { owner, expiresAt: createdAt + settings.rememberSeconds };
+      const verified = {
+        owner: answer.owner,
+        expiresAt: Math.min(createdAt + settings.rememberSeconds, answer.expiresAt),
+      };
+      // Expired by our clock though Astakos's says otherwise: it holds for this request only.
+      if (verified.expiresAt <= createdAt) return verified;
       // Remembering is an optimisation: a failure to write costs the next request a remote call, not this answer.
       await tokens
         .remember({ digest, ...verified, createdAt, revoked: false, label: 'astakos' }, options)
@@ -99,32 +126,42 @@ export function astakosVerifier(tokens: TokenStore, settings: AstakosOptions): T
 }
 
 /**
- * Keeps verified tokens of a warm container in memory, at most `maxEntries` (least recently used first out) for
- * at most `ttlSeconds` and never past the token's own expiry. Failures are never cached.
+ * How long a warm container remembers that a token was refused, so that a client repeating a bad token costs no
+ * DynamoDB read (nor the details' instance read) meanwhile; a token created within that time is refused until it
+ * passes.
+ */
+const REFUSED_SECONDS = 5;
+/** How many refused tokens a container remembers: a digest each (about 200 bytes), least recently used first out. */
+const REFUSED_ENTRIES = 1000;
+
+/**
+ * Keeps what a warm container learnt of tokens, by digest: verified tokens, at most `maxEntries` for at most
+ * `ttlSeconds` and never past the token's own expiry; refused ones apart (a client trying many bad tokens evicts no
+ * good one), for REFUSED_SECONDS. A failure (a 503) is never kept: it is no refusal.
  */
 export function cachedVerifier(
   inner: TokenVerifier,
   { maxEntries, ttlSeconds }: { maxEntries: number; ttlSeconds: number },
 ): CachingVerifier {
-  // lru-cache bounds the count; each entry carries its own deadline (epoch ms), checked on every lookup.
-  const cache = new LRUCache<string, { verified: VerifiedToken; until: number }>({ max: maxEntries });
-  const recall = (digest: string): VerifiedToken | undefined => {
-    const cached = cache.get(digest);
-    return cached && cached.until > Date.now() ? cached.verified : undefined;
-  };
+  // Expiries are epoch seconds, so both caches keep time by the wall clock; with no ttlResolution, lru-cache reads it
+  // at each lookup rather than setting a timer to forget it.
+  const clock = { perf: Date, ttlResolution: 0 };
+  const verifiedTokens = new LRUCache<string, VerifiedToken>({ max: maxEntries, ttl: ttlSeconds * 1000, ...clock });
+  const refusedTokens = new LRUCache<string, true>({ max: REFUSED_ENTRIES, ttl: REFUSED_SECONDS * 1000, ...clock });
+  const recall = (digest: string): VerifiedToken | null | undefined =>
+    verifiedTokens.get(digest) ?? (refusedTokens.has(digest) ? null : undefined);
   return {
     recall,
     async verify(token: PresentedToken, options) {
-      const now = Date.now();
-      const remembered = recall(token.digest);
-      if (remembered) return remembered;
+      const known = recall(token.digest);
+      if (known !== undefined) return known ?? undefined;
       const verified = await inner.verify(token, options);
-      if (verified) {
-        const until = Math.min(
-          now + ttlSeconds * 1000,
-          verified.expiresAt === undefined ? Infinity : verified.expiresAt * 1000,
-        );
-        if (until > now) cache.set(token.digest, { verified, until });
+      if (verified === undefined) {
+        refusedTokens.set(token.digest, true);
+      } else {
+        const untilExpiry = verified.expiresAt === undefined ? Infinity : verified.expiresAt * 1000 - Date.now();
+        const ttl = Math.min(ttlSeconds * 1000, untilExpiry);
+        if (ttl > 0) verifiedTokens.set(token.digest, verified, { ttl });
       }
       return verified;
     },

@@ -23,7 +23,7 @@ describe('conditional requests', () => {
     expect(first.headers.get('cache-control')).toBe('private, no-cache');
     // serverless-offline's HTTP server appends its own accept-encoding to Vary; API Gateway does not.
     for (const answer of [first, again]) {
-      expect(answer.headers.get('vary')).toMatch(/^Authorization, Authentication, X-Api-Key\b/);
+      expect(answer.headers.get('vary')).toMatch(/^Authorization, Authentication, X-Api-Key, X-Auth-Token\b/);
     }
     expect(openApiViolations('/api/lambda-instances/{id}', again)).toEqual([]);
   });
@@ -88,7 +88,7 @@ describe('CORS, as API Gateway answers it', () => {
     expect(Object.fromEntries(corsHeaders(answer.headers).map((name) => [name, answer.headers.get(name)]))).toEqual({
       'access-control-allow-origin': E2E_ORIGIN,
       'access-control-allow-methods': 'GET',
-      'access-control-allow-headers': 'Authorization, Authentication, X-Api-Key, If-None-Match',
+      'access-control-allow-headers': 'Authorization, Authentication, X-Api-Key, X-Auth-Token, If-None-Match',
       'access-control-max-age': '600',
       'access-control-expose-headers': 'ETag, Link, Retry-After, WWW-Authenticate',
     });

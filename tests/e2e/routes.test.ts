@@ -49,14 +49,17 @@ describe.each(LIST_TEMPLATES)('list at %s', (template) => {
     },
   );
 
-  it.each(['limit=2', 'limit=0&page=1', 'limit=2.5&page=1', 'limit=1001&page=1', 'limit=2&page=1&limit=3'])(
-    '400 for %s',
-    async (q) => {
-      const answer = await call(`${template}?${q}`, { headers: AUTH });
-      expect(errorDetail(answer)).toBe(MESSAGE.badPagination);
-      answers(template, answer, expectedList(SAMPLE_INSTANCES, OWNER_ONE, query(q)));
-    },
-  );
+  it.each([
+    ['limit=2', MESSAGE.badPagination],
+    ['limit=0&page=1', MESSAGE.badPagination],
+    ['limit=2.5&page=1', MESSAGE.badPagination],
+    ['limit=1001&page=1', MESSAGE.limitTooLarge],
+    ['limit=2&page=1&limit=3', MESSAGE.badPagination],
+  ])('400 for %s', async (q, message) => {
+    const answer = await call(`${template}?${q}`, { headers: AUTH });
+    expect(errorDetail(answer)).toBe(message);
+    answers(template, answer, expectedList(SAMPLE_INSTANCES, OWNER_ONE, query(q)));
+  });
 
   it('404 for a page past the end', async () => {
     const answer = await call(`${template}?limit=5&page=3`, { headers: AUTH });
@@ -122,6 +125,7 @@ describe('authentication', () => {
     ['Authorization: Bearer', { authorization: `bearer ${TOKEN}` }],
     ['Authentication: Token', { AUTHENTICATION: `Token ${TOKEN}` }],
     ['X-Api-Key', { 'X-Api-Key': TOKEN }],
+    ['X-Auth-Token', { 'x-auth-token': TOKEN }],
   ])('the token is accepted from %s', async (_, headers: Record<string, string>) => {
     expect((await call('/backend/lambda-instances', { headers })).status).toBe(200);
   });

@@ -1,6 +1,7 @@
 // The functions configured with TOKEN_VERIFIER=astakos, against a stand-in Astakos on loopback, with every
 // DynamoDB call counted by a pass-through proxy: what a cold, a warm and a revoked token cost, and the statuses.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { ApiHandler } from '../../lib/api.ts';
 import { digestToken } from '../../lib/auth.ts';
 import type { LambdaInstance } from '../../lib/items.ts';
@@ -91,12 +92,21 @@ describe('TOKEN_VERIFIER=astakos through the detail function', () => {
     expect(dynamoDbCalls).toEqual(['GetItem', 'GetItem']);
   });
 
-  it('a token Astakos refuses is 401', async () => {
-    const response = await invoke(detail, {
-      headers: { authorization: 'Token astakos-refuses-this' },
-      id: INSTANCE.uuid,
-    });
-    expect(response.statusCode).toBe(401);
+  it('a token in X-Auth-Token, as kamaki sends it, is verified like any other', async () => {
+    const response = await invoke(detail, { headers: { 'x-auth-token': warmToken }, id: INSTANCE.uuid });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('a token Astakos refuses is 401, and the container remembers the refusal: Astakos is asked once', async () => {
+    const asked = identity.asked.length;
+    for (let n = 0; n < 3; n += 1) {
+      const response = await invoke(detail, {
+        headers: { authorization: 'Token astakos-refuses-this' },
+        id: INSTANCE.uuid,
+      });
+      expect(response.statusCode).toBe(401);
+    }
+    expect(identity.asked.length).toBe(asked + 1);
   });
 
   it.each(Object.entries(MISBEHAVING))(
@@ -108,4 +118,31 @@ describe('TOKEN_VERIFIER=astakos through the detail function', () => {
       expect(response.json).toEqual(errorBody(503, MESSAGE.unavailable));
     },
   );
+});
+
+describe('a wrong IDENTITY_URL (without /identity, where Synnefo answers 404)', () => {
+  it('is a 503 with a warning naming the status and the path, never the token', async () => {
+    const warnings: string[] = [];
+    vi.spyOn(console, 'warn').mockImplementation(
+      (...args: unknown[]) => void warnings.push(args.map(String).join(' ')),
+    );
+    try {
+      const { detail: misdirected } = await testApi({
+        env: { TOKEN_VERIFIER: 'astakos', IDENTITY_URL: `${identity.origin}/v2.0`, IDENTITY_TIMEOUT_MS: '500' },
+        logger: new Logger({ serviceName: 'lambda-instances-api', logLevel: 'WARN' }),
+      });
+      const response = await invoke(misdirected, {
+        headers: { authorization: `Token ${coldToken}` },
+        id: INSTANCE.uuid,
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.json).toEqual(errorBody(503, MESSAGE.unavailable));
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('identity service answered 404 to POST /v2.0/tokens');
+    expect(warnings[0]).not.toContain(coldToken);
+    expect(warnings[0]).not.toContain(digestToken(coldToken));
+  });
 });

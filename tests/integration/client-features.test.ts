@@ -21,7 +21,7 @@ describe('conditional requests (7.1)', () => {
     expect(answer.headers).toMatchObject({
       ETag: expect.stringMatching(/^"[^"]+"$/) as unknown,
       'Cache-Control': 'private, no-cache',
-      Vary: 'Authorization, Authentication, X-Api-Key',
+      Vary: 'Authorization, Authentication, X-Api-Key, X-Auth-Token',
     });
     expect((await invoke(detail, { headers: auth, id: DETAILS_UUID })).headers?.ETag).toBe(answer.headers?.ETag);
   });
@@ -158,7 +158,10 @@ describe('browsers on another origin (7.4)', () => {
 
   it('a listed origin gets its CORS headers and Vary: Origin on answers and errors alike', async () => {
     const ok = await invoke(detail, { headers: { ...auth, origin: APP }, id: DETAILS_UUID });
-    expect(ok.headers).toMatchObject({ ...CORS, Vary: 'Authorization, Authentication, X-Api-Key, Origin' });
+    expect(ok.headers).toMatchObject({
+      ...CORS,
+      Vary: 'Authorization, Authentication, X-Api-Key, X-Auth-Token, Origin',
+    });
     const refused = await invoke(list, { headers: { Origin: APP } });
     expect(refused.statusCode).toBe(401);
     expect(refused.headers).toMatchObject({ ...CORS, Vary: 'Origin', 'WWW-Authenticate': 'Token' });
@@ -188,7 +191,7 @@ describe('browsers on another origin (7.4)', () => {
     expect(answer.headers).toMatchObject({
       ...CORS,
       'Access-Control-Allow-Methods': 'GET',
-      'Access-Control-Allow-Headers': 'Authorization, Authentication, X-Api-Key, If-None-Match',
+      'Access-Control-Allow-Headers': 'Authorization, Authentication, X-Api-Key, X-Auth-Token, If-None-Match',
       'Access-Control-Max-Age': '600',
       'X-Content-Type-Options': 'nosniff',
     });

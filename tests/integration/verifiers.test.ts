@@ -7,6 +7,7 @@ import { DependencyUnavailableError } from '../../lib/errors.ts';
 import { astakosVerifier, cachedVerifier, dynamoDbVerifier } from '../../lib/verifiers.ts';
 import { testApi } from '../support/api.ts';
 import {
+  EXPIRING,
   IDENTITY_USERS,
   MISBEHAVING,
   startIdentityService,
@@ -95,13 +96,43 @@ describe('cache in front of a verifier', () => {
     expect(await cached.verify(present(token))).toBeUndefined();
   });
 
-  it('failures are never cached', async () => {
-    const cached = cachedVerifier(stored, { maxEntries: 10, ttlSeconds: 60 });
+  it('a refused token is refused without a lookup for 5 seconds, then looked up again', async () => {
+    const inner = counting(stored);
+    const cached = cachedVerifier(inner, { maxEntries: 10, ttlSeconds: 60 });
     const token = `token-${randomUUID()}`;
     expect(await cached.verify(present(token))).toBeUndefined();
+    expect(cached.recall(digestToken(token))).toBeNull();
+    // Created within the window: still refused, without a lookup, until the window is over.
     const owner = randomUUID();
     await tokens.put({ digest: digestToken(token), owner, createdAt: nowSeconds(), revoked: false });
+    later(4900);
+    expect(await cached.verify(present(token))).toBeUndefined();
+    expect(inner.calls).toBe(1);
+    later(200);
+    expect(cached.recall(digestToken(token))).toBeUndefined();
     expect((await cached.verify(present(token)))?.owner).toBe(owner);
+    expect(inner.calls).toBe(2);
+  });
+
+  it('recalls the owner of a cached token, and nothing of a token never seen or out of its cache time', async () => {
+    const cached = cachedVerifier(stored, { maxEntries: 10, ttlSeconds: 1 });
+    const { token, owner } = await storeToken();
+    expect(cached.recall(digestToken(token))).toBeUndefined();
+    await cached.verify(present(token));
+    expect(cached.recall(digestToken(token))).toEqual({ owner });
+    later(1100);
+    expect(cached.recall(digestToken(token))).toBeUndefined();
+  });
+
+  it('refused tokens evict no verified one', async () => {
+    const inner = counting(stored);
+    const cached = cachedVerifier(inner, { maxEntries: 2, ttlSeconds: 60 });
+    const { token, owner } = await storeToken();
+    await cached.verify(present(token));
+    for (const n of [1, 2, 3]) await cached.verify(present(`refused-${n}-${randomUUID()}`));
+    expect(inner.calls).toBe(4);
+    expect((await cached.verify(present(token)))?.owner).toBe(owner);
+    expect(inner.calls).toBe(4);
   });
 
   it('holds at most maxEntries tokens, dropping the least recently used', async () => {
@@ -154,9 +185,22 @@ describe('astakos verifier', () => {
     expect(identity.asked.length).toBe(asked + 1);
   });
 
-  it('a token Astakos refuses is refused and not remembered', async () => {
+  it('a token Astakos refuses (its 401 unauthorized fault) is refused and not remembered', async () => {
     expect(await astakos.verify(present('astakos-unknown-token'))).toBeUndefined();
     expect(await store.tokens.find(digestToken('astakos-unknown-token'))).toBeUndefined();
+  });
+
+  it('a success is remembered never past the token’s own expiry (access.token.expires), nor cached past it', async () => {
+    const cached = cachedVerifier(astakos, { maxEntries: 10, ttlSeconds: 600 });
+    expect(await cached.verify(present(EXPIRING.token))).toEqual({
+      owner: EXPIRING.owner,
+      expiresAt: identity.expiringAt,
+    });
+    expect((await store.tokens.find(digestToken(EXPIRING.token)))?.expiresAt).toBe(identity.expiringAt);
+    const asked = identity.asked.length;
+    later(identity.expiringAt * 1000 - Date.now() + 100);
+    expect(await cached.verify(present(EXPIRING.token))).toBeUndefined();
+    expect(identity.asked.length).toBe(asked + 1);
   });
 
   it('a revoked remembered token is refused without asking Astakos', async () => {
@@ -186,5 +230,23 @@ describe('astakos verifier', () => {
       rememberSeconds: 300,
     });
     await expect(nowhere.verify(present(goodToken + '-unreached'))).rejects.toBeInstanceOf(DependencyUnavailableError);
+  });
+
+  // Synnefo answers a path outside /identity/ with Django's 404, and one under it with a 400 badRequest fault.
+  it.each([
+    ['IDENTITY_URL without /identity: a 404', '/v2.0', 404],
+    ['another API version: a 400', '/identity/v3.0', 400],
+    ['a redirect in front of Astakos, not followed', '/moved/identity/v2.0', 302],
+    ['a 401 that is not Astakos’s fault (a gateway’s)', '/guarded/identity/v2.0', 401],
+  ])('%s is a dependency failure (503) naming the status and path, never a refusal', async (_, path, status) => {
+    const elsewhere = astakosVerifier(store.tokens, {
+      identityUrl: identity.origin + path,
+      timeoutMs: 300,
+      rememberSeconds: 300,
+    });
+    const token = `astakos-never-remembered-${randomUUID()}`;
+    const failure = await elsewhere.verify(present(token)).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DependencyUnavailableError);
+    expect((failure as Error).message).toBe(`identity service answered ${status} to POST ${path}/tokens`);
   });
 });

@@ -1,4 +1,4 @@
-// The contract's fixed words (SPEC section 5) and the sample data's names that the suites use, written once. The
+// The contract's fixed words (docs/contract.md section 5) and the sample data's names that the suites use, written once. The
 // tests state them here on their own rather than import lib/errors.ts: a changed message must fail a test.
 import {
   OWNER_ONE,
@@ -13,6 +13,7 @@ export const MESSAGE = {
   instanceNotFound: "The specified lambda instance doesn't exist.",
   noInstances: 'No lambda instances found.',
   badPagination: 'limit and page must both be given as positive integers.',
+  limitTooLarge: 'limit must be at most 1000.',
   badFilter: 'filter GET parameter can be used with values status or info.',
   badStatus: 'status GET parameter must be status codes or names, separated by commas.',
   badInclude: 'include GET parameter can be used with value status.',

@@ -63,8 +63,11 @@ export function expectedList(instances: readonly LambdaInstance[], owner: string
   const statusText = oneValue(query, 'status');
   const statuses = statusText === undefined ? undefined : statusesNamed(statusText);
   const include = oneValue(query, 'include');
+  const pagingProblem =
+    paged &&
+    (limit === undefined || page === undefined ? MESSAGE.badPagination : limit > 1000 && MESSAGE.limitTooLarge);
   const problems = [
-    paged && (limit === undefined || page === undefined || limit > 1000) && MESSAGE.badPagination,
+    pagingProblem,
     statuses === null && MESSAGE.badStatus,
     include !== undefined && include !== 'status' && MESSAGE.badInclude,
   ].filter((problem) => problem !== false);
@@ -142,9 +145,9 @@ export const CORS_HEADERS = {
 };
 export const PREFLIGHT_HEADERS = {
   'access-control-allow-methods': 'GET',
-  'access-control-allow-headers': 'Authorization, Authentication, X-Api-Key, If-None-Match',
+  'access-control-allow-headers': 'Authorization, Authentication, X-Api-Key, X-Auth-Token, If-None-Match',
   'access-control-max-age': '600',
 };
 /** What every 200 and 304 carries (SPEC 7.1). */
 export const REVALIDATION_HEADERS = { 'cache-control': 'private, no-cache' };
-export const CREDENTIAL_VARY = ['Authorization', 'Authentication', 'X-Api-Key'];
+export const CREDENTIAL_VARY = ['Authorization', 'Authentication', 'X-Api-Key', 'X-Auth-Token'];

@@ -18,6 +18,9 @@ describe('reading the token', () => {
     ['Bearer as a synonym', { authorization: `Bearer ${TOKEN}` }],
     ['Authentication: Token (the seeds)', { authentication: `Token ${TOKEN}` }],
     ['X-Api-Key (the list seed)', { 'x-api-key': TOKEN }],
+    ['X-Auth-Token (~okeanos’s services and kamaki)', { 'x-auth-token': TOKEN }],
+    ['a scheme word followed by several spaces (RFC 9110: 1*SP)', { authorization: `Token  ${TOKEN}` }],
+    ['a value with trailing spaces', { authentication: `Token ${TOKEN}  ` }],
   ])('from %s', (_, headers) => expect(readToken(headers)).toBe(TOKEN));
 
   it('a header repeated with the same value counts once', () => {
@@ -33,11 +36,13 @@ describe('reading the token', () => {
     ).toBeUndefined();
   });
 
-  it('Authorization first, then Authentication, then X-Api-Key', () => {
-    expect(readToken({ authorization: 'Token first', authentication: 'Token second', 'x-api-key': 'third' })).toBe(
-      'first',
+  it('Authorization first, then Authentication, then X-Api-Key, then X-Auth-Token', () => {
+    const all = { authorization: 'Token first', authentication: 'Token second', 'x-api-key': 'third' };
+    expect(readToken({ ...all, 'x-auth-token': 'fourth' })).toBe('first');
+    expect(readToken({ authentication: 'Token second', 'x-api-key': 'third', 'x-auth-token': 'fourth' })).toBe(
+      'second',
     );
-    expect(readToken({ authentication: 'Token second', 'x-api-key': 'third' })).toBe('second');
+    expect(readToken({ 'x-api-key': 'third', 'x-auth-token': 'fourth' })).toBe('third');
   });
 
   it.each([
@@ -45,9 +50,12 @@ describe('reading the token', () => {
     ['an empty header', { authorization: '' }],
     ['a scheme without token', { authorization: 'Token ' }],
     ['another scheme', { authorization: `Basic ${TOKEN}` }],
+    ['another scheme before the scheme word', { authorization: `Basic token ${TOKEN}` }],
+    ['the scheme word glued to the token', { authorization: `Token${TOKEN}` }],
     ['no scheme', { authorization: TOKEN }],
     ['two tokens', { authorization: `Token ${TOKEN} ${TOKEN}` }],
     ['an empty X-Api-Key', { 'x-api-key': '' }],
+    ['a scheme word in X-Auth-Token, which carries the bare token', { 'x-auth-token': `Token ${TOKEN}` }],
     ['a non-ASCII token', { 'x-api-key': 'tökén' }],
     ['a token too long to be real', { 'x-api-key': 'a'.repeat(513) }],
     [

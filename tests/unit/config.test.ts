@@ -19,21 +19,57 @@ describe('settings', () => {
     });
   });
 
-  it('every setting given', () => {
+  it('every setting given, each under its own variable', () => {
     const settings = readSettings({
       ...TABLES,
       TOKEN_VERIFIER: 'astakos',
       IDENTITY_URL: 'https://accounts.okeanos.grnet.gr/identity/v2.0/',
+      IDENTITY_TIMEOUT_MS: '1500',
+      IDENTITY_REMEMBER_SECONDS: '120',
+      TOKEN_CACHE_SECONDS: '30',
+      TOKEN_CACHE_SIZE: '500',
+      DYNAMODB_REQUEST_TIMEOUT_MS: '400',
       REQUEST_DEADLINE_MS: '2000',
       CORS_ORIGINS: 'https://app.example.org,http://localhost:5173',
     });
-    expect(settings).toMatchObject({
+    expect(settings).toEqual({
+      tables: { instances: 'instances', tokens: 'tokens' },
       tokenVerifier: 'astakos',
       identityUrl: 'https://accounts.okeanos.grnet.gr/identity/v2.0',
+      identityTimeoutMs: 1500,
+      identityRememberSeconds: 120,
+      tokenCacheSeconds: 30,
+      tokenCacheSize: 500,
+      dynamoDbRequestTimeoutMs: 400,
       requestDeadlineMs: 2000,
       corsOrigins: ['https://app.example.org', 'http://localhost:5173'],
     });
   });
+
+  it('1 is a positive integer; an empty variable is an unset one', () => {
+    expect(readSettings({ ...TABLES, TOKEN_CACHE_SECONDS: '1', TOKEN_CACHE_SIZE: '' })).toMatchObject({
+      tokenCacheSeconds: 1,
+      tokenCacheSize: 1000,
+    });
+  });
+
+  it('an IDENTITY_URL loses every trailing slash (the verifier adds /tokens)', () => {
+    const settings = readSettings({
+      ...TABLES,
+      TOKEN_VERIFIER: 'astakos',
+      IDENTITY_URL: 'https://a.example/identity/v2.0//',
+    });
+    expect(settings.identityUrl).toBe('https://a.example/identity/v2.0');
+  });
+
+  it.each(['1e3', '1.0', ' 5', '5 ', '+5', '-5', '0x10', '99999999999999999999'])(
+    '%j is not a positive integer: refused with the variable’s name',
+    (value) => {
+      expect(() => readSettings({ ...TABLES, TOKEN_CACHE_SECONDS: value })).toThrow(
+        `TOKEN_CACHE_SECONDS must be a positive integer (got ${JSON.stringify(value)})`,
+      );
+    },
+  );
 
   it.each([
     ['a missing table name', { TOKENS_TABLE: 'tokens' }, 'INSTANCES_TABLE is not set'],

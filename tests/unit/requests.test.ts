@@ -42,12 +42,26 @@ describe('pagination', () => {
     ['exponent notation', { limit: ['1e3'], page: ['1'] }],
     ['a plus sign', { limit: ['+2'], page: ['1'] }],
     ['spaces', { limit: [' 2'], page: ['1'] }],
-    ['a limit over 1000', { limit: ['1001'], page: ['1'] }],
+    ['a limit over 1000 without a page', { limit: ['1001'] }],
+    ['a limit over 1000 with a zero page', { limit: ['1001'], page: ['0'] }],
     ['a limit repeated with different values', { limit: ['2', '3'], page: ['1'] }],
     ['a page repeated with different values', { limit: ['2'], page: ['1', '2'] }],
   ];
   it.each(bad)('%s is a 400 with the pagination message', (_, query) => {
     expect(errorOf(() => parsePagination(query))).toMatchObject({ statusCode: 400, problems: [MESSAGE.badPagination] });
+  });
+});
+
+describe('a limit over 1000', () => {
+  it.each([
+    ['1001', '1'],
+    ['1000000', '3'],
+    ['99999999999999999999', '1'],
+  ])('limit=%s with page=%s is a 400 that says limit must be at most 1000', (limit, page) => {
+    expect(errorOf(() => parsePagination({ limit: [limit], page: [page] }))).toMatchObject({
+      statusCode: 400,
+      problems: [MESSAGE.limitTooLarge],
+    });
   });
 });
 
@@ -112,6 +126,11 @@ describe('the list’s parameters together', () => {
   it('a 400 names every parameter that is wrong, one entry each, pagination first', () => {
     const error = errorOf(() => parseListQuery({ limit: ['0'], page: ['1'], status: ['x'], include: ['y'] }));
     expect(error?.problems).toEqual([MESSAGE.badPagination, MESSAGE.badStatus, MESSAGE.badInclude]);
+  });
+
+  it('a limit over 1000 beside a bad status: both problems, the limit’s first', () => {
+    const error = errorOf(() => parseListQuery({ limit: ['1001'], page: ['1'], status: ['x'] }));
+    expect(error?.problems).toEqual([MESSAGE.limitTooLarge, MESSAGE.badStatus]);
   });
 
   it('all three valid', () => {

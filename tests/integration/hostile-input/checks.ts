@@ -28,7 +28,7 @@ import {
 
 /** The fixed messages each error status may carry. */
 const DETAILS: Readonly<Record<number, readonly string[]>> = {
-  400: [MESSAGE.badPagination, MESSAGE.badFilter, MESSAGE.badStatus, MESSAGE.badInclude],
+  400: [MESSAGE.badPagination, MESSAGE.limitTooLarge, MESSAGE.badFilter, MESSAGE.badStatus, MESSAGE.badInclude],
   401: [MESSAGE.unauthorized],
   404: [MESSAGE.instanceNotFound, MESSAGE.noInstances],
   405: [MESSAGE.methodNotAllowed],

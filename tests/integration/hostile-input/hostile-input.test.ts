@@ -8,6 +8,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import { digestToken, readToken } from '../../../lib/auth.ts';
 import { OWNER_TWO, SAMPLE_TOKENS } from '../../../local/sample-data.ts';
 import { testApi } from '../../support/api.ts';
 import { startDynamoDbProxy } from '../../support/dynamodb-proxy.ts';
@@ -39,7 +40,7 @@ import {
 
 // The handlers' DynamoDB traffic goes through a loopback proxy that can cut it (the injected fault).
 const proxy = await startDynamoDbProxy(inject('dynamoDbEndpoint'));
-const { list, detail } = await testApi({
+const { list, detail, dependencies } = await testApi({
   sampleData: true,
   dynamoDbEndpoint: proxy.endpoint,
   env: { CORS_ORIGINS: LISTED_ORIGINS.join(',') },
@@ -249,6 +250,14 @@ describe('injected DynamoDB faults', () => {
   // own 400 or a non-UUID id's 404 without DynamoDB; anything that reads DynamoDB is a 503.
   const CACHED_TOKEN_STATUSES: ReadonlySet<number> = new Set([400, 404, 503]);
 
+  const REMEMBERED_REFUSAL: ReadonlySet<number> = new Set([401, 503]);
+  const refusedMomentsAgo = (request: HostileRequest): boolean => {
+    // Header names in lower case, as http-header-normalizer hands them to the token reader.
+    const headers = request.headers.map((line) => ({ ...line, name: line.name.toLowerCase() }));
+    const token = readToken(toEvent({ ...request, headers }));
+    return token !== undefined && dependencies.verifier.recall(digestToken(token)) === null;
+  };
+
   /** With DynamoDB down: 405 and malformed credentials still answer; anything that needs DynamoDB is a 503. */
   const faulty = async (request: HostileRequest): Promise<Outcome> => {
     const verdict = credentialVerdict(request);
@@ -256,6 +265,8 @@ describe('injected DynamoDB faults', () => {
     if (request.method !== 'GET') expected = expectedAnswer(request);
     else if (verdict !== undefined && verdict !== 'several') {
       if ('owner' in verdict) return sendAndCheck(request, CACHED_TOKEN_STATUSES);
+      // A token refused moments ago is remembered: a 401 without DynamoDB (or a 503 if forgotten in the meantime).
+      if (verdict.refused === 'lookup' && refusedMomentsAgo(request)) return sendAndCheck(request, REMEMBERED_REFUSAL);
       if (verdict.refused === 'lookup') expected = { status: 503 };
       else if (verdict.refused === 'no-lookup') expected = { status: 401 };
     }
