@@ -5,9 +5,8 @@
 // returned early, so it cannot be a `before`.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddlewareObj } from '@middy/core';
+import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { digestToken, readToken, tokenVerifier, type CachingVerifier, type OwnerContext } from './auth.ts';
 import { conditionalRequests } from './conditional.ts';
@@ -15,7 +14,7 @@ import { cors, preflight } from './cors.ts';
 import { DependencyUnavailableError, INTERNAL_ERROR_MESSAGE, UNAVAILABLE_MESSAGE, methodNotAllowed } from './errors.ts';
 import { logger as sharedLogger } from './logger.ts';
 import { requestTarget, type Query } from './requests.ts';
-import { failure, ok, pagingLinks, type SuccessBody } from './responses.ts';
+import { SECURITY_HEADERS, failure, ok, pagingLinks, type SuccessBody } from './responses.ts';
 
 export type PathParameters = Readonly<Record<string, string | undefined>>;
 
@@ -75,6 +74,14 @@ const errorEnvelope = (logger: Logger): ApiMiddleware => ({
     }
   },
 });
+
+/** The security headers on every answer, under the answer's own (the reference page's CSP). */
+const securityHeaders = (): ApiMiddleware => {
+  const add = ({ response }: Request<APIGatewayProxyEvent, APIGatewayProxyResult>): void => {
+    if (response) response.headers = { ...SECURITY_HEADERS, ...response.headers };
+  };
+  return { after: add, onError: add };
+};
 
 /**
  * One line per request at DEBUG: route, method, status and latency (the request id comes from injectLambdaContext).
@@ -157,31 +164,21 @@ export interface AnsweringOptions {
   logger?: Logger;
   /** The exact origins whose browsers may call the API (CORS_ORIGINS; default: none). */
   corsOrigins?: readonly string[];
-  /** The Content-Security-Policy directives, for a function that serves a page (default: middy's, which allow none). */
-  contentSecurityPolicy?: Record<string, string | false>;
 }
-
-/** middy's options for these CSP directives: its types say strings, its code leaves a directive out for `false`. */
-const securityHeaderOptions = (contentSecurityPolicy: AnsweringOptions['contentSecurityPolicy']) =>
-  contentSecurityPolicy && ({ contentSecurityPolicy } as unknown as Parameters<typeof httpSecurityHeaders>[0]);
 
 /**
  * The outer chain every function shares: header normalisation, the request log, security headers, CORS, errors as
  * envelopes. onError and after run in the reverse order of use: the envelope is built before CORS, the security
  * headers and the log see it.
  */
-export function answering<C extends Context>({
-  logger = sharedLogger,
-  corsOrigins = [],
-  contentSecurityPolicy,
-}: AnsweringOptions) {
+export function answering<C extends Context>({ logger = sharedLogger, corsOrigins = [] }: AnsweringOptions) {
   // middy's own per-invocation timeout race is off: lib/api.ts's request deadline bounds every request, middlewares
   // included, and a second timer per request would be CPU for nothing.
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, C>({ timeoutEarlyInMillis: 0 })
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(accessLog(logger))
-    .use(httpSecurityHeaders(securityHeaderOptions(contentSecurityPolicy)))
+    .use(securityHeaders())
     .use(cors(new Set(corsOrigins)))
     .use(errorEnvelope(logger));
 }

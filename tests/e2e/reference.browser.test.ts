@@ -19,7 +19,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const origin = new URL(baseUrl).origin;
-  page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
+  page.on('console', (message) => {
+    if (['error', 'warning'].includes(message.type())) problems.push(`console ${message.type()}: ${message.text()}`);
+  });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
   page.on('request', (request) => {
@@ -32,8 +34,8 @@ beforeAll(async () => {
 
 afterAll(() => browser?.close());
 
-// No console error, no failed request, nothing fetched from another origin: while the page loaded, and during each
-// test (a failure here fails the test it follows).
+// No console error or warning (a header the browser rejects is one), no failed request, nothing fetched from
+// another origin: while the page loaded, and during each test (a failure here fails the test it follows).
 afterEach(() => {
   expect(problems.splice(0)).toEqual([]);
 });

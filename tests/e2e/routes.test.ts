@@ -6,18 +6,22 @@ import { TOKENS } from '../fixtures/tenancy.ts';
 import { DETAILS_UUID, JSON_CONTENT_TYPE, MESSAGE, TOKEN_ONE as TOKEN } from '../support/contract.ts';
 import { call, type HttpAnswer } from '../support/http.ts';
 import { openApiViolations } from '../support/openapi.ts';
-import { expectedDetails, expectedList, type Expected, type QueryValues } from '../support/oracle.ts';
+import { SECURITY_HEADERS, expectedDetails, expectedList, type Expected, type QueryValues } from '../support/oracle.ts';
 
 const AUTH = { Authorization: `Token ${TOKEN}` };
 
 const LIST_TEMPLATES = ['/backend/lambda-instances', '/api/lambda-instances'];
 const DETAIL_TEMPLATES = ['/api/lambda-instances/{id}', '/backend/lambda-instances/{id}'];
 
-function conforms(template: string, answer: HttpAnswer): void {
+/** A JSON answer with the contract's caching and the REST security headers. */
+function jsonAnswer(answer: HttpAnswer): void {
   expect(answer.headers.get('content-type')).toBe(JSON_CONTENT_TYPE);
-  expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
   expect(answer.headers.get('cache-control')).toBe(answer.status === 200 ? 'private, no-cache' : 'no-store');
-  expect(answer.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(answer.headers.get(name)).toBe(value);
+}
+
+function conforms(template: string, answer: HttpAnswer): void {
+  jsonAnswer(answer);
   expect(openApiViolations(template, answer)).toEqual([]);
 }
 
