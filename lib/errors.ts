@@ -1,5 +1,5 @@
-// The failures of the contract (SPEC section 5), as HTTP errors that the API's error handler turns into envelopes.
-// Errors below 500 are exposed with their message; anything else becomes the generic 500.
+// The failures of the contract (docs/contract.md section 5), as HTTP errors that the API's error handler turns into
+// envelopes. Errors below 500 are exposed with their message; anything else becomes the generic 500.
 import { createError, type HttpError } from '@middy/util';
 
 export const unauthorized = (): HttpError =>
@@ -13,13 +13,16 @@ export const BAD_PARAMETER = {
   include: 'include GET parameter can be used with value status.',
 } as const;
 
-/** A 400 with one entry per problem found (SPEC section 5). */
+/** A 400 with one entry per problem found (docs/contract.md section 5). */
 export const badRequest = (...problems: string[]): HttpError & { problems: string[] } =>
   Object.assign(createError(400, problems.join(' ')), { problems });
 
 export const instanceNotFound = (): HttpError => createError(404, "The specified lambda instance doesn't exist.");
 
 export const noInstancesFound = (): HttpError => createError(404, 'No lambda instances found.');
+
+/** Any path that is none of the API's (docs/contract.md section 1), whatever the method. */
+export const noSuchResource = (): HttpError => createError(404, 'No such resource.');
 
 /** A path under /api/docs that is not one of the reference page's assets. */
 export const pageNotFound = (): HttpError => createError(404, 'No such page.');

@@ -1,9 +1,16 @@
 // Every route, with and without the trailing slash, answering every status of the contract over HTTP: each answer
-// is the shared oracle's for the sample data, and conforms to openapi.yaml.
+// is the shared oracle's for the sample data, and conforms to openapi.yaml. Any other path is the 404 envelope.
 import { describe, expect, it } from 'vitest';
 import { OWNER_ONE, SAMPLE_INSTANCES } from '../../local/sample-data.ts';
 import { TOKENS } from '../fixtures/tenancy.ts';
-import { DETAILS_UUID, JSON_CONTENT_TYPE, MESSAGE, TOKEN_ONE as TOKEN } from '../support/contract.ts';
+import {
+  DETAILS_UUID,
+  E2E_ORIGIN,
+  JSON_CONTENT_TYPE,
+  MESSAGE,
+  TOKEN_ONE as TOKEN,
+  errorBody,
+} from '../support/contract.ts';
 import { call, type HttpAnswer } from '../support/http.ts';
 import { openApiViolations } from '../support/openapi.ts';
 import { SECURITY_HEADERS, expectedDetails, expectedList, type Expected, type QueryValues } from '../support/oracle.ts';
@@ -139,5 +146,34 @@ describe('other methods', () => {
       expect(answer.headers.get('allow')).toBe('GET');
       conforms(template, answer);
     }
+  });
+});
+
+describe('any other path', () => {
+  const PATHS = [
+    '/',
+    '/nope',
+    '/api',
+    '/backend/',
+    '/api/lambda-instances/3f763964-d519-4fd2-916d-b5cfbe3b878b/x',
+    '/backend/lambda-instances/8/applications/',
+    '/api/docs/assets/x.js',
+    '/Backend/lambda-instances',
+  ];
+  const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+
+  it.each(PATHS)('%s is the 404 envelope for every method, with or without a token', async (path) => {
+    for (const method of METHODS) {
+      for (const headers of [{}, AUTH, { Origin: E2E_ORIGIN }]) {
+        const answer = await call(path, { method, headers });
+        expect([method, answer.status, answer.body]).toEqual([method, 404, errorBody(404, MESSAGE.noSuchResource)]);
+        jsonAnswer(answer);
+      }
+    }
+  });
+
+  it('a HEAD is the 404 without a body', async () => {
+    const answer = await call('/nope', { method: 'HEAD' });
+    expect([answer.status, answer.body]).toEqual([404, undefined]);
   });
 });
