@@ -1,49 +1,40 @@
-// The one middy chain the functions share. Outermost first: header normalisation, the request log, security headers,
-// CORS, errors as envelopes, then for a GET conditional requests, GET only, the request's deadline, the route's
-// prefetch and the token; a route's handler is then only parse -> fetch -> shape. An OPTIONS (a CORS preflight)
-// takes the same outer chain to its own answer, which needs no token: middy skips every `after` of an answer
-// returned early, so it cannot be a `before`.
+// The middy chains the functions share. Every answer, outermost first: header normalisation, the request log, the
+// security headers, CORS, errors as envelopes. An API GET then: conditional requests, GET only, the request's
+// deadline, the presented token, the route's own middleware (what it reads beside the token check), the token check;
+// the route's handler is then only parse -> fetch -> shape. An OPTIONS (a CORS preflight) takes the same outer chain
+// to its own answer, which needs no token: middy skips every `after` of an answer returned early, so it cannot be a
+// `before`.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddlewareObj } from '@middy/core';
+import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { digestToken, readToken, tokenVerifier, type CachingVerifier, type OwnerContext } from './auth.ts';
+import { presentedToken, tokenVerifier, type CachingVerifier, type OwnerContext } from './auth.ts';
 import { conditionalRequests } from './conditional.ts';
 import { cors, preflight } from './cors.ts';
 import { DependencyUnavailableError, INTERNAL_ERROR_MESSAGE, UNAVAILABLE_MESSAGE, methodNotAllowed } from './errors.ts';
 import { logger as sharedLogger } from './logger.ts';
 import { requestTarget, type Query } from './requests.ts';
-import { failure, ok, pagingLinks, type SuccessBody } from './responses.ts';
+import { SECURITY_HEADERS, failure, ok, pagingLinks, type SuccessBody } from './responses.ts';
 
-export type PathParameters = Readonly<Record<string, string | undefined>>;
+/** What the chain's own middlewares keep per request (middy's request.internal). */
+type ApiInternal = {
+  startedAt?: number;
+  deadline?: { controller: AbortController; timer: NodeJS.Timeout };
+};
 
-interface ApiRequest<P = never> {
-  owner: string;
-  query: Query;
-  pathParameters: PathParameters;
-  /** Aborts at the request's deadline: give it to every DynamoDB call. */
-  signal: AbortSignal;
-  /** What the route's prefetch started, when it started anything. */
-  prefetched: Promise<P> | undefined;
-}
+type ApiRequest<C extends Context> = Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, C, ApiInternal>;
 
-export interface Route<P = never> {
-  /**
-   * A read the handler will need whoever asks (by key, from the path): started with the token check rather than
-   * after it, so that a request whose token is not cached waits for one round trip, not two. Only for a request
-   * that presents a token. Its failure reaches the handler when it awaits `prefetched`, after the 401 and 400 checks.
-   */
-  prefetch?: (request: { pathParameters: PathParameters; signal: AbortSignal }) => Promise<P> | undefined;
-  handle: (request: ApiRequest<P>) => Promise<SuccessBody>;
-}
+export type ApiMiddleware<C extends Context = Context> = MiddlewareObj<
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  Error,
+  C,
+  ApiInternal
+>;
 
-interface RouteContext extends OwnerContext {
-  prefetched?: Promise<unknown> | undefined;
-}
-
-type ApiMiddleware<C extends Context = Context> = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, C>;
+/** What the Lambda runtime calls: it passes a plain Context, to which the chain adds what it learns. */
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 interface ExposedError {
   statusCode: number;
@@ -76,32 +67,34 @@ const errorEnvelope = (logger: Logger): ApiMiddleware => ({
   },
 });
 
+/** The security headers on every answer, under the answer's own (the reference page's CSP). */
+const securityHeaders = (): ApiMiddleware => {
+  const add = ({ response }: ApiRequest<Context>): void => {
+    if (response) response.headers = { ...SECURITY_HEADERS, ...response.headers };
+  };
+  return { after: add, onError: add };
+};
+
 /**
  * One line per request at DEBUG: route, method, status and latency (the request id comes from injectLambdaContext).
  * API Gateway's access log has a line per request in production; this one is for POWERTOOLS_LOG_LEVEL=DEBUG, or for
  * the share of requests POWERTOOLS_LOGGER_SAMPLE_RATE samples.
  */
 const accessLog = (logger: Logger): ApiMiddleware => {
-  const startedAt = new WeakMap<object, number>();
-  const log = (request: Parameters<NonNullable<ApiMiddleware['after']>>[0]): void => {
-    const { event, response } = request;
+  const log = ({ event, response, internal }: ApiRequest<Context>): void => {
     logger.debug('request', {
       route: event.resource,
       method: event.httpMethod,
       status: response?.statusCode,
-      latencyMs: Math.round(performance.now() - (startedAt.get(request) ?? performance.now())),
+      latencyMs: Math.round(performance.now() - (internal.startedAt ?? performance.now())),
     });
   };
-  return {
-    before: (request) => void startedAt.set(request, performance.now()),
-    after: log,
-    onError: log,
-  };
+  return { before: ({ internal }) => void (internal.startedAt = performance.now()), after: log, onError: log };
 };
 
 export const onlyGet = (): ApiMiddleware => ({
-  before: (request) => {
-    if (request.event.httpMethod !== 'GET') throw methodNotAllowed();
+  before: ({ event }) => {
+    if (event.httpMethod !== 'GET') throw methodNotAllowed();
   },
 });
 
@@ -114,109 +107,81 @@ const ANSWER_MARGIN_MS = 250;
  * with the answer (a timer left for every request would pile up in a busy container); an early answer (an error)
  * also cancels what is still being read.
  */
-const requestDeadline = (deadlineMs: number): ApiMiddleware<OwnerContext> => {
-  const deadlines = new WeakMap<object, { controller: AbortController; timer: NodeJS.Timeout }>();
-  return {
-    before: (request) => {
-      const controller = new AbortController();
-      const remainingMs = request.context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
-      const passed = () => controller.abort(new DOMException('The request deadline passed', 'TimeoutError'));
-      deadlines.set(request, { controller, timer: setTimeout(passed, Math.max(0, Math.min(deadlineMs, remainingMs))) });
-      request.context.signal = controller.signal;
-    },
-    after: (request) => clearTimeout(deadlines.get(request)?.timer),
-    onError: (request) => {
-      const deadline = deadlines.get(request);
-      clearTimeout(deadline?.timer);
-      deadline?.controller.abort();
-    },
-  };
-};
-
-/**
- * Starts the route's prefetch (see Route) for a request whose token must be read: one that the container already
- * knows (remembered, or refused moments ago) costs no read of its own, and a refused one no read at all.
- */
-const prefetching = <P>(prefetch: Route<P>['prefetch'], verifier: CachingVerifier): ApiMiddleware<RouteContext> => ({
-  before: (request) => {
-    const token = readToken(request.event);
-    if (token === undefined || verifier.recall(digestToken(token)) !== undefined) return;
-    const { pathParameters } = request.event;
-    const started = prefetch?.({ pathParameters: pathParameters ?? {}, signal: request.context.signal });
-    // Awaited by the handler; when the request is refused first (401, 400), by nobody: not an unhandled rejection.
-    started?.catch(() => undefined);
-    request.context.prefetched = started;
+const requestDeadline = (deadlineMs: number): ApiMiddleware<OwnerContext> => ({
+  before: ({ context, internal }) => {
+    const controller = new AbortController();
+    const passed = () => controller.abort(new DOMException('The request deadline passed', 'TimeoutError'));
+    const remainingMs = context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
+    internal.deadline = { controller, timer: setTimeout(passed, Math.max(0, Math.min(deadlineMs, remainingMs))) };
+    context.signal = controller.signal;
+  },
+  after: ({ internal }) => clearTimeout(internal.deadline?.timer),
+  onError: ({ internal }) => {
+    clearTimeout(internal.deadline?.timer);
+    internal.deadline?.controller.abort();
   },
 });
-
-/** What the Lambda runtime calls: it passes a plain Context, to which tokenVerifier adds the owner. */
-export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export interface AnsweringOptions {
   /** Where the request log and errors go (default: the functions' logger). */
   logger?: Logger;
   /** The exact origins whose browsers may call the API (CORS_ORIGINS; default: none). */
   corsOrigins?: readonly string[];
-  /** The Content-Security-Policy directives, for a function that serves a page (default: middy's, which allow none). */
-  contentSecurityPolicy?: Record<string, string | false>;
 }
 
-/** middy's options for these CSP directives: its types say strings, its code leaves a directive out for `false`. */
-const securityHeaderOptions = (contentSecurityPolicy: AnsweringOptions['contentSecurityPolicy']) =>
-  contentSecurityPolicy && ({ contentSecurityPolicy } as unknown as Parameters<typeof httpSecurityHeaders>[0]);
-
 /**
- * The outer chain every function shares: header normalisation, the request log, security headers, CORS, errors as
- * envelopes. onError and after run in the reverse order of use: the envelope is built before CORS, the security
- * headers and the log see it.
+ * The outer chain every function shares. onError and after run in the reverse order of use: the envelope is built
+ * before CORS, the security headers and the log see it.
  */
-export function answering<C extends Context>({
-  logger = sharedLogger,
-  corsOrigins = [],
-  contentSecurityPolicy,
-}: AnsweringOptions) {
-  // middy's own per-invocation timeout race is off: lib/api.ts's request deadline bounds every request, middlewares
+export function answering<C extends Context>({ logger = sharedLogger, corsOrigins = [] }: AnsweringOptions) {
+  // middy's own per-invocation timeout race is off: the request deadline bounds every API request, middlewares
   // included, and a second timer per request would be CPU for nothing.
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, C>({ timeoutEarlyInMillis: 0 })
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(accessLog(logger))
-    .use(httpSecurityHeaders(securityHeaderOptions(contentSecurityPolicy)))
+    .use(securityHeaders())
     .use(cors(new Set(corsOrigins)))
     .use(errorEnvelope(logger));
 }
 
-/** What the API's chain needs besides the handler: who verifies tokens (lib/dependencies.ts builds the deployed one). */
+/** What the API's chain needs besides the handler: who verifies tokens (lib/dependencies.ts builds the deployed). */
 export interface ApiOptions extends AnsweringOptions {
   verifier: CachingVerifier;
   /** What a request may spend waiting on DynamoDB and Astakos (REQUEST_DEADLINE_MS). */
   requestDeadlineMs?: number;
 }
 
-export function withApi<P = never>(
+/** What a route's handler reads of the event; the rest is in the context (owner, signal, what its middleware added). */
+interface RouteRequest {
+  query: Query;
+  pathParameters: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Route<C extends OwnerContext> {
+  /** The route's own middlewares, before the token check: a read started here goes on beside it (the details'). */
+  beforeTokenCheck?: ApiMiddleware<C>[];
+  handle: (request: RouteRequest, context: C) => Promise<SuccessBody>;
+}
+
+export function withApi<C extends OwnerContext = OwnerContext>(
   { verifier, requestDeadlineMs = 2500, ...outer }: ApiOptions,
-  { prefetch, handle }: Route<P>,
+  { beforeTokenCheck = [], handle }: Route<C>,
 ): ApiHandler {
-  const get = answering<RouteContext>(outer)
+  const get = answering<C>(outer)
     .use(conditionalRequests())
     .use(onlyGet())
     .use(requestDeadline(requestDeadlineMs))
-    .use(prefetching(prefetch, verifier))
+    .use(presentedToken())
+    .use(beforeTokenCheck)
     .use(tokenVerifier({ verifier }))
-    .handler(async (event, { owner, signal, prefetched }) => {
+    .handler(async (event, context) => {
       const query = event.multiValueQueryStringParameters ?? {};
-      const pathParameters = event.pathParameters ?? {};
-      const body = await handle({
-        owner,
-        query,
-        pathParameters,
-        signal,
-        prefetched: prefetched as Promise<P> | undefined,
-      });
+      const body = await handle({ query, pathParameters: event.pathParameters ?? {} }, context);
       return ok(body, body.pagination && { Link: pagingLinks(requestTarget(event), body.pagination) });
     });
   const origins = new Set(outer.corsOrigins);
-  const options = answering<RouteContext>(outer).handler((event) => preflight(event, origins));
+  const options = answering<C>(outer).handler((event) => preflight(event, origins));
 
-  return (event, context) => (event.httpMethod === 'OPTIONS' ? options : get)(event, context as RouteContext);
+  return (event, context) => (event.httpMethod === 'OPTIONS' ? options : get)(event, context as C);
 }

@@ -34,6 +34,8 @@ export interface OwnerContext extends Context {
   owner: string;
   /** Aborts when the request's deadline passes (lib/api.ts). */
   signal: AbortSignal;
+  /** The token the request presents, read once by presentedToken; undefined when it presents none. */
+  token: PresentedToken | undefined;
 }
 
 /** `Token <token>` (or `Bearer <token>`): the scheme word in any case, then one or more spaces (RFC 9110's 1*SP). */
@@ -76,19 +78,24 @@ export function readToken(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiVa
   return undefined;
 }
 
-export function tokenVerifier({
-  verifier,
-}: {
-  verifier: TokenVerifier;
-}): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext> {
+type TokenMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext>;
+
+/** Reads the request's token and its digest once, for tokenVerifier and for what a route does beside it. */
+export const presentedToken = (): TokenMiddleware => ({
+  before: ({ event, context }) => {
+    const value = readToken(event);
+    context.token = value === undefined ? undefined : { value, digest: digestToken(value) };
+  },
+});
+
+/** Whose the token that presentedToken read is, or a 401. */
+export function tokenVerifier({ verifier }: { verifier: TokenVerifier }): TokenMiddleware {
   return {
-    before: async (request) => {
-      const value = readToken(request.event);
-      const { signal } = request.context;
-      const verified =
-        value === undefined ? undefined : await verifier.verify({ value, digest: digestToken(value) }, { signal });
+    before: async ({ context }) => {
+      const { token, signal } = context;
+      const verified = token === undefined ? undefined : await verifier.verify(token, { signal });
       if (verified === undefined) throw unauthorized();
-      request.context.owner = verified.owner;
+      context.owner = verified.owner;
     },
   };
 }

@@ -22,6 +22,9 @@ export const instanceNotFound = (): HttpError => createError(404, "The specified
 
 export const noInstancesFound = (): HttpError => createError(404, 'No lambda instances found.');
 
+/** Any path that is none of the API's (docs/contract.md section 1), whatever the method. */
+export const noSuchResource = (): HttpError => createError(404, 'No such resource.');
+
 /** A path under /api/docs that is not one of the reference page's assets. */
 export const pageNotFound = (): HttpError => createError(404, 'No such page.');
 

@@ -1,4 +1,4 @@
-// Every response body and header the API sends is shaped here (SPEC section 5).
+// Every response body and header the API sends is shaped here (docs/contract.md section 5).
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { CREDENTIAL_HEADERS } from './auth.ts';
 import type { InstanceSummary, LambdaInstance } from './items.ts';
@@ -6,6 +6,17 @@ import type { DetailView, Paging, Query } from './requests.ts';
 import { describeStatus } from './statuses.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * What every answer carries, the OWASP REST Security Cheat Sheet's set besides Content-Type and Cache-Control: https
+ * only, no MIME sniffing, never framed. A page's own policies (the reference page's CSP) are that page's headers.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "frame-ancestors 'none'",
+};
 
 interface Pagination extends Paging {
   /** Instances in all pages. */

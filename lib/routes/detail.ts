@@ -1,27 +1,47 @@
 // GET /api/lambda-instances/{id}[/] and /backend/lambda-instances/{id}[/]: one instance of the caller, all of it or
 // only its info or status part.
-import { withApi, type ApiHandler, type PathParameters } from '../api.ts';
+import { withApi, type ApiHandler, type ApiMiddleware } from '../api.ts';
+import type { OwnerContext } from '../auth.ts';
 import type { Dependencies } from '../dependencies.ts';
 import { instanceNotFound } from '../errors.ts';
 import type { LambdaInstance } from '../items.ts';
 import { parseFilter, parseInstanceId } from '../requests.ts';
 import { detailBody } from '../responses.ts';
 
+interface DetailContext extends OwnerContext {
+  /** The instance, when it was read beside the token check. */
+  instance?: Promise<LambdaInstance | undefined> | undefined;
+}
+
 export const detailRoute = ({ instances, ...api }: Dependencies): ApiHandler => {
   // Not a UUID: nothing to read, the same 404 as an unknown id.
-  const read = ({ pathParameters, signal }: { pathParameters: PathParameters; signal: AbortSignal }) => {
-    const uuid = parseInstanceId(pathParameters.id);
+  const read = (id: string | undefined, signal: AbortSignal) => {
+    const uuid = parseInstanceId(id);
     return uuid === undefined ? undefined : instances.get(uuid, { signal });
   };
-  return withApi<LambdaInstance | undefined>(api, {
-    // The instance is read by its key while the token is checked, when the token must be read; whose it is decides.
-    prefetch: read,
-    handle: async (request) => {
-      const view = parseFilter(request.query); // 400, checked before the 404s
-      const instance = await (request.prefetched ?? read(request));
+
+  /**
+   * A token that must be read costs a round trip: the instance is read by its key (from the path) beside it, and
+   * whose it is decides once both are in. A token the container already knows (remembered, or refused moments ago)
+   * is checked at once: nothing is read early, and a refused one reads nothing at all.
+   */
+  const readBesideTokenCheck: ApiMiddleware<DetailContext> = {
+    before: ({ event, context }) => {
+      if (context.token === undefined || api.verifier.recall(context.token.digest) !== undefined) return;
+      context.instance = read(event.pathParameters?.id, context.signal);
+      // Awaited by the handler; when the request is refused first (401, 400), by nobody: not an unhandled rejection.
+      context.instance?.catch(() => undefined);
+    },
+  };
+
+  return withApi(api, {
+    beforeTokenCheck: [readBesideTokenCheck],
+    handle: async ({ query, pathParameters }, { owner, signal, instance }) => {
+      const view = parseFilter(query); // 400, checked before the 404s
+      const found = await (instance ?? read(pathParameters.id, signal));
       // Not a UUID, no such instance, or someone else's: the same 404, after the same one read.
-      if (instance?.owner !== request.owner) throw instanceNotFound();
-      return detailBody(instance, view);
+      if (found?.owner !== owner) throw instanceNotFound();
+      return detailBody(found, view);
     },
   });
 };

@@ -11,20 +11,16 @@ import { conditionalRequests } from '../conditional.ts';
 import { pageNotFound } from '../errors.ts';
 import { requestTarget } from '../requests.ts';
 
-/** The page runs its own scripts and styles and calls its own origin: nothing else. */
-const CONTENT_SECURITY_POLICY: Record<string, string | false> = {
-  'default-src': "'none'",
-  'script-src': "'self'",
-  'style-src': "'self'",
-  'img-src': "'self' data:",
-  'font-src': "'self'",
-  'connect-src': "'self'",
-  // middy's defaults for an API that serves no page: a sandbox and Trusted Types would stop Swagger UI, and
-  // upgrading requests to https would stop `npm start`'s http://localhost.
-  sandbox: false,
-  'require-trusted-types-for': false,
-  'report-to': false,
-  'upgrade-insecure-requests': false,
+/**
+ * What a page needs besides the API's headers: it runs its own scripts and styles and calls its own origin, nothing
+ * else; it sends no Referer and shares no window with another origin.
+ */
+const PAGE_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; script-src 'self'; " +
+    "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'",
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
 /** Starts Swagger UI on the page's element, with the document whose URL the element names. */
@@ -94,7 +90,7 @@ const REVALIDATE = { 'Cache-Control': 'public, no-cache' };
 function respond(event: APIGatewayProxyEvent): APIGatewayProxyResult {
   switch (event.resource) {
     case '/api/docs':
-      return answer('text/html; charset=utf-8', page(basePath(event, '/api/docs')), REVALIDATE);
+      return answer('text/html; charset=utf-8', page(basePath(event, '/api/docs')), { ...REVALIDATE, ...PAGE_HEADERS });
     case '/api/openapi.json': {
       // The document's own servers are npm start's; try-it calls the API that served the page.
       const servers = [{ url: basePath(event, '/api/openapi.json') || '/', description: 'this API' }];
@@ -113,7 +109,7 @@ function respond(event: APIGatewayProxyEvent): APIGatewayProxyResult {
 }
 
 export const docsRoute = (options: AnsweringOptions = {}): ApiHandler =>
-  answering<Context>({ ...options, contentSecurityPolicy: CONTENT_SECURITY_POLICY })
+  answering<Context>(options)
     .use(conditionalRequests())
     .use(onlyGet())
     .handler((event) => respond(event));

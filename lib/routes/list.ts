@@ -6,10 +6,10 @@ import { noInstancesFound } from '../errors.ts';
 import { parseListQuery } from '../requests.ts';
 import { listBody } from '../responses.ts';
 
+// The list's key is the owner, which only the token gives: nothing to read before the token is checked.
 export const listRoute = ({ instances, ...api }: Dependencies): ApiHandler =>
   withApi(api, {
-    // The list's key is the owner, which only the token gives: nothing to read before the token is checked.
-    handle: async ({ owner, query, signal }) => {
+    handle: async ({ query }, { owner, signal }) => {
       const { paging, statuses, withStatus } = parseListQuery(query); // 400: every parameter that is wrong
       const listed = await instances.list(owner, { signal });
       const matching = statuses ? listed.filter(({ status }) => statuses.has(status)) : listed;

@@ -1,11 +1,13 @@
 // The API reference routes over HTTP through serverless-offline: the page, its assets and the document, no token,
-// the security headers with a page's Content-Security-Policy, caching, and the API's 405 for other methods.
+// the security headers with a page's Content-Security-Policy (the API's on everything else), caching, and the API's
+// 405 for other methods.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { MESSAGE, errorBody } from '../support/contract.ts';
 import { baseUrl, call } from '../support/http.ts';
 import { openApiViolations } from '../support/openapi.ts';
+import { SECURITY_HEADERS } from '../support/oracle.ts';
 
 const page = async () => {
   const response = await fetch(`${baseUrl}/api/docs`);
@@ -24,6 +26,9 @@ describe('the reference page', () => {
         "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'",
     );
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('permissions-policy')).toBeNull();
     expect(response.headers.get('cache-control')).toBe('public, no-cache');
     expect(
       openApiViolations('/api/docs', { status: 200, headers: response.headers, body: await response.text() }),
@@ -39,6 +44,7 @@ describe('the reference page', () => {
       const response = await fetch(`${baseUrl}${path}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(response.headers.get('content-security-policy')).toBe(SECURITY_HEADERS['content-security-policy']);
       expect(response.headers.get('etag')).toBe(`"${path.split('.').at(-2)}"`);
       const again = await fetch(`${baseUrl}${path}`, { headers: { 'If-None-Match': response.headers.get('etag')! } });
       expect(again.status).toBe(304);

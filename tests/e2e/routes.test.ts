@@ -1,23 +1,34 @@
 // Every route, with and without the trailing slash, answering every status of the contract over HTTP: each answer
-// is the shared oracle's for the sample data, and conforms to openapi.yaml.
+// is the shared oracle's for the sample data, and conforms to openapi.yaml. Any other path is the 404 envelope.
 import { describe, expect, it } from 'vitest';
 import { OWNER_ONE, SAMPLE_INSTANCES } from '../../local/sample-data.ts';
 import { TOKENS } from '../fixtures/tenancy.ts';
-import { DETAILS_UUID, JSON_CONTENT_TYPE, MESSAGE, TOKEN_ONE as TOKEN } from '../support/contract.ts';
+import {
+  DETAILS_UUID,
+  E2E_ORIGIN,
+  JSON_CONTENT_TYPE,
+  MESSAGE,
+  TOKEN_ONE as TOKEN,
+  errorBody,
+} from '../support/contract.ts';
 import { call, type HttpAnswer } from '../support/http.ts';
 import { openApiViolations } from '../support/openapi.ts';
-import { expectedDetails, expectedList, type Expected, type QueryValues } from '../support/oracle.ts';
+import { SECURITY_HEADERS, expectedDetails, expectedList, type Expected, type QueryValues } from '../support/oracle.ts';
 
 const AUTH = { Authorization: `Token ${TOKEN}` };
 
 const LIST_TEMPLATES = ['/backend/lambda-instances', '/api/lambda-instances'];
 const DETAIL_TEMPLATES = ['/api/lambda-instances/{id}', '/backend/lambda-instances/{id}'];
 
-function conforms(template: string, answer: HttpAnswer): void {
+/** A JSON answer with the contract's caching and the REST security headers. */
+function jsonAnswer(answer: HttpAnswer): void {
   expect(answer.headers.get('content-type')).toBe(JSON_CONTENT_TYPE);
-  expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
   expect(answer.headers.get('cache-control')).toBe(answer.status === 200 ? 'private, no-cache' : 'no-store');
-  expect(answer.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(answer.headers.get(name)).toBe(value);
+}
+
+function conforms(template: string, answer: HttpAnswer): void {
+  jsonAnswer(answer);
   expect(openApiViolations(template, answer)).toEqual([]);
 }
 
@@ -139,5 +150,34 @@ describe('other methods', () => {
       expect(answer.headers.get('allow')).toBe('GET');
       conforms(template, answer);
     }
+  });
+});
+
+describe('any other path', () => {
+  const PATHS = [
+    '/',
+    '/nope',
+    '/api',
+    '/backend/',
+    '/api/lambda-instances/3f763964-d519-4fd2-916d-b5cfbe3b878b/x',
+    '/backend/lambda-instances/8/applications/',
+    '/api/docs/assets/x.js',
+    '/Backend/lambda-instances',
+  ];
+  const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+
+  it.each(PATHS)('%s is the 404 envelope for every method, with or without a token', async (path) => {
+    for (const method of METHODS) {
+      for (const headers of [{}, AUTH, { Origin: E2E_ORIGIN }]) {
+        const answer = await call(path, { method, headers });
+        expect([method, answer.status, answer.body]).toEqual([method, 404, errorBody(404, MESSAGE.noSuchResource)]);
+        jsonAnswer(answer);
+      }
+    }
+  });
+
+  it('a HEAD is the 404 without a body', async () => {
+    const answer = await call('/nope', { method: 'HEAD' });
+    expect([answer.status, answer.body]).toEqual([404, undefined]);
   });
 });

@@ -1,11 +1,12 @@
-// What the service's real clients do (SPEC section 7.1 to 7.4), through the real handlers on DynamoDB Local: poll
-// with If-None-Match, filter the list by status and show statuses, follow paging links, call from another origin.
+// What the service's real clients do (docs/contract.md sections 7.1 to 7.4), through the real handlers on DynamoDB
+// Local: poll with If-None-Match, filter the list by status and show statuses, follow paging links, call from another
+// origin.
 import { describe, expect, it } from 'vitest';
 import { OWNER_ONE, SAMPLE_INSTANCES, SEED_DETAILS_INSTANCE } from '../../local/sample-data.ts';
 import { testApi } from '../support/api.ts';
 import { DETAILS_UUID, MESSAGE, TOKEN_ONE, errorBody } from '../support/contract.ts';
-import { apiEvent, invoke, lambdaContext } from '../support/events.ts';
-import { expectedList } from '../support/oracle.ts';
+import { apiEvent, headersOf, invoke, lambdaContext } from '../support/events.ts';
+import { SECURITY_HEADERS, expectedList } from '../support/oracle.ts';
 
 const APP = 'https://app.example.org';
 const { list, detail, operator } = await testApi({
@@ -44,6 +45,33 @@ describe('conditional requests (7.1)', () => {
     });
     expect(answer.headers).not.toHaveProperty('Content-Type');
   });
+
+  it.each([
+    ['details', detail, { id: DETAILS_UUID }],
+    ['list', list, {}],
+  ])(
+    'a 304 poll of the %s from a listed origin: its caching, CORS and security headers only, at most 600 bytes',
+    async (_, handler, path) => {
+      const headers = { ...auth, origin: APP };
+      const tag = String((await invoke(handler, { headers, ...path })).headers?.ETag);
+      const poll = await invoke(handler, { headers: { ...headers, 'if-none-match': tag }, ...path });
+      expect(poll.statusCode).toBe(304);
+      const sent = [...headersOf(poll)];
+      expect(sent.map(([name]) => name).sort()).toEqual(
+        [
+          'etag',
+          'cache-control',
+          'vary',
+          'access-control-allow-origin',
+          'access-control-expose-headers',
+          ...Object.keys(SECURITY_HEADERS),
+        ].sort(),
+      );
+      // Each header line as HTTP/1.1 sends it: name, ": ", value, CRLF.
+      const bytes = sent.reduce((sum, [name, value]) => sum + Buffer.byteLength(`${name}: ${value}\r\n`), 0);
+      expect(bytes).toBeLessThanOrEqual(600);
+    },
+  );
 
   it('another tag is a 200 with the body', async () => {
     const answer = await invoke(list, { headers: { ...auth, 'if-none-match': '"stale"' } });

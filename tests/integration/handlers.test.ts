@@ -12,6 +12,7 @@ import {
   TOKEN_TWO,
   errorBody,
 } from '../support/contract.ts';
+import { startDynamoDbProxy } from '../support/dynamodb-proxy.ts';
 import { invoke } from '../support/events.ts';
 
 const { list, detail } = await testApi({ sampleData: true });
@@ -124,6 +125,24 @@ describe('detail handler', () => {
   ])('%s is 401 before the 400 and the 404', async (_, headers) => {
     const response = await invoke(detail, { headers, id: 'nope', query: { filter: 'bad' } });
     expect([response.statusCode, response.json]).toEqual([401, UNAUTHORIZED]);
+  });
+
+  it('reads the instance beside the token check only while the token must be read', async () => {
+    const proxy = await startDynamoDbProxy(inject('dynamoDbEndpoint'));
+    const { detail: counted, tables } = await testApi({ sampleData: true, dynamoDbEndpoint: proxy.endpoint });
+    const reads = () => proxy.take().map(({ operation, target }) => `${operation} ${target}`);
+    const badFilter = { headers: ownerOne!, id: DETAILS_UUID, query: { filter: 'bad' } };
+    try {
+      expect((await invoke(counted, badFilter)).statusCode).toBe(400);
+      expect(reads().sort()).toEqual([`GetItem ${tables.instances}`, `GetItem ${tables.tokens}`]);
+      // The token is remembered now: checked at once, the 400 comes before any read.
+      expect((await invoke(counted, badFilter)).statusCode).toBe(400);
+      expect(reads()).toEqual([]);
+      expect((await invoke(counted, { headers: ownerOne!, id: DETAILS_UUID })).statusCode).toBe(200);
+      expect(reads()).toEqual([`GetItem ${tables.instances}`]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a token with an expiry still ahead works', async () => {

@@ -101,9 +101,9 @@ describe('serverless package', () => {
   const ours = (type: string) =>
     ofType(type).filter(([name]) => !name.startsWith('Custom') && !name.includes('CustomResources'));
 
-  it('declares the three functions on nodejs24.x, the API’s two with the table names in their environment', () => {
+  it('declares the four functions on nodejs24.x, the API’s two with the table names in their environment', () => {
     const functions = ours('AWS::Lambda::Function').map(([, resource]) => resource.Properties);
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
     for (const properties of functions) expect(properties.Runtime).toBe('nodejs24.x');
     for (const properties of [resources.ListLambdaFunction!.Properties, resources.DetailLambdaFunction!.Properties]) {
       expect(properties.Runtime).toBe('nodejs24.x');
@@ -116,13 +116,13 @@ describe('serverless package', () => {
     }
   });
 
-  it('routes every path of the contract to its function, any method, OPTIONS named too, no CORS mock', () => {
+  it('routes each path to its function and any other to the catch-all, OPTIONS named too, no CORS mock', () => {
     const methods = ofType('AWS::ApiGateway::Method').map(([, { Properties }]) => [
       Properties.HttpMethod,
       (Properties.Integration as { Type: string }).Type,
     ]);
-    // The API's four paths and the reference's three.
-    const proxied = (method: string) => Array.from({ length: 7 }, () => [method, 'AWS_PROXY']);
+    // The API's four paths, the reference's three and the catch-all.
+    const proxied = (method: string) => Array.from({ length: 8 }, () => [method, 'AWS_PROXY']);
     expect(methods.sort()).toEqual([...proxied('ANY'), ...proxied('OPTIONS')]);
     expect(
       ofType('AWS::ApiGateway::Resource')
@@ -139,6 +139,7 @@ describe('serverless package', () => {
         'docs',
         '{asset}',
         'openapi.json',
+        '{proxy+}',
       ].sort(),
     );
   });
@@ -201,12 +202,14 @@ describe('serverless package', () => {
       ours('AWS::IAM::Role')
         .map(([name]) => name)
         .sort(),
-    ).toEqual(['DetailFunctionRole', 'DocsFunctionRole', 'ListFunctionRole']);
+    ).toEqual(['DetailFunctionRole', 'DocsFunctionRole', 'ListFunctionRole', 'NotFoundFunctionRole']);
   });
 
-  it('lets the docs function write its logs, nothing else', () => {
-    expect(resources.DocsLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['DocsFunctionRole', 'Arn'] });
-    expect(statementsOf('DocsFunctionRole')).toEqual([ownLogs('DocsLogGroup')]);
+  it.each(['Docs', 'NotFound'])('lets the %s function write its logs, nothing else', (name) => {
+    expect(resources[`${name}LambdaFunction`]?.Properties.Role).toEqual({
+      'Fn::GetAtt': [`${name}FunctionRole`, 'Arn'],
+    });
+    expect(statementsOf(`${name}FunctionRole`)).toEqual([ownLogs(`${name}LogGroup`)]);
   });
 
   it('compresses answers over 1 KB for clients that accept it', () => {
@@ -308,9 +311,9 @@ describe('serverless package', () => {
     expect(watched.sort()).toEqual([
       'AWS/ApiGateway 4XXError',
       'AWS/ApiGateway 5XXError',
-      'Errors+Errors+Errors',
+      'Errors+Errors+Errors+Errors',
       'ReadThrottleEvents+ReadThrottleEvents+ReadThrottleEvents+WriteThrottleEvents+WriteThrottleEvents',
-      'Throttles+Throttles+Throttles',
+      'Throttles+Throttles+Throttles+Throttles',
     ]);
     for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
@@ -318,7 +321,7 @@ describe('serverless package', () => {
     const functions = ofType('AWS::Lambda::Function')
       .filter(([name]) => !name.startsWith('Custom'))
       .map(([name]) => ({ Ref: name }));
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
     for (const alarm of [alarms.FunctionErrorsAlarm, alarms.FunctionThrottlesAlarm]) {
       const watching = (alarm?.Metrics ?? []).flatMap(
         ({ MetricStat }) => MetricStat?.Metric.Dimensions[0]?.Value ?? [],
@@ -372,6 +375,21 @@ describe('serverless package', () => {
       };
       expect(body.errors.map((error) => error.status)).toEqual([status]);
       expect(body.errors[0]?.detail).toMatch(/Please retry\.$/);
+    }
+  });
+
+  it("answers a path API Gateway routes nowhere (the root, /api) with the catch-all's 404 envelope", () => {
+    const answers = ofType('AWS::ApiGateway::GatewayResponse').map(([, { Properties }]) => Properties);
+    for (const type of ['MISSING_AUTHENTICATION_TOKEN', 'RESOURCE_NOT_FOUND']) {
+      const answer = answers.find(({ ResponseType }) => ResponseType === type);
+      expect(answer).toMatchObject({
+        StatusCode: '404',
+        ResponseParameters: {
+          'gatewayresponse.header.Content-Type': "'application/json; charset=utf-8'",
+          'gatewayresponse.header.Cache-Control': "'no-store'",
+        },
+        ResponseTemplates: { 'application/json': '{"errors":[{"status":404,"detail":"No such resource."}]}' },
+      });
     }
   });
 

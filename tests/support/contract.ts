@@ -18,6 +18,7 @@ export const MESSAGE = {
   badStatus: 'status GET parameter must be status codes or names, separated by commas.',
   badInclude: 'include GET parameter can be used with value status.',
   methodNotAllowed: 'Method not allowed. This resource answers GET only.',
+  noSuchResource: 'No such resource.',
   unavailable: 'Service temporarily unavailable. Please retry.',
   internalError: 'Internal server error.',
 } as const;

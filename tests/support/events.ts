@@ -1,5 +1,5 @@
 // API Gateway (REST, payload 1.0) events and a Lambda context, as API Gateway would send them to the functions.
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ApiHandler } from '../../lib/api.ts';
 
 export interface EventOptions {
@@ -68,3 +68,7 @@ export async function invoke(handler: ApiHandler, options: EventOptions = {}) {
   const response = await handler(apiEvent(options), lambdaContext());
   return { ...response, json: (response.body === '' ? {} : JSON.parse(response.body)) as Record<string, unknown> };
 }
+
+/** A function's answer headers as HTTP would carry them: names in any case. */
+export const headersOf = ({ headers = {} }: APIGatewayProxyResult): Headers =>
+  new Headers(Object.entries(headers).map(([name, value]) => [name, String(value)]));

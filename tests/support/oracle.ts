@@ -1,6 +1,6 @@
 // What the contract says a GET answers, given what is stored and whose token it is: one oracle for every suite that
-// knows its data (hostile input, tenancy, end to end, load). It restates SPEC sections 5.1, 5.2 and 7.2 from the
-// stored instances, independently of lib/: only the status table (SPEC section 4, data) is shared.
+// knows its data (hostile input, tenancy, end to end, load). It restates docs/contract.md sections 5.1, 5.2 and 7.2
+// from the stored instances, independently of lib/: only the status table (section 4, data) is shared.
 import type { LambdaInstance } from '../../lib/items.ts';
 import { describeStatus, type StatusCode } from '../../lib/statuses.ts';
 import { MESSAGE, errorBody } from './contract.ts';
@@ -20,7 +20,7 @@ export interface Expected {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A parameter's one value; undefined when absent, null when given several different values (SPEC 5.1). */
+/** A parameter's one value; undefined when absent, null when given several different values (docs/contract.md 5.1). */
 export function oneValue(query: QueryValues, name: string): string | undefined | null {
   const values = query[name];
   if (values === undefined || values.length === 0) return undefined;
@@ -37,7 +37,7 @@ const error = (status: number, ...details: string[]): Expected => ({
 
 const FAILURES = ['9', '11', '13', '15', '17', '19', '21', '23'];
 
-/** The codes `status=` names (SPEC 7.2), or null when any word is not a code, a message or `failed`. */
+/** The codes `status=` names (docs/contract.md 7.2), or null when any word is not a code, a message or `failed`. */
 function statusesNamed(text: string | null): Set<string> | null {
   if (text === null) return null;
   const codes = new Set<string>();
@@ -129,8 +129,8 @@ export function expectedDetails(
 }
 
 /**
- * Whether an If-None-Match value holds an entity-tag (SPEC 7.1, RFC 9110 13.1.2): `*` alone holds any; otherwise
- * one of the listed tags has the same opaque part, W/ or not.
+ * Whether an If-None-Match value holds an entity-tag (docs/contract.md 7.1, RFC 9110 13.1.2): `*` alone holds any;
+ * otherwise one of the listed tags has the same opaque part, W/ or not.
  */
 export function noneMatchHolds(ifNoneMatch: string, tag: string | undefined): boolean {
   if (ifNoneMatch.trim() === '*') return true;
@@ -139,7 +139,7 @@ export function noneMatchHolds(ifNoneMatch: string, tag: string | undefined): bo
   return listed.includes(tag);
 }
 
-/** The headers of a CORS answer (SPEC 7.4): on every answer to a listed origin, and those of a preflight. */
+/** The headers of a CORS answer (docs/contract.md 7.4): on every answer to a listed origin; those of a preflight. */
 export const CORS_HEADERS = {
   'access-control-expose-headers': 'ETag, Link, Retry-After, WWW-Authenticate',
 };
@@ -148,6 +148,16 @@ export const PREFLIGHT_HEADERS = {
   'access-control-allow-headers': 'Authorization, Authentication, X-Api-Key, X-Auth-Token, If-None-Match',
   'access-control-max-age': '600',
 };
-/** What every 200 and 304 carries (SPEC 7.1). */
+/** What every 200 and 304 carries (docs/contract.md 7.1). */
 export const REVALIDATION_HEADERS = { 'cache-control': 'private, no-cache' };
+/**
+ * What every answer carries besides Content-Type and Cache-Control: the OWASP REST Security Cheat Sheet's set. A
+ * page's policies (Permissions-Policy, a document CSP) are the reference page's only.
+ */
+export const SECURITY_HEADERS = {
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+};
 export const CREDENTIAL_VARY = ['Authorization', 'Authentication', 'X-Api-Key', 'X-Auth-Token'];

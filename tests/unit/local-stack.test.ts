@@ -15,6 +15,7 @@ describe('the local stack reads serverless.yml', () => {
       DYNAMODB_REQUEST_TIMEOUT_MS: '600',
       REQUEST_DEADLINE_MS: '2500',
       CORS_ORIGINS: '',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
     });
   });
 
