@@ -5,8 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Application, LambdaInstance } from '../lib/items.ts';
 import { parseInstanceId } from '../lib/requests.ts';
 import { isStatusCode } from '../lib/statuses.ts';
-
-export type NewInstance = Omit<LambdaInstance, 'id'>;
+import type { NewInstance } from './instances.ts';
 
 export interface InstanceRecord {
   uuid: string;

@@ -10,10 +10,12 @@ import type { Application, LambdaInstance } from '../lib/items.ts';
 import { DESTROYED, describeStatus, statusNamed, type StatusCode } from '../lib/statuses.ts';
 import { isUuid, parseRecords, toRecord } from '../operators/records.ts';
 import { localDocumentClient } from '../local/stack.ts';
-import { createOperatorStore, RefusedChange, type OperatorStore, type Progress } from '../operators/store.ts';
+import { RefusedChange } from '../operators/batch.ts';
+import type { Progress } from '../operators/instances.ts';
+import { createOperatorStore, type OperatorStore } from '../operators/store.ts';
+import { shortDigest, type StoredToken } from '../operators/tokens.ts';
 import { stageTables } from '../local/serverless-yml.ts';
 
-const DIGEST_SHOWN = 12;
 const DURATION = /^(\d+)([smhdw]?)$/;
 const SECONDS_PER_UNIT: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 
@@ -94,7 +96,7 @@ tokensCommand
     });
     console.log(token);
     console.error(
-      `Token ${digest.slice(0, DIGEST_SHOWN)} for ${options.owner}, expires ${isoTime(options.expiresIn && createdAt + options.expiresIn)}. It is not shown again.`,
+      `Token ${shortDigest(digest)} for ${options.owner}, expires ${isoTime(options.expiresIn && createdAt + options.expiresIn)}. It is not shown again.`,
     );
   });
 
@@ -104,7 +106,7 @@ tokensCommand
   .argument('<token-or-digest-prefix>')
   .action(async (given: string) => {
     const { tokens } = data(program);
-    if (await tokens.revoke(digestToken(given))) return console.error('Revoked.');
+    if ((await tokens.revoke(digestToken(given))) !== undefined) return console.error('Revoked.');
     if (!/^[0-9a-f]{8,64}$/.test(given)) fail('No such token.');
     const matches = await tokens.all({ digestPrefix: given });
     if (matches.length === 0) fail('No token has a digest starting with that.');
@@ -121,8 +123,8 @@ tokensCommand
     const { tokens } = data(program);
     const records = await tokens.all(options.owner === undefined ? {} : { owner: options.owner });
     console.table(
-      records.map((record) => ({
-        digest: record.digest.slice(0, DIGEST_SHOWN),
+      records.map((record: StoredToken) => ({
+        digest: shortDigest(record.digest),
         owner: record.owner,
         label: record.label ?? '',
         created: isoTime(record.createdAt),
@@ -211,7 +213,7 @@ instancesCommand
       // Each step prints what it wrote before the next may be refused.
       const replaced = await instances.replace(
         parsed.instances.filter(({ uuid }) => stored.has(uuid)),
-        progress('replacing'),
+        { onProgress: progress('replacing') },
       );
       for (const instance of replaced) console.log(changed('replaced', instance));
       const created = await instances.create(
