@@ -96,11 +96,11 @@ describe('instances', () => {
     const run = await admin('instances', 'import', bad, '--owner', OWNER);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('record 2: status must be one of the codes');
-    expect(run.stderr).toContain('record 3: unknown fields: colour');
-    expect(run.stderr).toContain('record 3: name must be a non-empty string');
-    expect(run.stderr).toContain('record 3: instance_info must be an object');
+    expect(run.stderr).toContain('record 3: has an unknown field colour');
+    expect(run.stderr).toContain('record 3: name must NOT have fewer than 1 characters');
+    expect(run.stderr).toContain('record 3: instance_info must be object');
     expect(run.stderr).toContain('record 4: applications[0].id must be a lower-case UUID');
-    expect(run.stderr).toContain('record 4: applications[0].started must be true or false');
+    expect(run.stderr).toContain('record 4: applications[0].started must be boolean');
     expect(run.stderr).not.toContain('record 1');
     expect(JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout)).toEqual([]);
   });
