@@ -55,6 +55,7 @@ export function addInstanceCommands(program: Command, { io, data, progress }: Co
       'with --replace: replace DESTROYED instances too, bringing them back (a DESTROYED record may always replace one)',
     )
     .action(async (file: string, options: { owner?: string; replace?: boolean; revive?: boolean }) => {
+      if (options.revive && !options.replace) throw new CommandFailed('--revive goes with --replace.');
       let input: unknown;
       try {
         input = JSON.parse(readFileSync(file, 'utf8'));

@@ -427,6 +427,10 @@ describe('changing instances', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`Nothing replaced:\nLambda instance ${uuid} is DESTROYED`);
     expect((await exported(uuid))?.status).toBe('6');
+    expect(await admin('instances', 'import', records, '--owner', OWNER, '--revive')).toMatchObject({
+      code: 1,
+      stderr: '--revive goes with --replace.\n',
+    });
     expect((await admin('instances', 'import', records, '--owner', OWNER, '--replace', '--revive')).code).toBe(0);
     expect(await exported(uuid)).toMatchObject({ name: 'Back', status: '0' });
   });
