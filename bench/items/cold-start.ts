@@ -9,7 +9,7 @@ import { stageEnvironment } from '../../local/serverless-yml.ts';
 import { apiEvent } from '../../tests/support/events.ts';
 import { DETAIL_UUID, TOKEN } from '../data.ts';
 import { ratioRow, type Row } from '../rows.ts';
-import { auth, type Setup } from '../setup.ts';
+import { auth, RELAXED_LIMITS, type Setup } from '../setup.ts';
 import { rotated } from '../timing.ts';
 
 const CHILD = fileURLToPath(new URL('../cold-start.ts', import.meta.url));
@@ -36,7 +36,12 @@ export async function coldStart(setup: Setup): Promise<Row[]> {
     'list floor': [bundles.floor.path, 'list', events.list],
   };
   // What a deployed function of the stage finds in its environment.
-  const env = { ...process.env, ...localAwsEnvironment(setup.dynamoDbEndpoint), ...stageEnvironment(setup.stage) };
+  const env = {
+    ...process.env,
+    ...localAwsEnvironment(setup.dynamoDbEndpoint),
+    ...stageEnvironment(setup.stage),
+    ...RELAXED_LIMITS,
+  };
   const names = Object.keys(variants);
   const samples: Record<string, Sample[]> = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = setup.sizes.coldRuns > 1 ? -1 : 0; round < setup.sizes.coldRuns; round++) {
