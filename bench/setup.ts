@@ -56,10 +56,12 @@ export function functions(setup: Setup, { endpoint = setup.dynamoDbEndpoint, tab
   return { detail: detailRoute(dependencies), list: listRoute(dependencies), floors: createFloors(client, tables) };
 }
 
-const context = lambdaContext();
 export const auth = (token: string) => ({ authorization: `Token ${token}` });
 
-/** One call of a handler or a floor, checked: a wrong status stops the bench rather than timing an error. */
+/**
+ * One call of a handler or a floor, with a context of its own as Lambda gives each invocation (the chain keeps what it
+ * started for a request on it), checked: a wrong status stops the bench rather than timing an error.
+ */
 export const request =
   (
     target: (event: APIGatewayProxyEvent, context: Context) => Promise<{ statusCode: number }>,
@@ -67,7 +69,7 @@ export const request =
     status = 200,
   ): Task =>
   async () => {
-    const response = await target(event(), context);
+    const response = await target(event(), lambdaContext());
     if (response.statusCode !== status) throw new Error(`status ${response.statusCode}, expected ${status}`);
   };
 
@@ -87,7 +89,7 @@ export const withFreshToken =
   };
 
 /** One answer of a handler, outside any timing. */
-export const answer = (handler: ApiHandler, options: EventOptions) => handler(apiEvent(options), context);
+export const answer = (handler: ApiHandler, options: EventOptions) => handler(apiEvent(options), lambdaContext());
 
 /** The read units of one request through the counting proxy (its token cached by a request before). */
 export async function readUnits(handler: ApiHandler, options: EventOptions, proxy: DynamoDbProxy) {
