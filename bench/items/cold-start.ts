@@ -1,4 +1,4 @@
-// Cold starts: fresh processes that import a function's bundle and answer one request (its token, of course, not
+// Cold starts: fresh processes that import a function's bundle and answer one request (its token necessarily not
 // cached), against the floor's bundle doing the same request's reads. A small child-process loop, as hyperfine would
 // run it: the variants in a rotating order, one round discarded first (the file cache) unless there is only one.
 import { execFile } from 'node:child_process';
