@@ -82,7 +82,7 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
         return summaries;
       },
 
-      // Strongly consistent: an operator's change is in the very next answer (SPEC 7.6), for 1 read unit, not 0.5.
+      // Strongly consistent: an operator's change is in the very next answer (docs/contract.md 7.6), for 1 read unit, not 0.5.
       async get(uuid, options) {
         const { Item } = await send(() =>
           client.send(

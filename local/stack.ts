@@ -38,7 +38,7 @@ export interface LocalStackOptions {
   dynamoDbPort?: number;
   /** The stage whose tables to create; none without. */
   stage?: string;
-  /** Load the sample data (SPEC section 6) into the stage's tables. */
+  /** Load the sample data (docs/contract.md section 6) into the stage's tables. */
   sampleData?: boolean;
   /** Serve the API on serverless-offline for the stage. */
   api?: ApiOptions;
