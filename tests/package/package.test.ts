@@ -69,8 +69,7 @@ describe('serverless package', () => {
     const output = `${failure?.stdout}${failure?.stderr}`;
     for (const name of ['IDENTITY_URL', 'DYNAMODB_REQUEST_TIMEOUT_MS', 'CORS_ORIGINS']) expect(output).toContain(name);
     expect(existsSync(refused)).toBe(false);
-    // A serverless process of its own: its start-up, not the check, is what takes time on a busy machine.
-  }, 60_000);
+  }, 60_000); // a serverless process of its own: its start-up, not the check, takes the time on a busy machine
 
   /** The one file of a function's zip, a minified ESM bundle. */
   const bundleOf = (name: string): Buffer => {
