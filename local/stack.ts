@@ -1,6 +1,7 @@
 // The local stack, started one way by `npm start`, the test suites' global setups and the bench: DynamoDB Local on
 // the machine's Java, a stage's tables created from serverless.yml, the sample data, and the API on
-// serverless-offline, each optional. `stop()` stops what was started, the API first.
+// serverless-offline, each optional. `stop()` stops what was started, the API first; `exited` says when one of them
+// stopped on its own, and why.
 import { spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -44,19 +45,49 @@ export interface LocalStackOptions {
   api?: ApiOptions;
 }
 
+/** A process of the stack that stopped on its own: which, how, and what it said last. */
+export interface UnexpectedExit {
+  name: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  lastLines: string;
+}
+
 export interface LocalStack {
   dynamoDbEndpoint: string;
   /** The stage's tables, when a stage was given. */
   tables?: Tables;
-  /** The API's base URL, when it was started; `apiExited` settles if serverless-offline stops on its own. */
+  /** The API's base URL, when it was started. */
   apiUrl?: string;
-  apiExited?: Promise<number | null>;
+  /** Settles when DynamoDB Local or serverless-offline exits before `stop()` was called; never after. */
+  exited: Promise<UnexpectedExit>;
   stop: () => Promise<void>;
 }
 
 interface RunningProcess {
+  name: string;
   process: ChildProcess;
+  /** Its last lines of output, stdout and stderr together. */
+  lastLines: () => string;
   stop: () => Promise<void>;
+}
+
+const KEPT_LINES = 20;
+
+/** Keeps the last lines a child writes, for the message when it fails. */
+function keepLastLines(child: ChildProcess, onText?: (text: string) => void): () => string {
+  let kept = '';
+  const record = (chunk: Buffer) => {
+    const text = chunk.toString();
+    onText?.(text);
+    kept = (kept + text)
+      .split('\n')
+      .slice(-KEPT_LINES - 1)
+      .join('\n');
+  };
+  child.stdout?.on('data', record);
+  child.stderr?.on('data', record);
+  return () => kept.trimEnd();
 }
 
 /** The AWS SDK's own variables that point a process at DynamoDB Local. */
@@ -148,21 +179,19 @@ async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endp
   assertJava();
   await assertPortFree(port, 'DYNAMODB_PORT');
   const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe' });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const lastLines = keepLastLines(child);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
   const deadline = Date.now() + 30_000;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited at start:\n${output}`);
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited at start:\n${lastLines()}`);
       try {
         await client.send(new ListTablesCommand({}));
         break;
       } catch (error) {
         if (Date.now() > deadline)
-          throw new Error(`DynamoDB Local did not answer within 30 s:\n${output}`, { cause: error });
+          throw new Error(`DynamoDB Local did not answer within 30 s:\n${lastLines()}`, { cause: error });
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
@@ -172,7 +201,7 @@ async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endp
   } finally {
     client.destroy();
   }
-  return { endpoint, process: child, stop: stopper(child) };
+  return { name: 'DynamoDB Local', endpoint, process: child, lastLines, stop: stopper(child) };
 }
 
 /** Runs `serverless offline start` for the stage on DynamoDB Local and resolves when its HTTP server is ready. */
@@ -202,25 +231,15 @@ export async function startApi(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // Output is kept until the server is ready (for the error message), then only passed through or drained.
-  let output: string | undefined = '';
+  const lastLines = keepLastLines(child, (text) => options.stdio === 'inherit' && process.stdout.write(text));
   const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString();
-      if (options.stdio === 'inherit') process.stdout.write(text);
-      if (output === undefined) return;
-      output += text;
-      if (output.includes('Server ready')) {
-        output = undefined;
-        resolve();
-      }
-    };
+    const onData = () => lastLines().includes('Server ready') && resolve();
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`serverless offline exited with ${code}:\n${output ?? ''}`)));
+    child.once('exit', (code) => reject(new Error(`serverless offline exited with ${code}:\n${lastLines()}`)));
   });
   const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`serverless offline not ready within 120 s:\n${output ?? ''}`)), 120_000).unref(),
+    setTimeout(() => reject(new Error(`serverless offline not ready within 120 s:\n${lastLines()}`)), 120_000).unref(),
   );
   const stop = stopper(child);
   try {
@@ -229,17 +248,30 @@ export async function startApi(
     await stop();
     throw error;
   }
-  return { process: child, stop, url: `http://127.0.0.1:${httpPort}` };
+  return { name: 'serverless-offline', process: child, lastLines, stop, url: `http://127.0.0.1:${httpPort}` };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const dynamoDb = await startDynamoDbLocal(options.dynamoDbPort ?? (await freePort()));
-  const running: RunningProcess[] = [dynamoDb];
+  const running: RunningProcess[] = [];
+  let stopping = false;
+  let reportExit: (exit: UnexpectedExit) => void = () => {};
+  const exited = new Promise<UnexpectedExit>((resolve) => (reportExit = resolve));
+  const supervise = (started: RunningProcess) => {
+    running.push(started);
+    const { name, process: child, lastLines } = started;
+    const report = () =>
+      !stopping && reportExit({ name, code: child.exitCode, signal: child.signalCode, lastLines: lastLines() });
+    if (child.exitCode !== null || child.signalCode !== null) report();
+    else child.once('exit', report);
+  };
   const stop = async (): Promise<void> => {
+    stopping = true;
     for (const { stop: stopOne } of [...running].reverse()) await stopOne();
   };
   try {
-    const stack: LocalStack = { dynamoDbEndpoint: dynamoDb.endpoint, stop };
+    const dynamoDb = await startDynamoDbLocal(options.dynamoDbPort ?? (await freePort()));
+    supervise(dynamoDb);
+    const stack: LocalStack = { dynamoDbEndpoint: dynamoDb.endpoint, exited, stop };
     if (options.stage === undefined) return stack;
     stack.tables = await createTables(dynamoDb.endpoint, options.stage);
     if (options.sampleData) {
@@ -249,9 +281,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     if (options.api) {
       const api = await startApi(options.stage, dynamoDb.endpoint, options.api);
-      running.push(api);
+      supervise(api);
       stack.apiUrl = api.url;
-      stack.apiExited = new Promise((resolve) => api.process.once('exit', resolve));
     }
     return stack;
   } catch (error) {
