@@ -174,10 +174,18 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
+/**
+ * DynamoDB Local's JVM with its quick compiler only: on a small machine the optimising compiler's threads take the
+ * CPU that its start and its first requests need. The package spawns java with this process's environment, so the
+ * option goes there; one already set wins.
+ */
+const DYNAMODB_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1';
+
 /** Starts an in-memory DynamoDB Local on the port and resolves once it answers. */
 async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endpoint: string }> {
   assertJava();
   await assertPortFree(port, 'DYNAMODB_PORT');
+  process.env.JAVA_TOOL_OPTIONS ??= DYNAMODB_LOCAL_JVM_OPTIONS;
   const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe' });
   const lastLines = keepLastLines(child);
   const endpoint = `http://127.0.0.1:${port}`;
