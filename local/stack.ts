@@ -17,6 +17,7 @@ import { readSettings, type Tables } from '../lib/config.ts';
 import { createDocumentClient } from '../lib/dynamodb.ts';
 import { createOperatorStore } from '../operators/store.ts';
 import { loadSampleData } from './sample-data.ts';
+import { warmUp } from './warm-up.ts';
 import { stageEnvironment, stageTables, tableDeclarations } from './serverless-yml.ts';
 
 /** DynamoDB Local rejects non-alphanumeric access keys; it ignores them otherwise. */
@@ -43,6 +44,8 @@ export interface LocalStackOptions {
   sampleData?: boolean;
   /** Serve the API on serverless-offline for the stage. */
   api?: ApiOptions;
+  /** Send the sample owner's requests to the API before returning (local/warm-up.ts says why); needs sample data. */
+  warmUp?: boolean;
 }
 
 /** A process of the stack that stopped on its own: which, how, and what it said last. */
@@ -291,6 +294,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const api = await startApi(options.stage, dynamoDb.endpoint, options.api);
       supervise(api);
       stack.apiUrl = api.url;
+      if (options.warmUp) await warmUp(api.url);
     }
     return stack;
   } catch (error) {

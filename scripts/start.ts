@@ -30,6 +30,7 @@ try {
   stack = await startLocalStack({
     stage: 'local',
     sampleData: true,
+    warmUp: true,
     dynamoDbPort: port('DYNAMODB_PORT', 8000),
     api: {
       httpPort: port('PORT', 3000),
