@@ -32,6 +32,8 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/support/offline.global.ts'],
           hookTimeout: 180_000,
+          // A browser's clicks and a few HTTP round trips: seconds on a busy 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {

@@ -1,13 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// The load suite (`npm run test:load`), kept out of `npm test`: 50 concurrent clients for 10 s against
-// `serverless offline start` on DynamoDB Local, the same stack as the e2e suite's.
+// The load suite (`npm run test:load`), kept out of `npm test`: a fresh `npm start` of its own under 50 concurrent
+// clients (its first burst, then 10 s of every kind of request), and its end when DynamoDB Local dies.
 export default defineConfig({
   test: {
     name: 'load',
     include: ['tests/load/**/*.test.ts'],
-    globalSetup: ['tests/support/offline.global.ts'],
-    hookTimeout: 180_000,
+    // npm start: DynamoDB Local, the bundles, serverless-offline and the warm-up, on a busy 2-core machine.
+    hookTimeout: 240_000,
     testTimeout: 120_000,
   },
 });

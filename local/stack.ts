@@ -1,6 +1,7 @@
 // The local stack, started one way by `npm start`, the test suites' global setups and the bench: DynamoDB Local on
 // the machine's Java, a stage's tables created from serverless.yml, the sample data, and the API on
-// serverless-offline, each optional. `stop()` stops what was started, the API first.
+// serverless-offline, each optional. `stop()` stops what was started, the API first; `exited` says when one of them
+// stopped on its own, and why.
 import { spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,7 @@ import { readSettings, type Tables } from '../lib/config.ts';
 import { createDocumentClient } from '../lib/dynamodb.ts';
 import { createOperatorStore } from '../operators/store.ts';
 import { loadSampleData } from './sample-data.ts';
+import { warmUp } from './warm-up.ts';
 import { stageEnvironment, stageTables, tableDeclarations } from './serverless-yml.ts';
 
 /** DynamoDB Local rejects non-alphanumeric access keys; it ignores them otherwise. */
@@ -42,21 +44,53 @@ export interface LocalStackOptions {
   sampleData?: boolean;
   /** Serve the API on serverless-offline for the stage. */
   api?: ApiOptions;
+  /** Send the sample owner's requests to the API before returning (local/warm-up.ts says why); needs sample data. */
+  warmUp?: boolean;
+}
+
+/** A process of the stack that stopped on its own: which, how, and what it said last. */
+export interface UnexpectedExit {
+  name: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  lastLines: string;
 }
 
 export interface LocalStack {
   dynamoDbEndpoint: string;
   /** The stage's tables, when a stage was given. */
   tables?: Tables;
-  /** The API's base URL, when it was started; `apiExited` settles if serverless-offline stops on its own. */
+  /** The API's base URL, when it was started. */
   apiUrl?: string;
-  apiExited?: Promise<number | null>;
+  /** Settles when DynamoDB Local or serverless-offline exits before `stop()` was called; never after. */
+  exited: Promise<UnexpectedExit>;
   stop: () => Promise<void>;
 }
 
 interface RunningProcess {
+  name: string;
   process: ChildProcess;
+  /** Its last lines of output, stdout and stderr together. */
+  lastLines: () => string;
   stop: () => Promise<void>;
+}
+
+const KEPT_LINES = 20;
+
+/** Keeps the last lines a child writes, for the message when it fails. */
+function keepLastLines(child: ChildProcess, onText?: (text: string) => void): () => string {
+  let kept = '';
+  const record = (chunk: Buffer) => {
+    const text = chunk.toString();
+    onText?.(text);
+    kept = (kept + text)
+      .split('\n')
+      .slice(-KEPT_LINES - 1)
+      .join('\n');
+  };
+  child.stdout?.on('data', record);
+  child.stderr?.on('data', record);
+  return () => kept.trimEnd();
 }
 
 /** The AWS SDK's own variables that point a process at DynamoDB Local. */
@@ -118,7 +152,7 @@ async function assertPortFree(port: number, variable: string): Promise<void> {
   });
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
       .once('error', reject)
@@ -143,26 +177,32 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
+/**
+ * DynamoDB Local's JVM with its quick compiler only: on a small machine the optimising compiler's threads take the
+ * CPU that its start and its first requests need. The package spawns java with this process's environment, so the
+ * option goes there; one already set wins.
+ */
+const DYNAMODB_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1';
+
 /** Starts an in-memory DynamoDB Local on the port and resolves once it answers. */
 async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endpoint: string }> {
   assertJava();
   await assertPortFree(port, 'DYNAMODB_PORT');
+  process.env.JAVA_TOOL_OPTIONS ??= DYNAMODB_LOCAL_JVM_OPTIONS;
   const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe' });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const lastLines = keepLastLines(child);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
   const deadline = Date.now() + 30_000;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited at start:\n${output}`);
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited at start:\n${lastLines()}`);
       try {
         await client.send(new ListTablesCommand({}));
         break;
       } catch (error) {
         if (Date.now() > deadline)
-          throw new Error(`DynamoDB Local did not answer within 30 s:\n${output}`, { cause: error });
+          throw new Error(`DynamoDB Local did not answer within 30 s:\n${lastLines()}`, { cause: error });
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
@@ -172,7 +212,7 @@ async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endp
   } finally {
     client.destroy();
   }
-  return { endpoint, process: child, stop: stopper(child) };
+  return { name: 'DynamoDB Local', endpoint, process: child, lastLines, stop: stopper(child) };
 }
 
 /** Runs `serverless offline start` for the stage on DynamoDB Local and resolves when its HTTP server is ready. */
@@ -202,25 +242,15 @@ async function startApi(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // Output is kept until the server is ready (for the error message), then only passed through or drained.
-  let output: string | undefined = '';
+  const lastLines = keepLastLines(child, (text) => options.stdio === 'inherit' && process.stdout.write(text));
   const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString();
-      if (options.stdio === 'inherit') process.stdout.write(text);
-      if (output === undefined) return;
-      output += text;
-      if (output.includes('Server ready')) {
-        output = undefined;
-        resolve();
-      }
-    };
+    const onData = () => lastLines().includes('Server ready') && resolve();
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`serverless offline exited with ${code}:\n${output ?? ''}`)));
+    child.once('exit', (code) => reject(new Error(`serverless offline exited with ${code}:\n${lastLines()}`)));
   });
   const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`serverless offline not ready within 120 s:\n${output ?? ''}`)), 120_000).unref(),
+    setTimeout(() => reject(new Error(`serverless offline not ready within 120 s:\n${lastLines()}`)), 120_000).unref(),
   );
   const stop = stopper(child);
   try {
@@ -229,17 +259,30 @@ async function startApi(
     await stop();
     throw error;
   }
-  return { process: child, stop, url: `http://127.0.0.1:${httpPort}` };
+  return { name: 'serverless-offline', process: child, lastLines, stop, url: `http://127.0.0.1:${httpPort}` };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const dynamoDb = await startDynamoDbLocal(options.dynamoDbPort ?? (await freePort()));
-  const running: RunningProcess[] = [dynamoDb];
+  const running: RunningProcess[] = [];
+  let stopping = false;
+  let reportExit: (exit: UnexpectedExit) => void = () => {};
+  const exited = new Promise<UnexpectedExit>((resolve) => (reportExit = resolve));
+  const supervise = (started: RunningProcess) => {
+    running.push(started);
+    const { name, process: child, lastLines } = started;
+    const report = () =>
+      !stopping && reportExit({ name, code: child.exitCode, signal: child.signalCode, lastLines: lastLines() });
+    if (child.exitCode !== null || child.signalCode !== null) report();
+    else child.once('exit', report);
+  };
   const stop = async (): Promise<void> => {
+    stopping = true;
     for (const { stop: stopOne } of [...running].reverse()) await stopOne();
   };
   try {
-    const stack: LocalStack = { dynamoDbEndpoint: dynamoDb.endpoint, stop };
+    const dynamoDb = await startDynamoDbLocal(options.dynamoDbPort ?? (await freePort()));
+    supervise(dynamoDb);
+    const stack: LocalStack = { dynamoDbEndpoint: dynamoDb.endpoint, exited, stop };
     if (options.stage === undefined) return stack;
     stack.tables = await createTables(dynamoDb.endpoint, options.stage);
     if (options.sampleData) {
@@ -249,9 +292,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     if (options.api) {
       const api = await startApi(options.stage, dynamoDb.endpoint, options.api);
-      running.push(api);
+      supervise(api);
       stack.apiUrl = api.url;
-      stack.apiExited = new Promise((resolve) => api.process.once('exit', resolve));
+      if (options.warmUp) await warmUp(api.url);
     }
     return stack;
   } catch (error) {

@@ -1,5 +1,5 @@
 // `npm start`: DynamoDB Local with the sample data, and the API on serverless-offline, until Ctrl-C.
-import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { startLocalStack, type LocalStack, type UnexpectedExit } from '../local/stack.ts';
 import { SAMPLE_TOKENS, SEED_DETAILS_INSTANCE } from '../local/sample-data.ts';
 
 const LOCAL_FRONT_END = 'http://localhost:5173';
@@ -16,12 +16,21 @@ function stop(code: number): Promise<never> {
   return stopping;
 }
 
+/** One half of the stack is no use without the other: say which stopped and why, then stop the rest. */
+function onUnexpectedExit({ name, code, signal, lastLines }: UnexpectedExit): Promise<never> {
+  const how = signal === null ? `with code ${code}` : `on ${signal}`;
+  const others = name === 'DynamoDB Local' ? 'serverless-offline' : 'DynamoDB Local';
+  console.error(`\n${name} exited ${how}; its last lines:\n${lastLines.replace(/^/gm, '  ')}\nStopping ${others}.`);
+  return stop(1);
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
 
 try {
   stack = await startLocalStack({
     stage: 'local',
     sampleData: true,
+    warmUp: true,
     dynamoDbPort: port('DYNAMODB_PORT', 8000),
     api: {
       httpPort: port('PORT', 3000),
@@ -32,7 +41,7 @@ try {
       env: { CORS_ORIGINS: process.env.CORS_ORIGINS ?? LOCAL_FRONT_END },
     },
   });
-  void stack.apiExited?.then((code) => stop(code ?? 1));
+  void stack.exited.then(onUnexpectedExit);
   const base = `http://localhost:${port('PORT', 3000)}`;
   const [devToken] = SAMPLE_TOKENS;
   console.log(`

@@ -1,6 +1,6 @@
-// The API reference page in a real browser (Debian's Chromium, headless), on the e2e stack: it renders every
-// operation with nothing failing and nothing fetched from elsewhere, and its "try it out" sends a list request with
-// its prefilled examples and the sample token and shows the 200. A screenshot goes to test-output/ (its path is
+// The API reference page in a real browser (headless Chromium from the npm registry), on the e2e stack: it renders
+// every operation with nothing failing and nothing fetched from elsewhere, and its "try it out" sends a list request
+// with its prefilled examples and the sample token and shows the 200. A screenshot goes to test-output/ (its path is
 // printed).
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

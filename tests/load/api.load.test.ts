@@ -1,10 +1,17 @@
-// Load: 50 concurrent clients for 10 s over HTTP through `serverless offline start` (loopback only), on both
-// functions and all four paths, valid and invalid tokens mixed. Every answer is checked in full against the answer
-// its request must get (status, Content-Type, the contract's headers, the whole JSON body): 0 errors, 0 wrong answers.
+// The local stack under load, as a developer meets it, over loopback only and bounded in count and time. A fresh
+// `npm start` holds its first burst: 50 clients, 3,000 requests, list and details alternating, every answer a 200 and
+// the right one, p99 at most 1.5 s, serverless-offline under 1 GB. Then 50 clients for 10 s on both functions and all
+// four paths, valid and invalid tokens mixed, every answer checked in full against the answer its request must get
+// (status, Content-Type, the contract's headers, the whole JSON body): 0 errors, 0 wrong answers. Last, DynamoDB Local
+// dies: npm start says so, stops serverless-offline and exits non-zero.
+import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER_ONE, OWNER_TWO, SAMPLE_INSTANCES } from '../../local/sample-data.ts';
-import { EMPTY_OWNER, TOKENS } from '../fixtures/tenancy.ts';
+import { stageTables } from '../../local/serverless-yml.ts';
+import { localDocumentClient } from '../../local/stack.ts';
+import { createOperatorStore } from '../../operators/store.ts';
+import { EMPTY_OWNER, TOKENS, loadFixtures } from '../fixtures/tenancy.ts';
 import {
   DETAILS_UUID,
   JSON_CONTENT_TYPE,
@@ -14,12 +21,23 @@ import {
   TOKEN_TWO as TWO,
   errorBody,
 } from '../support/contract.ts';
-import { baseUrl } from '../support/http.ts';
+import { npmStart, type NpmStart } from '../support/npm-start.ts';
 import { expectedDetails, expectedList, type QueryValues } from '../support/oracle.ts';
 
 const CLIENTS = 50;
+const BURST_REQUESTS = 3000;
+const BURST_P99_MS = 1500;
+const OFFLINE_PEAK_RSS_MB = 1024;
 const DURATION_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 10_000;
+
+let stack: NpmStart;
+
+beforeAll(async () => {
+  stack = await npmStart(240_000);
+});
+
+afterAll(() => stack?.stop());
 
 interface Kind {
   name: string;
@@ -117,6 +135,9 @@ const KINDS: Kind[] = [
   }),
 ];
 
+/** The first burst's requests: the sample owner's list and details, in turn. */
+const BURST_KINDS = [KINDS[0]!, KINDS.find(({ name }) => name === 'details, whole')!];
+
 interface Result {
   kind: string;
   ms: number;
@@ -129,7 +150,7 @@ interface Result {
 async function send(kind: Kind): Promise<Result> {
   const started = performance.now();
   try {
-    const response = await fetch(`${baseUrl}${kind.path}`, {
+    const response = await fetch(`${stack.url}${kind.path}`, {
       headers: kind.headers,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
@@ -159,38 +180,60 @@ async function send(kind: Kind): Promise<Result> {
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
-/** `clients` concurrent clients, each sending the kinds in turn (starting at its own offset) until `ms` have passed. */
-async function drive(clients: number, ms: number): Promise<Result[]> {
+/** `clients` concurrent clients, each sending `kinds` in turn (starting at its own offset) while `more()` says so. */
+async function drive(clients: number, kinds: readonly Kind[], more: () => boolean): Promise<Result[]> {
   const results: Result[] = [];
-  const deadline = Date.now() + ms;
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
-      for (let turn = client; Date.now() < deadline; turn += 1) results.push(await send(KINDS[turn % KINDS.length]!));
+      for (let turn = client; more(); turn += 1) results.push(await send(kinds[turn % kinds.length]!));
     }),
   );
   return results;
 }
 
+/** The most memory a process has held (its resident set's high-water mark), in MB. */
+const peakRssMb = (pid: number): number =>
+  Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+
 const failures = (results: readonly Result[]) =>
   results.filter(({ error, wrong }) => error !== undefined || wrong !== undefined);
 
-describe(`load: ${CLIENTS} concurrent clients for ${DURATION_MS / 1000} s through serverless offline`, () => {
-  it('answers every request, and every one right', async () => {
-    // Warm-up, not measured: serverless offline starts one worker thread per concurrent invocation of a function
-    // (a cold start each), so the concurrency is raised in steps, as traffic would grow, rather than 100 cold starts
-    // at once on a small machine. Its failures are printed, not asserted.
-    const warmUp: Result[] = [];
-    for (const clients of [1, 10, 20, 35, CLIENTS]) warmUp.push(...(await drive(clients, 2000)));
-    const warmUpFailures = failures(warmUp);
+const problems = (results: readonly Result[]) =>
+  failures(results)
+    .slice(0, 10)
+    .map(({ kind, error, wrong }) => `${kind}: ${error ?? wrong}`);
+
+describe('load on a fresh npm start', () => {
+  it(`holds its first burst: ${CLIENTS} clients, ${BURST_REQUESTS} requests, list and details alternating`, async () => {
+    let sent = 0;
+    const started = Date.now();
+    const results = await drive(CLIENTS, BURST_KINDS, () => sent++ < BURST_REQUESTS);
+    const elapsed = (Date.now() - started) / 1000;
+    const latencies = results.map(({ ms }) => ms).sort((a, b) => a - b);
+    const p99 = percentile(latencies, 99);
+    const offlineRssMb = peakRssMb(stack.childPid('serverless'));
     console.info(
       [
-        `load: warm-up ${warmUp.length} requests, ${warmUpFailures.length} failed (not asserted)`,
-        ...warmUpFailures.slice(0, 5).map(({ kind, error, wrong }) => `load: warm-up ${kind}: ${error ?? wrong}`),
+        `load: first burst: ${results.length} requests in ${elapsed.toFixed(1)} s from ${CLIENTS} clients, ${failures(results).length} not right`,
+        `load: first burst: latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms; serverless-offline peak RSS ${offlineRssMb.toFixed(0)} MB`,
+        ...problems(results).map((problem) => `load: first burst: ${problem}`),
       ].join('\n'),
     );
 
+    expect(results.length).toBe(BURST_REQUESTS);
+    expect(problems(results)).toEqual([]);
+    expect(p99).toBeLessThanOrEqual(BURST_P99_MS);
+    expect(offlineRssMb).toBeLessThan(OFFLINE_PEAK_RSS_MB);
+  });
+
+  it(`answers every request, and every one right: ${CLIENTS} clients for ${DURATION_MS / 1000} s, all kinds`, async () => {
+    const client = localDocumentClient(stack.dynamoDbEndpoint);
+    await loadFixtures(createOperatorStore({ client, tables: stageTables('local') }));
+    client.destroy();
+
     const started = Date.now();
-    const results = await drive(CLIENTS, DURATION_MS);
+    const deadline = started + DURATION_MS;
+    const results = await drive(CLIENTS, KINDS, () => Date.now() < deadline);
     const elapsed = (Date.now() - started) / 1000;
 
     const errors = results.filter(({ error }) => error !== undefined);
@@ -204,9 +247,7 @@ describe(`load: ${CLIENTS} concurrent clients for ${DURATION_MS / 1000} s throug
         `load: ${errors.length} errors, ${wrong.length} wrong answers`,
         `load: latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms`,
         `load: per kind ${JSON.stringify(Object.fromEntries(perKind))}`,
-        ...failures(results)
-          .slice(0, 10)
-          .map(({ kind, error, wrong }) => `load: ${kind}: ${error ?? wrong}`),
+        ...problems(results).map((problem) => `load: ${problem}`),
       ].join('\n'),
     );
 
@@ -214,5 +255,16 @@ describe(`load: ${CLIENTS} concurrent clients for ${DURATION_MS / 1000} s throug
     expect(errors.map(({ kind, error }) => `${kind}: ${error}`)).toEqual([]);
     expect(wrong.map(({ kind, wrong }) => `${kind}: ${wrong}`)).toEqual([]);
     expect([...perKind.keys()].sort()).toEqual(KINDS.map(({ name }) => name).sort());
+  });
+
+  it('says so when DynamoDB Local dies, stops serverless-offline and exits non-zero', async () => {
+    const offline = stack.childPid('serverless');
+    process.kill(stack.childPid('DynamoDBLocal.jar'), 'SIGKILL');
+
+    await expect(stack.exited).resolves.toBe(1);
+    expect(stack.output()).toMatch(
+      /DynamoDB Local exited on SIGKILL; its last lines:\n.*\nStopping serverless-offline\./s,
+    );
+    expect(() => process.kill(offline, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
   });
 });
