@@ -1,5 +1,5 @@
-// What `npm start` loads into DynamoDB Local (SPEC section 6): the seeds' example owner with the instances of both
-// seed documents, and a second owner, so that tenancy can be seen locally.
+// What `npm start` loads into DynamoDB Local (docs/contract.md, section 6): the seeds' example owner with the
+// instances of both seed documents, and a second owner, so that tenancy can be seen locally.
 import { digestToken } from '../lib/auth.ts';
 import type { LambdaInstance } from '../lib/items.ts';
 import type { OperatorStore } from '../operators/store.ts';

@@ -1,5 +1,5 @@
-// serverless.yml as the local stack reads it: the functions' environment for a stage, and the DynamoDB tables it
-// declares, so that the key design is written down once. Only the variable sources that serverless.yml uses in
+// serverless.yml as the local stack, the tests and the bench read it (the one reader): the functions' environment for
+// a stage, and the DynamoDB tables it declares, so that the key design is written down once. Only the variable sources that serverless.yml uses in
 // those places are resolved here: ${self:path}, ${sls:stage} and ${env:NAME, 'fallback'}. tests/package checks that
 // the tables read here are the tables `serverless package` compiles.
 import { readFileSync } from 'node:fs';
@@ -14,12 +14,18 @@ export interface TableProperties extends Omit<CreateTableCommandInput, 'Deletion
   DeletionProtectionEnabled?: unknown;
 }
 
+/** The parts of serverless.yml that the local stack, the tests and the bench read. */
 interface ServerlessYml {
-  provider: { environment: Record<string, string> };
+  provider: { environment: Record<string, string>; logs: { restApi: { format: string } } };
+  functions: Record<string, { events: { http: { path: string; method: string } }[] }>;
+  custom: { esbuild: Record<string, unknown> };
   resources: { Resources: Record<string, { Type: string; Properties: TableProperties }> };
 }
 
-const serverlessYml = parse(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8')) as ServerlessYml;
+/** serverless.yml as written (variables unresolved): the one place it is read. */
+export const serverlessYml = parse(
+  readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'),
+) as Readonly<ServerlessYml>;
 
 function lookup(path: string): unknown {
   return path

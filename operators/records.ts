@@ -1,12 +1,14 @@
 // The file format of `admin instances import|export`: a JSON array of lambda instances in the shape of the
-// contract (SPEC section 4), without ids (the importer assigns them). Validation reports every problem of every
-// record with its position, so that a file is fixed in one go.
+// contract (docs/contract.md, section 4), without ids (the importer assigns them). A record is validated by ajv
+// against openapi.yaml's own schemas of what the API serves (a UUID, a status code, an application, instance_info),
+// and every problem of every record is reported with its position, so that a file is fixed in one go.
 import { randomUUID } from 'node:crypto';
-import type { Application, LambdaInstance } from '../lib/items.ts';
-import { parseInstanceId } from '../lib/requests.ts';
-import { isStatusCode } from '../lib/statuses.ts';
-
-export type NewInstance = Omit<LambdaInstance, 'id'>;
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
+import { DEFAULT_NAME, type Application, type LambdaInstance } from '../lib/items.ts';
+import type { StatusCode } from '../lib/statuses.ts';
+import type { NewInstance } from './instances.ts';
 
 export interface InstanceRecord {
   uuid: string;
@@ -18,98 +20,121 @@ export interface InstanceRecord {
   applications: Application[];
 }
 
-const FIELDS = new Set(['uuid', 'owner', 'name', 'instance_info', 'status', 'failure_message', 'applications']);
-const COUNT_FIELDS = [
-  'vcpus_master',
-  'vcpus_slave',
-  'ram_master',
-  'ram_slave',
-  'disk_master',
-  'disk_slave',
-  'slaves',
-  'network_request',
-  'master_node_id',
-];
-const TEXT_FIELDS = ['project_name', 'master_name', 'ip_allocation'];
+const OPENAPI = 'openapi.yaml';
+const schema = (name: string) => ({ $ref: `${OPENAPI}#/components/schemas/${name}` });
+const count = { type: 'integer', minimum: 0 };
+const text = { type: 'string' };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+/** One import record: openapi.yaml's schemas, and the types of the instance_info fields the contract names. */
+const RECORD_SCHEMA = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['instance_info', 'status'],
+    additionalProperties: false,
+    properties: {
+      uuid: schema('Uuid'),
+      owner: schema('Uuid'),
+      name: { ...schema('Info/properties/name'), minLength: 1 },
+      instance_info: {
+        ...schema('Info/properties/instance_info'),
+        properties: {
+          ...Object.fromEntries(
+            ['vcpus_master', 'vcpus_slave', 'ram_master', 'ram_slave', 'disk_master', 'disk_slave', 'slaves'].map(
+              (field) => [field, count],
+            ),
+          ),
+          network_request: count,
+          master_node_id: count,
+          project_name: text,
+          master_name: text,
+          ip_allocation: text,
+        },
+      },
+      status: schema('Status/properties/code'),
+      failure_message: text,
+      applications: { type: 'array', items: schema('Application') },
+    },
+  },
+};
+
+/** ajv's words for a pattern are the pattern: say what it stands for. */
+const PATTERN_MEANS: Record<string, string> = {
+  Uuid: 'must be a lower-case UUID',
+  'Status/properties/code': 'must be one of the codes "0" to "23"',
+};
+
+// The whole document is added, so that its own references resolve; its OpenAPI keywords are not JSON Schema's.
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+ajv.addSchema(parse(readFileSync(new URL('../openapi.yaml', import.meta.url), 'utf8')) as object, OPENAPI);
+const validateRecords = ajv.compile(RECORD_SCHEMA);
+
+const validateUuid = ajv.getSchema(`${OPENAPI}#/components/schemas/Uuid`)!;
+
 /** A UUID written in lower case, as the tables keep them. */
-export const isUuid = (value: unknown): value is string =>
-  typeof value === 'string' && parseInstanceId(value) === value;
+export const isUuid = (value: unknown): value is string => validateUuid(value) === true;
 
-function applicationProblems(value: unknown, at: string): string[] {
-  if (!isObject(value)) return [`${at} must be an object`];
-  const problems: string[] = [];
-  if (!isUuid(value.id)) problems.push(`${at}.id must be a lower-case UUID`);
-  if (typeof value.name !== 'string' || value.name === '') problems.push(`${at}.name must be a non-empty string`);
-  if (value.type !== 'BATCH' && value.type !== 'STREAMING') problems.push(`${at}.type must be BATCH or STREAMING`);
-  if (typeof value.started !== 'boolean') problems.push(`${at}.started must be true or false`);
-  const unknown = Object.keys(value).filter((key) => !['id', 'name', 'type', 'started'].includes(key));
-  if (unknown.length > 0) problems.push(`${at} has unknown fields: ${unknown.join(', ')}`);
-  return problems;
+interface Problem {
+  /** The record's position, from 1. */
+  record: number;
+  text: string;
 }
 
-function recordProblems(record: unknown, owner: string | undefined): string[] {
-  if (!isObject(record)) return ['must be an object'];
-  const problems: string[] = [];
-  const unknown = Object.keys(record).filter((key) => !FIELDS.has(key));
-  if (unknown.length > 0) problems.push(`unknown fields: ${unknown.join(', ')}`);
-  if (record.uuid !== undefined && !isUuid(record.uuid)) problems.push('uuid must be a lower-case UUID');
-  if (record.owner === undefined && owner === undefined) problems.push('owner is missing (or give --owner)');
-  if (record.owner !== undefined && !isUuid(record.owner)) problems.push('owner must be a lower-case UUID');
-  if (record.owner !== undefined && owner !== undefined && record.owner !== owner)
-    problems.push(`owner differs from --owner ${owner}`);
-  if (record.name !== undefined && (typeof record.name !== 'string' || record.name === ''))
-    problems.push('name must be a non-empty string');
-  if (!isObject(record.instance_info)) problems.push('instance_info must be an object');
-  else {
-    for (const field of COUNT_FIELDS) {
-      const value = record.instance_info[field];
-      if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= 0))
-        problems.push(`instance_info.${field} must be a whole number >= 0`);
-    }
-    for (const field of TEXT_FIELDS) {
-      if (record.instance_info[field] !== undefined && typeof record.instance_info[field] !== 'string')
-        problems.push(`instance_info.${field} must be a string`);
-    }
-  }
-  if (typeof record.status !== 'string' || !isStatusCode(record.status))
-    problems.push('status must be one of the codes "0" to "23"');
-  if (record.failure_message !== undefined && typeof record.failure_message !== 'string')
-    problems.push('failure_message must be a string');
-  if (record.applications !== undefined) {
-    if (!Array.isArray(record.applications)) problems.push('applications must be an array');
-    else
-      record.applications.forEach((application, index) =>
-        problems.push(...applicationProblems(application, `applications[${index}]`)),
-      );
-  }
+/** ajv's error, at `/3/applications/0/id`, as record 4's `applications[0].id ...`. */
+function problem({ instancePath, keyword, message = 'is not valid', params, schemaPath }: ErrorObject): Problem {
+  const [index = '0', ...path] = instancePath.split('/').slice(1);
+  const field = path
+    .map((key) => (/^\d+$/.test(key) ? `[${key}]` : `.${key}`))
+    .join('')
+    .replace(/^\./, '');
+  const pattern = Object.entries(PATTERN_MEANS).find(([name]) => schemaPath.endsWith(`/schemas/${name}/pattern`));
+  const said =
+    keyword === 'additionalProperties'
+      ? `has an unknown field ${String((params as { additionalProperty: string }).additionalProperty)}`
+      : keyword === 'enum'
+        ? `must be one of ${(params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
+        : (pattern?.[1] ?? message);
+  return { record: Number(index) + 1, text: field === '' ? said : `${field} ${said}` };
+}
+
+/** What the schema cannot say: an owner for each record, --owner agreeing, no uuid twice. */
+function fileProblems(input: readonly unknown[], owner: string | undefined): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, number>();
+  input.forEach((value, index) => {
+    if (typeof value !== 'object' || value === null) return;
+    const record = value as Partial<InstanceRecord>;
+    const at = (text: string) => problems.push({ record: index + 1, text });
+    if (record.owner === undefined && owner === undefined) at('owner is missing (or give --owner)');
+    if (record.owner !== undefined && owner !== undefined && record.owner !== owner)
+      at(`owner differs from --owner ${owner}`);
+    if (typeof record.uuid !== 'string') return;
+    const first = seen.get(record.uuid);
+    if (first !== undefined) at(`uuid ${record.uuid} repeats record ${first}`);
+    else seen.set(record.uuid, index + 1);
+  });
   return problems;
 }
 
 /** The instances of a parsed import file, or every problem found, each with the record's position (from 1). */
 export function parseRecords(input: unknown, owner?: string): { instances: NewInstance[] } | { problems: string[] } {
   if (!Array.isArray(input)) return { problems: ['the file must hold a JSON array of lambda instances'] };
-  const problems = input.flatMap((record, index) =>
-    recordProblems(record, owner).map((problem) => `record ${index + 1}: ${problem}`),
-  );
-  const seen = new Map<string, number>();
-  input.forEach((record: unknown, index) => {
-    if (!isObject(record) || !isUuid(record.uuid)) return;
-    const first = seen.get(record.uuid);
-    if (first !== undefined) problems.push(`record ${index + 1}: uuid ${record.uuid} repeats record ${first}`);
-    else seen.set(record.uuid, index + 1);
-  });
-  if (problems.length > 0) return { problems };
-  const records = input as Partial<InstanceRecord>[];
+  const problems = [
+    ...(validateRecords(input) ? [] : (validateRecords.errors ?? []).map(problem)),
+    ...fileProblems(input, owner),
+  ];
+  if (problems.length > 0) {
+    return {
+      problems: problems.sort((a, b) => a.record - b.record).map(({ record, text }) => `record ${record}: ${text}`),
+    };
+  }
   return {
-    instances: records.map((record) => ({
+    instances: (input as Partial<InstanceRecord>[]).map((record) => ({
       uuid: record.uuid ?? randomUUID(),
       owner: record.owner ?? owner!,
-      name: record.name ?? 'Lambda Instance',
+      name: record.name ?? DEFAULT_NAME,
       instanceInfo: record.instance_info!,
-      status: record.status as LambdaInstance['status'],
+      status: record.status as StatusCode,
       failureMessage: record.failure_message ?? '',
       applications: record.applications ?? [],
     })),

@@ -2,14 +2,14 @@
 // (serverless.yml's custom.esbuild, read here, as serverless-esbuild passes them) for the metafile analysis and for
 // variants that only the bench builds.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { parse } from 'yaml';
+import { serverlessYml } from '../../local/serverless-yml.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -38,15 +38,12 @@ const PLUGIN_OPTIONS = new Set([
 
 /** esbuild options equivalent to serverless.yml's custom.esbuild under serverless-esbuild (its defaults included). */
 function serverlessEsbuildOptions(): BuildOptions {
-  const yml = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
-    custom: { esbuild: Record<string, unknown> };
-  };
   const custom: Record<string, unknown> = {
     bundle: true,
     platform: 'node',
     exclude: ['aws-sdk'],
     external: [],
-    ...yml.custom.esbuild,
+    ...serverlessYml.custom.esbuild,
   };
   const options: Record<string, unknown> = Object.fromEntries(
     Object.entries(custom).filter(([key]) => !PLUGIN_OPTIONS.has(key)),

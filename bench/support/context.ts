@@ -2,6 +2,7 @@
 // tables, the in-process child, and how a request's DynamoDB traffic is summed up.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { LISTED_BY_OWNER } from '../../lib/items.ts';
 import { stageTables } from '../../local/serverless-yml.ts';
 import type { CountedCall } from '../../tests/support/dynamodb-proxy.ts';
 import { ROOT } from './bundles.ts';
@@ -13,7 +14,6 @@ import { median, medianRatio, round } from './stats.ts';
 
 /** The main stage: its tables hold the largest scale level, the paged owner and the bench's tokens. */
 export const STAGE = 'bench';
-const INDEX = 'listed-by-owner';
 export const INSTANCES_TABLE = stageTables(STAGE).instances;
 
 export interface BenchContext {
@@ -115,7 +115,7 @@ export const queryOwner = (
 ): FloorStep => ({
   kind: 'query',
   table,
-  index: INDEX,
+  index: LISTED_BY_OWNER,
   owner,
   ...(page && { limit: page.limit }),
   ...(page?.exclusiveStartKey && { exclusiveStartKey: page.exclusiveStartKey }),

@@ -1,19 +1,29 @@
-// The admin CLI, run as operators run it, against DynamoDB Local (its own tables, under a stage of its own).
+// The admin CLI against DynamoDB Local (its own tables, under a stage of its own). Commands run in-process, through
+// the CLI's own admin() with captured output; two runs as real processes check what only a process shows: a
+// terminal's progress bar, and a standard output that fails.
 import { execFile } from 'node:child_process';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inject, describe, expect, it } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
-import { createTables, localClient } from '../../local/stack.ts';
+import { createStore } from '../../lib/store.ts';
+import { astakosVerifier } from '../../lib/verifiers.ts';
+import { createTables, localDocumentClient } from '../../local/stack.ts';
+import { shortDigest } from '../../operators/tokens.ts';
+import { admin as runAdmin } from '../../scripts/admin.ts';
+import type { AdminIo } from '../../scripts/admin/context.ts';
 
 const endpoint = inject('dynamoDbEndpoint');
 const stage = `admin${randomUUID().slice(0, 8)}`;
 const tables = await createTables(endpoint, stage);
+const client = localDocumentClient(endpoint);
+const store = createStore({ client, tables });
 
 const ADMIN = fileURLToPath(new URL('../../scripts/admin.ts', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'admin-test-'));
@@ -25,13 +35,29 @@ interface Run {
   stderr: string;
 }
 
-function admin(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [ADMIN, '--endpoint', endpoint, '--stage', stage, ...args], (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
+/** One command line, in-process: its standard input given, its output captured (or written by `out`). */
+async function adminRun(
+  args: string[],
+  { stdin = '', out }: { stdin?: string; out?: AdminIo['out'] } = {},
+): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runAdmin(['--endpoint', endpoint, '--stage', stage, ...args], {
+    out:
+      out ??
+      ((text) => {
+        stdout += text;
+        return Promise.resolve();
+      }),
+    err: (text) => {
+      stderr += text;
+    },
+    stdin: Readable.from([stdin]),
   });
+  return { code, stdout, stderr };
 }
+
+const admin = (...args: string[]): Promise<Run> => adminRun(args);
 
 function file(name: string, content: unknown): string {
   const path = join(directory, name);
@@ -46,42 +72,176 @@ const record = (name: string, extra: object = {}) => ({
   ...extra,
 });
 
+interface ListedToken {
+  digest: string;
+  owner: string | null;
+  label: string | null;
+  created_at: string | null;
+  expires_at: string | null;
+  revoked: boolean;
+  odd: Record<string, unknown>;
+}
+
+const listedTokens = async (...args: string[]) =>
+  JSON.parse((await admin('tokens', 'list', '--json', ...args)).stdout) as ListedToken[];
+
 describe('tokens', () => {
-  it('create prints a 256-bit token once and stores only its digest; list never shows it; revoke by prefix works', async () => {
+  it('create prints a 256-bit token once and stores only its digest; list shows an aligned table without it', async () => {
     const created = await admin('tokens', 'create', '--owner', OWNER, '--expires-in', '30d', '--label', 'ci');
     expect(created.code).toBe(0);
     const token = created.stdout.trim();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const digest = digestToken(token);
+    expect(created.stderr).toContain(`Token ${shortDigest(digest)} for ${OWNER}, expires 20`);
+    expect(await store.tokens.find(digest)).toMatchObject({ owner: OWNER, label: 'ci', revoked: false });
 
     const listed = await admin('tokens', 'list', '--owner', OWNER);
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toContain(digest.slice(0, 12));
-    expect(listed.stdout).toContain('ci');
+    const [header, ...rows] = listed.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^digest +owner +label +created +expires +revoked$/);
+    const row = rows.find((line) => line.startsWith(shortDigest(digest)));
+    expect(row).toMatch(new RegExp(`^${shortDigest(digest)} +${OWNER} +ci +20\\S+Z +20\\S+Z +no$`));
+    // Aligned: every column starts where its header does.
+    for (const column of ['owner', 'label', 'revoked']) {
+      expect(rows.every((line) => line[header!.indexOf(column) - 1] === ' ')).toBe(true);
+    }
     expect(listed.stdout).not.toContain(token);
     expect(listed.stdout).not.toContain(digest);
-
-    expect((await admin('tokens', 'revoke', digest.slice(0, 12))).code).toBe(0);
-    expect((await admin('tokens', 'list', '--owner', OWNER)).stdout).toMatch(/yes/);
+    expect(listed.stdout).not.toMatch(/\(index\)|'/);
   });
 
-  it('revoke takes the token itself too, and says when there is no such token', async () => {
+  it('create revokes a token it could not print: a command that failed leaves no working credential', async () => {
+    const owner = randomUUID();
+    const run = await adminRun(['tokens', 'create', '--owner', owner], {
+      out: () => Promise.reject(new Error('Cannot write to standard output: ENOSPC')),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('Cannot write to standard output: ENOSPC; the token was not shown, and is revoked.\n');
+    expect(await listedTokens('--owner', owner)).toEqual([expect.objectContaining({ owner, revoked: true })]);
+  });
+
+  it('list --json gives the same, as data', async () => {
+    const token = (await admin('tokens', 'create', '--owner', OWNER, '--label', 'json')).stdout.trim();
+    const listed = (await listedTokens('--owner', OWNER)).find(
+      ({ digest }) => digest === shortDigest(digestToken(token)),
+    );
+    expect(listed).toEqual({
+      digest: shortDigest(digestToken(token)),
+      owner: OWNER,
+      label: 'json',
+      created_at: expect.stringMatching(/^20\d\d-.*Z$/) as string,
+      expires_at: null,
+      revoked: false,
+      odd: {},
+    });
+  });
+
+  it('revoke takes the token itself, from the command line or from standard input (-), or a digest prefix', async () => {
+    const tokens = await Promise.all(
+      [1, 2, 3].map(async () => (await admin('tokens', 'create', '--owner', OWNER)).stdout.trim()),
+    );
+    const [byArgument, byInput, byPrefix] = tokens as [string, string, string];
+    expect(await admin('tokens', 'revoke', byArgument)).toMatchObject({
+      code: 0,
+      stdout: `revoked ${shortDigest(digestToken(byArgument))} (owner ${OWNER})\n`,
+    });
+    expect((await adminRun(['tokens', 'revoke', '-'], { stdin: `${byInput}\n` })).code).toBe(0);
+    expect((await admin('tokens', 'revoke', '--digest', shortDigest(digestToken(byPrefix)))).code).toBe(0);
+    for (const token of tokens) expect((await store.tokens.find(digestToken(token)))?.revoked).toBe(true);
+  });
+
+  it('revoke blocks an ~okeanos token never seen here: refused from then on without asking Astakos', async () => {
+    const token = `okeanos-token-${randomUUID()}`;
+    const run = await adminRun(['tokens', 'revoke', '-'], { stdin: token });
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: `blocked ${shortDigest(digestToken(token))}: a token never seen here, refused from now on\n`,
+    });
+    // An identity service nobody listens on: asking it would be a 503, not a refusal.
+    const verifier = astakosVerifier(store.tokens, {
+      identityUrl: 'http://127.0.0.1:9',
+      timeoutMs: 500,
+      rememberSeconds: 60,
+    });
+    expect(await verifier.verify({ value: token, digest: digestToken(token) })).toBeUndefined();
+    expect((await listedTokens()).find(({ digest }) => digest === shortDigest(digestToken(token)))).toMatchObject({
+      owner: null,
+      label: null,
+      revoked: true,
+      odd: {},
+    });
+  });
+
+  it.each([
+    ['no token at all', [], '', /Give either the token/],
+    ['an empty standard input', ['-'], '', /No token given/],
+    ['a token and a digest prefix', ['x', '--digest', 'abcdef01'], '', /Give either the token/],
+    ['a digest prefix no stored token has', ['--digest', 'ffffffffffff'], '', /No stored token has a digest starting/],
+  ])('revoke with %s is refused, writing nothing', async (_, args, stdin, reason) => {
+    const before = await listedTokens();
+    const run = await adminRun(['tokens', 'revoke', ...args], { stdin });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(reason);
+    expect(await listedTokens()).toEqual(before);
+  });
+
+  it('revoke refuses the start of a stored digest given as a token, naming --digest', async () => {
     const token = (await admin('tokens', 'create', '--owner', OWNER)).stdout.trim();
-    expect((await admin('tokens', 'revoke', token)).code).toBe(0);
-    const missing = await admin('tokens', 'revoke', 'no-such-token');
-    expect(missing.code).not.toBe(0);
-    expect(missing.stderr).toContain('No such token');
+    const prefix = shortDigest(digestToken(token));
+    const before = await listedTokens();
+    const run = await admin('tokens', 'revoke', prefix);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(`give --digest ${prefix}`);
+    expect(await listedTokens()).toEqual(before);
   });
 
   it.each([
     ['a missing owner', ['tokens', 'create']],
     ['an owner that is not a UUID', ['tokens', 'create', '--owner', 'alice']],
     ['a bad duration', ['tokens', 'create', '--owner', OWNER, '--expires-in', 'soon']],
+    ['a duration without a unit', ['tokens', 'create', '--owner', OWNER, '--expires-in', '3600']],
+    ['a duration past the longest lifetime', ['tokens', 'create', '--owner', OWNER, '--expires-in', '99999999999d']],
+    ['a duration of nothing', ['tokens', 'create', '--owner', OWNER, '--expires-in', '0s']],
     ['an unknown command', ['tokens', 'rotate']],
-  ])('%s prints usage and fails', async (_, args) => {
+  ])('%s prints usage, fails and stores no token', async (_, args) => {
+    const before = await listedTokens();
     const run = await admin(...args);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/Usage:/);
+    expect(run.stdout).toBe('');
+    expect(await listedTokens()).toEqual(before);
+  });
+
+  it('--expires-in states its bound in --help', async () => {
+    expect((await admin('tokens', 'create', '--help')).stdout).toMatch(/--expires-in <duration> +lifetime, 1s to 366d/);
+  });
+
+  it('list keeps working whatever a stored item holds, showing an odd one as such', async () => {
+    const owner = randomUUID();
+    const digest = digestToken(`odd-${owner}`);
+    await client.send(
+      new PutCommand({
+        TableName: tables.tokens,
+        Item: { digest, owner, created_at: 'yesterday', expires_at: 8640001795914703, revoked: 'no', label: 7 },
+      }),
+    );
+    const table = await admin('tokens', 'list', '--owner', owner);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/ odd$/);
+    expect(table.stdout).toMatch(
+      new RegExp(`^${shortDigest(digest)} +${owner} +\\? +\\? +\\? +no +label 7; created_at "yesterday"; `, 'm'),
+    );
+    expect(await listedTokens('--owner', owner)).toEqual([
+      {
+        digest: shortDigest(digest),
+        owner,
+        label: null,
+        created_at: null,
+        expires_at: null,
+        revoked: false,
+        odd: { label: 7, created_at: 'yesterday', expires_at: 8640001795914703, revoked: 'no' },
+      },
+    ]);
   });
 });
 
@@ -92,16 +252,20 @@ describe('instances', () => {
       record('bad status', { status: '42' }),
       { name: '', instance_info: 'x', status: '0', colour: 'red' },
       record('bad app', { applications: [{ id: 'x', name: 'a.jar', type: 'BATCH', started: 'yes' }] }),
+      record('stranger', { owner: 'b1f5c3d2-0000-4000-8000-0000000000af' }),
     ]);
     const run = await admin('instances', 'import', bad, '--owner', OWNER);
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('record 2: status must be one of the codes');
-    expect(run.stderr).toContain('record 3: unknown fields: colour');
-    expect(run.stderr).toContain('record 3: name must be a non-empty string');
-    expect(run.stderr).toContain('record 3: instance_info must be an object');
-    expect(run.stderr).toContain('record 4: applications[0].id must be a lower-case UUID');
-    expect(run.stderr).toContain('record 4: applications[0].started must be true or false');
-    expect(run.stderr).not.toContain('record 1');
+    expect(run.stderr.split('\n').slice(1, -1)).toEqual([
+      'record 2: status must be one of the codes "0" to "23"',
+      'record 3: has an unknown field colour',
+      'record 3: name must NOT have fewer than 1 characters',
+      'record 3: instance_info must be object',
+      'record 4: applications[0].started must be boolean',
+      'record 4: applications[0].id must be a lower-case UUID',
+      `record 5: owner differs from --owner ${OWNER}`,
+    ]);
+    expect(run.stderr).toMatch(/^Nothing imported\. 7 problem\(s\):/);
     expect(JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout)).toEqual([]);
   });
 
@@ -111,7 +275,7 @@ describe('instances', () => {
     expect(run.stderr).toContain('Cannot read');
   });
 
-  it('concurrent imports never share an id, and export then import round-trips', async () => {
+  it('concurrent imports never share an id, and export then import round-trips', { timeout: 30_000 }, async () => {
     const owners: string[] = [randomUUID(), randomUUID(), randomUUID()];
     const runs = await Promise.all(
       owners.map((owner, n) =>
@@ -128,36 +292,18 @@ describe('instances', () => {
       ),
     );
     expect(runs.map(({ code }) => code)).toEqual([0, 0, 0]);
-    const exported = JSON.parse((await admin('instances', 'export')).stdout) as {
-      uuid: string;
-      owner: string;
-      name: string;
-    }[];
-    expect(exported.filter(({ owner }) => owners.includes(owner))).toHaveLength(90);
-    // The ids themselves are not exported: read them from the table.
-    const scanner = localClient(endpoint);
-    const { Items = [] } = await scanner.send(
-      new ScanCommand({
-        TableName: tables.instances,
-        ProjectionExpression: 'id, #owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-      }),
-    );
-    scanner.destroy();
-    const ids = Items.filter((item) => item.owner?.S !== undefined).map((item) => Number(item.id?.N));
-    expect(ids).toHaveLength(exported.length);
-    expect(new Set(ids).size).toBe(ids.length);
+    const ids = runs.flatMap(({ stdout }) => [...stdout.matchAll(/ \(id (\d+),/g)].map(([, id]) => Number(id)));
+    expect(ids).toHaveLength(90);
+    expect(new Set(ids).size).toBe(90);
 
     // The exported file goes back in elsewhere and comes out the same.
     const [first] = owners;
     const original = (await admin('instances', 'export', '--owner', first!)).stdout;
     const moved = JSON.parse(original) as { uuid: string }[];
+    expect(moved).toHaveLength(30);
     const copy = moved.map((instance) => ({ ...instance, uuid: randomUUID(), owner: OWNER }));
     expect((await admin('instances', 'import', file('copy.json', copy))).code).toBe(0);
-    const again = JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout) as {
-      uuid: string;
-      name: string;
-    }[];
+    const again = JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout) as unknown[];
     expect(again).toEqual(copy);
   });
 
@@ -180,23 +326,47 @@ describe('instances', () => {
     );
     expect(names).not.toContain('new');
   });
+
+  it('export --output refuses an existing file unless --force, and replaces it whole, leaving nothing beside it', async () => {
+    const folder = mkdtempSync(join(directory, 'export-'));
+    const output = join(folder, 'instances.json');
+    writeFileSync(output, 'keep me');
+    const refused = await admin('instances', 'export', '--owner', OWNER, '--output', output);
+    expect(refused).toMatchObject({ code: 1, stderr: `${output} exists: give --force to overwrite it.\n` });
+    expect(readFileSync(output, 'utf8')).toBe('keep me');
+
+    const forced = await admin('instances', 'export', '--owner', OWNER, '--output', output, '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toMatch(/^Exported \d+ instance\(s\) to /);
+    expect(JSON.parse(readFileSync(output, 'utf8'))).toEqual(
+      JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout),
+    );
+    expect(readdirSync(folder)).toEqual(['instances.json']);
+  });
+
+  it('export --output refuses what is not a regular file, and says why a write failed', async () => {
+    expect(await admin('instances', 'export', '--output', '/dev/null', '--force')).toMatchObject({
+      code: 1,
+      stderr: '/dev/null is not a regular file: write to standard output instead.\n',
+    });
+    const run = await admin('instances', 'export', '--output', join(directory, 'no-such-folder', 'x.json'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^Cannot write .*no-such-folder.*ENOENT/);
+  });
 });
 
 describe('changing instances', () => {
   /** Imports one instance of OWNER and returns its uuid. */
   async function imported(extra: object = {}): Promise<string> {
     const uuid = randomUUID();
-    expect(
-      (
-        await admin(
-          'instances',
-          'import',
-          file(`${uuid}.json`, [record('to change', { uuid, ...extra })]),
-          '--owner',
-          OWNER,
-        )
-      ).code,
-    ).toBe(0);
+    const run = await admin(
+      'instances',
+      'import',
+      file(`${uuid}.json`, [record('to change', { uuid, ...extra })]),
+      '--owner',
+      OWNER,
+    );
+    expect(run.code).toBe(0);
     return uuid;
   }
   const exported = async (uuid: string) =>
@@ -232,6 +402,39 @@ describe('changing instances', () => {
     expect(await exported(uuid)).toMatchObject({ name: 'Renamed', status: '6', failure_message: '' });
   });
 
+  it('a DESTROYED instance changes only with set-status --revive', async () => {
+    const uuid = await imported({ status: '6' });
+    for (const [args, reason] of [
+      [['set-status', uuid, 'STARTED'], 'give --revive to bring it back'],
+      [['destroy', uuid], 'is already DESTROYED'],
+      [['rename', uuid, 'Back'], `bring it back first with \`set-status ${uuid} <status> --revive\``],
+      [['app', 'add', uuid, '--name', 'late.jar', '--type', 'BATCH'], 'bring it back first'],
+    ] as const) {
+      const run = await admin('instances', ...args);
+      expect(run).toMatchObject({ code: 1, stdout: '' });
+      expect(run.stderr).toContain(`Lambda instance ${uuid} `);
+      expect(run.stderr).toContain(reason);
+    }
+    expect(await exported(uuid)).toMatchObject({ name: 'to change', status: '6', applications: [] });
+    expect((await admin('instances', 'set-status', uuid, 'STARTED', '--revive')).stdout).toMatch(/^status .*STARTED/);
+    expect((await admin('instances', 'set-status', '--help')).stdout).toMatch(/--revive +change a DESTROYED/);
+  });
+
+  it('import --replace brings a DESTROYED instance back only with --revive', async () => {
+    const uuid = await imported({ status: '6' });
+    const records = file(`revive-${uuid}.json`, [record('Back', { uuid })]);
+    const refused = await admin('instances', 'import', records, '--owner', OWNER, '--replace');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`Nothing replaced:\nLambda instance ${uuid} is DESTROYED`);
+    expect((await exported(uuid))?.status).toBe('6');
+    expect(await admin('instances', 'import', records, '--owner', OWNER, '--revive')).toMatchObject({
+      code: 1,
+      stderr: '--revive goes with --replace.\n',
+    });
+    expect((await admin('instances', 'import', records, '--owner', OWNER, '--replace', '--revive')).code).toBe(0);
+    expect(await exported(uuid)).toMatchObject({ name: 'Back', status: '0' });
+  });
+
   it('app add, start, stop and remove', async () => {
     const uuid = await imported({ applications: [] });
     const id = randomUUID();
@@ -248,7 +451,8 @@ describe('changing instances', () => {
   it.each([
     ['an unknown instance', ['set-status', randomUUID(), '1'], /No lambda instance/],
     ['a bad status', ['set-status', OWNER, '42'], /give a status code \(0 to 23\) or its name/],
-    ['an empty name', ['rename', OWNER, ' '], /Give a name that is not empty/],
+    ['an empty name', ['rename', OWNER, ' '], /give one that is not empty/],
+    ['an empty application name', ['app', 'add', OWNER, '--name', '', '--type', 'BATCH'], /give one that is not empty/],
     ['a bad application type', ['app', 'add', OWNER, '--name', 'a', '--type', 'batch'], /give BATCH or STREAMING/],
     ['an application id that is not a UUID', ['app', 'start', OWNER, 'x'], /give a lower-case UUID/],
   ])('%s exits non-zero with the reason, changing nothing', async (_, args, reason) => {
@@ -279,7 +483,7 @@ describe('changing instances', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^replaced ${uuid} .*"Replaced", CLUSTER_CREATED \\(10\\)`, 'm'));
     expect(run.stdout).toMatch(new RegExp(`^created ${fresh} `, 'm'));
-    expect(run.stderr).toContain('Imported 1 new instance(s), replaced 1.');
+    expect(run.stderr).toBe('Imported 1 new instance(s), replaced 1.\n');
     expect(await exported(uuid)).toMatchObject({ name: 'Replaced', status: '10' });
   });
 
@@ -297,64 +501,62 @@ describe('changing instances', () => {
     expect((await exported(uuid))?.name).toBe('to change');
   });
 
+  it('a stored instance the contract does not expect is still changed and shown, as such', async () => {
+    const uuid = randomUUID();
+    await client.send(
+      new PutCommand({ TableName: tables.instances, Item: { uuid, id: 999_999, owner: OWNER, status: '42' } }),
+    );
+    expect((await admin('instances', 'rename', uuid, 'Odd')).stdout).toMatch(/^renamed .*"Odd", unknown status \(42\)/);
+    expect(await exported(uuid)).toMatchObject({ name: 'Odd', status: '42' });
+  });
+
   it('every command has its --help', async () => {
     for (const command of [
-      ['set-status'],
-      ['destroy'],
-      ['rename'],
-      ['import'],
-      ['export'],
-      ['app', 'add'],
-      ['app', 'start'],
-      ['app', 'stop'],
-      ['app', 'remove'],
+      ['tokens', 'create'],
+      ['tokens', 'revoke'],
+      ['tokens', 'list'],
+      ['instances', 'set-status'],
+      ['instances', 'destroy'],
+      ['instances', 'rename'],
+      ['instances', 'import'],
+      ['instances', 'export'],
+      ['instances', 'app', 'add'],
+      ['instances', 'app', 'start'],
+      ['instances', 'app', 'stop'],
+      ['instances', 'app', 'remove'],
     ]) {
-      const run = await admin('instances', ...command, '--help');
+      const run = await admin(...command, '--help');
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^Usage: admin instances /);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: admin ${command.join(' ')} `));
     }
   });
+});
+
+// A process starts Node and loads the AWS SDK: seconds on a busy machine.
+describe('as a process', { timeout: 60_000 }, () => {
+  const command = (...args: string[]) => [process.execPath, ADMIN, '--endpoint', endpoint, '--stage', stage, ...args];
 
   it('shows its progress on a terminal (a pseudo-terminal from util-linux script)', async () => {
     const records = file(
       'terminal.json',
       Array.from({ length: 150 }, (_, n) => record(`terminal ${n}`)),
     );
-    const command = [
-      process.execPath,
-      ADMIN,
-      '--endpoint',
-      endpoint,
-      '--stage',
-      stage,
-      'instances',
-      'import',
-      records,
-      '--owner',
-      OWNER,
-    ];
     const { stdout: output } = await promisify(execFile)('script', [
       '-qec',
-      `${command.join(' ')} > /dev/null`,
+      `${command('instances', 'import', records, '--owner', OWNER).join(' ')} > /dev/null`,
       '/dev/null',
     ]);
     expect(output).toMatch(/importing █+░* \d+\/150/);
     expect(output).toContain('Imported 150 new instance(s), replaced 0.');
   });
 
-  it('stays quiet when piped: no progress bar on standard error', async () => {
-    const run = await admin(
-      'instances',
-      'import',
-      file(
-        'quiet.json',
-        Array.from({ length: 150 }, (_, n) => record(`quiet ${n}`)),
+  it('a standard output that fails (a full disk) is one line on standard error and exit 1; no progress when piped', async () => {
+    const run = await new Promise<Run>((resolve) =>
+      execFile('sh', ['-c', `${command('instances', 'export').join(' ')} > /dev/full`], (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       ),
-      '--owner',
-      OWNER,
     );
-    expect(run.code).toBe(0);
-    expect(run.stderr).toBe('Imported 150 new instance(s), replaced 0.\n');
-    expect((await admin('instances', 'export', '--owner', OWNER)).stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('Cannot write to standard output: ENOSPC: no space left on device, write\n');
   });
 });

@@ -102,7 +102,7 @@ describe('tokens', () => {
     await store.tokens.remember({ ...record, expiresAt: 3 });
     expect(await store.tokens.find(record.digest)).toEqual({ ...record, expiresAt: 3 });
     // An operator revokes it while Astakos is being asked: the revocation stands, for good (no expiry for TTL).
-    expect(await operator.tokens.revoke(record.digest)).toBe(true);
+    expect(await operator.tokens.revoke(record.digest)).toMatchObject({ owner: ALICE, revoked: false });
     await expect(store.tokens.remember({ ...record, expiresAt: 4 })).rejects.toThrow(
       expect.objectContaining({ name: 'ConditionalCheckFailedException' }),
     );
@@ -112,5 +112,14 @@ describe('tokens', () => {
       createdAt: 1,
       revoked: true,
     });
+  });
+
+  it('revoking a digest never seen stores it revoked, so that Astakos is never asked about it', async () => {
+    const digest = 'd'.repeat(64);
+    expect(await operator.tokens.revoke(digest)).toBeUndefined();
+    expect(await store.tokens.find(digest)).toMatchObject({ digest, revoked: true });
+    await expect(store.tokens.remember({ digest, owner: ALICE, createdAt: 1, revoked: false })).rejects.toThrow(
+      expect.objectContaining({ name: 'ConditionalCheckFailedException' }),
+    );
   });
 });

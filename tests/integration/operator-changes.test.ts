@@ -1,11 +1,12 @@
-// Operators change instances (SPEC section 7.6) through operators/store.ts on DynamoDB Local: each change,
-// each refusal (which writes nothing), replacement on import, and concurrent writers on one instance, of which no
-// acknowledged change may be lost and after which the list's index agrees with the status.
+// Operators change instances (docs/contract.md, section 7.6) through operators/store.ts on DynamoDB Local: each
+// change, each refusal (which writes nothing), replacement on import, DESTROYED being final, and concurrent writers on
+// one instance, of which no acknowledged change may be lost and after which the list's index agrees with the status.
 import type { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LambdaInstance } from '../../lib/items.ts';
 import { SEED_DETAILS_INSTANCE } from '../../local/sample-data.ts';
-import { IncompleteWrite, RefusedChange, createOperatorStore } from '../../operators/store.ts';
+import { IncompleteWrite, RefusedChange } from '../../operators/batch.ts';
+import { createOperatorStore } from '../../operators/store.ts';
 import { testApi } from '../support/api.ts';
 
 const { operator, store, tables } = await testApi();
@@ -35,14 +36,15 @@ describe('status, destroy and rename', () => {
     expect(await current(instance)).toMatchObject({ status: '12', failureMessage: '' });
   });
 
-  it('destroy takes the instance out of the list in the same write; any other status puts it back', async () => {
+  it('destroy takes the instance out of the list in the same write; only a revival puts it back', async () => {
     const instance = await stored();
     expect(await listed(instance)).toEqual([instance.uuid]);
     await operator.instances.setStatus(instance.uuid, '6');
     expect(await listed(instance)).toEqual([]);
     expect((await current(instance))?.status).toBe('6');
-    await operator.instances.setStatus(instance.uuid, '2');
+    await operator.instances.setStatus(instance.uuid, '2', '', { revive: true });
     expect(await listed(instance)).toEqual([instance.uuid]);
+    expect((await current(instance))?.status).toBe('2');
   });
 
   it('rename changes the name the list and the details show', async () => {
@@ -61,6 +63,67 @@ describe('status, destroy and rename', () => {
     await expect(run(uuid)).rejects.toThrow(new RefusedChange(`No lambda instance ${uuid}.`));
     expect(await operator.instances.existing([uuid])).toEqual([]);
   });
+});
+
+describe('DESTROYED is final', () => {
+  it.each([
+    ['a status change', (uuid: string) => operator.instances.setStatus(uuid, '0'), 'give --revive to bring it back'],
+    ['another destroy', (uuid: string) => operator.instances.setStatus(uuid, '6'), 'is already DESTROYED'],
+    ['a rename', (uuid: string) => operator.instances.rename(uuid, 'Back'), `--revive\``],
+    [
+      'an application added',
+      (uuid: string) => operator.instances.addApplication(uuid, { name: 'late.jar', type: 'BATCH' }),
+      `--revive\``,
+    ],
+    [
+      'an application stopped',
+      (uuid: string) =>
+        operator.instances.setApplicationStarted(uuid, SEED_DETAILS_INSTANCE.applications[0]!.id, false),
+      `--revive\``,
+    ],
+  ])('%s of a DESTROYED instance is refused, saying so, and changes nothing', async (_, change, reason) => {
+    const instance = await stored({ status: '6' });
+    await expect(change(instance.uuid)).rejects.toThrow(
+      expect.objectContaining({ name: 'RefusedChange', message: expect.stringContaining(reason) as string }),
+    );
+    expect(await current(instance)).toEqual(instance);
+    expect(await listed(instance)).toEqual([]);
+  });
+
+  it(
+    'a destroy racing writers is final: never a resurrection, never back in the list',
+    { timeout: 60_000 },
+    async () => {
+      const late: unknown[] = [];
+      for (let round = 0; round < 5; round++) {
+        const instance = await stored({ status: '0' });
+        const [app] = instance.applications;
+        const writers = [
+          () => operator.instances.setStatus(instance.uuid, '6'),
+          ...Array.from({ length: 12 }, (_, n) => () => {
+            const write = [
+              () => operator.instances.setStatus(instance.uuid, '0'),
+              () => operator.instances.setStatus(instance.uuid, '11', 'late failure'),
+              () => operator.instances.rename(instance.uuid, `late ${n}`),
+              () => operator.instances.setApplicationStarted(instance.uuid, app!.id, n % 2 === 0),
+            ][n % 4]!;
+            return write().then(write);
+          }),
+        ];
+        const outcomes = await Promise.allSettled(writers.map((writer) => writer()));
+        expect(outcomes[0]?.status).toBe('fulfilled');
+        const refusals = outcomes.flatMap((outcome) =>
+          outcome.status === 'rejected' ? [outcome.reason as unknown] : [],
+        );
+        expect(refusals.every((reason) => reason instanceof RefusedChange)).toBe(true);
+        late.push(...refusals);
+        expect((await current(instance))?.status).toBe('6');
+        expect(await listed(instance)).toEqual([]);
+      }
+      // The race did happen: writes that came after a destroy were refused for it.
+      expect(late.some((reason) => String(reason).includes('is DESTROYED'))).toBe(true);
+    },
+  );
 });
 
 describe('applications', () => {
@@ -114,6 +177,21 @@ describe('import --replace', () => {
     expect(await current(moved)).toEqual(moved);
   });
 
+  it('a DESTROYED instance is replaced only with --revive, or by a record that is DESTROYED too', async () => {
+    const instance = await stored({ status: '6' });
+    const { id: _, ...fields } = instance;
+    await expect(operator.instances.replace([{ ...fields, name: 'Back', status: '0' }])).rejects.toThrow(
+      `Nothing replaced:\nLambda instance ${instance.uuid} is DESTROYED`,
+    );
+    expect(await current(instance)).toEqual(instance);
+    await operator.instances.replace([{ ...fields, name: 'Still destroyed' }]);
+    expect(await current(instance)).toEqual({ ...instance, name: 'Still destroyed' });
+    expect(await listed(instance)).toEqual([]);
+    await operator.instances.replace([{ ...fields, name: 'Back', status: '0' }], { revive: true });
+    expect(await current(instance)).toEqual({ ...instance, name: 'Back', status: '0' });
+    expect(await listed(instance)).toEqual([instance.uuid]);
+  });
+
   it('a new uuid that someone stored since the file was read is refused with its group, saying what was written', async () => {
     const taken = await stored();
     const fresh = { ...SEED_DETAILS_INSTANCE, uuid: crypto.randomUUID(), owner: taken.owner };
@@ -152,7 +230,7 @@ describe('concurrent writers on one instance', () => {
       }
     };
     // 20 writers at once: 10 each add 2 applications, 6 each start one existing application, 4 each set 3 statuses
-    // (DESTROYED among them, which moves the index key).
+    // (STOPPED among them, which the list shows: DESTROYED, final, is raced above).
     const writers = [
       ...Array.from({ length: 10 }, (_, w) => async () => {
         for (let n = 0; n < 2; n++) {
@@ -168,8 +246,8 @@ describe('concurrent writers on one instance', () => {
             acknowledge(started, id, () => operator.instances.setApplicationStarted(instance.uuid, id, true)),
       ),
       ...Array.from({ length: 4 }, (_, w) => async () => {
-        for (const status of ['6', String(10 + w), w % 2 === 0 ? '6' : '2'] as const) {
-          await acknowledge(statuses, status, () => operator.instances.setStatus(instance.uuid, status as '6'));
+        for (const status of ['1', String(10 + w), w % 2 === 0 ? '1' : '2'] as const) {
+          await acknowledge(statuses, status, () => operator.instances.setStatus(instance.uuid, status as '1'));
         }
       }),
     ];
@@ -190,7 +268,7 @@ describe('concurrent writers on one instance', () => {
     expect(lost).toEqual([]);
     expect(added.length + started.length + statuses.length + refused).toBe(changes);
     expect(statuses).toContain(final.status);
-    expect(await listed(instance)).toEqual(final.status === '6' ? [] : [instance.uuid]);
+    expect(await listed(instance)).toEqual([instance.uuid]);
   });
 });
 

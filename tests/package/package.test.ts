@@ -8,8 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { tableDeclaration, tableDeclarations, type TableProperties } from '../../local/serverless-yml.ts';
+import {
+  serverlessYml,
+  tableDeclaration,
+  tableDeclarations,
+  type TableProperties,
+} from '../../local/serverless-yml.ts';
 
 const BUNDLE_LIMIT_BYTES = 600 * 1024;
 const FUNCTIONS = ['list', 'detail'];
@@ -23,11 +27,6 @@ interface Resource {
   UpdateReplacePolicy?: string;
   Condition?: string;
 }
-
-const serverlessYml = parse(readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8')) as Record<
-  string,
-  unknown
->;
 
 let directory: string;
 let template: { Resources: Record<string, Resource>; Conditions?: unknown };
@@ -295,7 +294,7 @@ describe('serverless package', () => {
       LogGroupName: '/aws/api-gateway/lambda-instances-api-prod',
       RetentionInDays: 14,
     });
-    const { format } = (serverlessYml.provider as { logs: { restApi: { format: string } } }).logs.restApi;
+    const { format } = serverlessYml.provider.logs.restApi;
     const line = JSON.parse(format.replace(/\$context\.[\w.]+/g, 'x')) as Record<string, string>;
     expect(Object.keys(line)).toEqual(
       expect.arrayContaining(['requestId', 'ip', 'method', 'path', 'status', 'latencyMs']),

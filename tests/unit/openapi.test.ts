@@ -1,19 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { serverlessYml } from '../../local/serverless-yml.ts';
 import { openApiDocument } from '../support/openapi.ts';
-
-interface HttpEvent {
-  http: { path: string; method: string };
-}
 
 /** API Gateway's greedy resource: the 404 of any path that is none of the API's (docs/contract.md section 1). */
 const CATCH_ALL = '{proxy+}';
-
-const serverlessYml = parse(readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8')) as {
-  functions: Record<string, { events: HttpEvent[] }>;
-};
 
 describe('openapi.yaml', () => {
   it('is a valid OpenAPI 3.1 document', async () => {

@@ -1,0 +1,158 @@
+// The plumbing of the operators' writes: DynamoDB's batch calls in their size limits with unprocessed items retried
+// with backoff, full-table scans, and conditional writes whose refusal is an answer for the operator, not a fault.
+import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { send } from '../lib/dynamodb.ts';
+
+const BATCH_WRITE_LIMIT = 25;
+const BATCH_GET_LIMIT = 100;
+/** Attempts of a batch's unprocessed items, and of a read-modify-write that lost a race, before giving up. */
+export const MAX_ATTEMPTS = 8;
+
+type Item = Record<string, NativeAttributeValue>;
+
+/** A change refused for a reason the operator can act on (no such instance, a bad application id, ...). */
+export class RefusedChange extends Error {
+  override readonly name = 'RefusedChange';
+}
+
+/** A batch write that DynamoDB kept refusing part of: what was written and what was not. */
+export class IncompleteWrite extends Error {
+  override readonly name = 'IncompleteWrite';
+  readonly written: number;
+  readonly unwritten: string[];
+  constructor(written: number, unwritten: string[]) {
+    super(
+      `Wrote ${written} of ${written + unwritten.length} items; DynamoDB still refused ${unwritten.length} after ` +
+        `${MAX_ATTEMPTS} attempts, not written: ${unwritten.join(', ')}. Run the same command again to write them.`,
+    );
+    this.written = written;
+    this.unwritten = unwritten;
+  }
+}
+
+/** A scan's filter, in DynamoDB's expression language. */
+interface ScanFilter {
+  expression: string;
+  names: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+export interface Batches {
+  /** Puts the items 25 a call; unprocessed ones are retried with backoff, then reported (IncompleteWrite) by `keyOf`. */
+  put<T extends Item>(table: string, items: readonly T[], keyOf: (item: T) => string): Promise<void>;
+  /** The stored items of these keys, read consistently 100 a call; unprocessed keys are retried with backoff. */
+  get(table: string, keys: readonly Item[]): Promise<Item[]>;
+  /** Every item of a table that passes the filter (administration only: the API never scans). */
+  scan(table: string, filter?: ScanFilter, onProgress?: (scanned: number) => void): Promise<Item[]>;
+}
+
+/**
+ * The item a conditional write was refused over (DynamoDB returns it with ReturnValuesOnConditionCheckFailure:
+ * 'ALL_OLD'), or undefined when the item did not exist; `refused: false` when the error is no condition's refusal.
+ */
+export function refusedOver(error: unknown): { refused: false } | { refused: true; item: Item | undefined } {
+  if (!(error instanceof Error)) return { refused: false };
+  if (error.name === 'ConditionalCheckFailedException') {
+    const { Item: old } = error as { Item?: Parameters<typeof unmarshall>[0] };
+    return { refused: true, item: old && unmarshall(old) };
+  }
+  if (error.name === 'TransactionCanceledException') {
+    const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Parameters<typeof unmarshall>[0] }[] })
+      .CancellationReasons;
+    const failed = reasons?.find(({ Code }) => Code === 'ConditionalCheckFailed');
+    if (failed) return { refused: true, item: failed.Item && unmarshall(failed.Item) };
+  }
+  return { refused: false };
+}
+
+/**
+ * Runs a conditional write; a refused condition is a RefusedChange saying `refusal(item)` of the item it was refused
+ * over (undefined if there was none), and nothing is written.
+ */
+export async function writeOrRefuse<T>(
+  write: () => Promise<T>,
+  refusal: (item: Item | undefined) => string,
+): Promise<T> {
+  try {
+    return await send(write);
+  } catch (error) {
+    const outcome = refusedOver(error);
+    if (outcome.refused) throw new RefusedChange(refusal(outcome.item), { cause: error });
+    throw error;
+  }
+}
+
+export function chunks<T>(all: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(all.length / size) }, (_, index) =>
+    all.slice(index * size, (index + 1) * size),
+  );
+}
+
+/** Waits a random time up to 25 ms x 2^attempt, at most 2 s ("full jitter"), so that retrying writers spread out. */
+export const backOff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2000, 25 * 2 ** attempt)));
+
+export function createBatches(client: DynamoDBDocumentClient): Batches {
+  return {
+    async put(table, items, keyOf) {
+      let written = 0;
+      for (const [index, group] of chunks(items, BATCH_WRITE_LIMIT).entries()) {
+        let pending = group;
+        for (let attempt = 1; pending.length > 0; attempt++) {
+          if (attempt > MAX_ATTEMPTS) {
+            const later = items.slice((index + 1) * BATCH_WRITE_LIMIT);
+            throw new IncompleteWrite(written, [...pending, ...later].map(keyOf));
+          }
+          if (attempt > 1) await backOff(attempt);
+          const batch = pending;
+          const output = await send(() =>
+            client.send(
+              new BatchWriteCommand({ RequestItems: { [table]: batch.map((Item) => ({ PutRequest: { Item } })) } }),
+            ),
+          );
+          pending = (output.UnprocessedItems?.[table] ?? []).map(({ PutRequest }) => PutRequest?.Item as never);
+          written += batch.length - pending.length;
+        }
+      }
+    },
+
+    async get(table, keys) {
+      const found: Item[] = [];
+      for (const group of chunks(keys, BATCH_GET_LIMIT)) {
+        let pending: Item[] = group;
+        for (let attempt = 1; pending.length > 0; attempt++) {
+          if (attempt > MAX_ATTEMPTS) throw new Error(`DynamoDB kept refusing to read ${pending.length} items.`);
+          if (attempt > 1) await backOff(attempt);
+          const batch = pending;
+          const output = await send(() =>
+            client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: batch, ConsistentRead: true } } })),
+          );
+          found.push(...(output.Responses?.[table] ?? []));
+          pending = output.UnprocessedKeys?.[table]?.Keys ?? [];
+        }
+      }
+      return found;
+    },
+
+    async scan(table, filter, onProgress) {
+      const items: Item[] = [];
+      const pages = paginateScan(
+        { client },
+        {
+          TableName: table,
+          ...(filter && { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names }),
+          ...(filter?.values && Object.keys(filter.values).length > 0 && { ExpressionAttributeValues: filter.values }),
+        },
+      );
+      let scanned = 0;
+      await send(async () => {
+        for await (const page of pages) {
+          items.push(...(page.Items ?? []));
+          onProgress?.((scanned += page.ScannedCount ?? 0));
+        }
+      });
+      return items;
+    },
+  };
+}

@@ -1,0 +1,407 @@
+// The operators' instance writes (docs/contract.md, section 7.6): import (new and replacing), status changes,
+// renames, applications, and the scan behind export.
+//
+// Every change of a stored instance is built in one place, instanceUpdate(): one UpdateItem (alone, or one of a
+// transaction's) that says its invariant in its condition: the instance exists, it is not DESTROYED (DESTROYED is
+// final: only a revival, asked for explicitly, changes it), and, where the change was computed from a read, the item
+// is unchanged since (its `version`, which every operator write increments). The list's sparse index key is set or
+// removed in the same write as the status. A refused change writes nothing and says why, from the item DynamoDB
+// refused it over.
+import {
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Tables } from '../lib/config.ts';
+import { send } from '../lib/dynamodb.ts';
+import {
+  fromInstanceItem,
+  isListed,
+  toInstanceItem,
+  type Application,
+  type InstanceItem,
+  type LambdaInstance,
+} from '../lib/items.ts';
+import { DESTROYED, type StatusCode } from '../lib/statuses.ts';
+import { MAX_ATTEMPTS, RefusedChange, backOff, chunks, refusedOver, writeOrRefuse, type Batches } from './batch.ts';
+
+const TRANSACTION_LIMIT = 100;
+/** The instances table also holds the counter that ids are drawn from; its key is not a UUID, so no route reads it. */
+const ID_COUNTER_KEY = 'counter:instance-id';
+
+/** Reports how far a long operation has come. */
+export type Progress = (done: number, total: number) => void;
+
+/** An instance to store, before it has an id (import records). */
+export type NewInstance = Omit<LambdaInstance, 'id'>;
+
+/** A new application: its id, when not given, is drawn at random. */
+type NewApplication = Pick<Application, 'name' | 'type'> & { id?: string };
+
+export interface InstanceWriter {
+  /**
+   * Writes instances with the ids they carry (sample data, tests); an existing uuid is overwritten. The id counter
+   * is raised to the highest of them, so that `create` never hands out an id that is already taken.
+   */
+  put(all: readonly LambdaInstance[]): Promise<void>;
+  /** The uuids among these that are already stored. */
+  existing(uuids: readonly string[]): Promise<string[]>;
+  /**
+   * Stores new instances, in order, under ids drawn from the table's atomic counter (one counter update reserves
+   * the whole block, so concurrent imports never share an id). Each group of up to 100 is one transaction that
+   * fails whole if any uuid already exists.
+   */
+  create(all: readonly NewInstance[], onProgress?: Progress): Promise<LambdaInstance[]>;
+  /**
+   * Replaces stored instances' contents, each keeping its id and owner (`import --replace`). A record naming another
+   * owner than the stored one, or bringing a DESTROYED instance back without `revive`, refuses the whole call before
+   * anything is written. Each group of up to 100 is one transaction, conditional on every instance being unchanged
+   * since it was read.
+   */
+  replace(
+    all: readonly NewInstance[],
+    options?: { revive?: boolean; onProgress?: Progress | undefined },
+  ): Promise<LambdaInstance[]>;
+  /**
+   * Sets the status, and the failure message (none given clears it). DESTROYED takes the instance out of the list;
+   * a DESTROYED instance's status changes only with `revive`.
+   */
+  setStatus(
+    uuid: string,
+    status: StatusCode,
+    failureMessage?: string,
+    options?: { revive?: boolean },
+  ): Promise<LambdaInstance>;
+  rename(uuid: string, name: string): Promise<LambdaInstance>;
+  addApplication(uuid: string, application: NewApplication): Promise<LambdaInstance>;
+  setApplicationStarted(uuid: string, id: string, started: boolean): Promise<LambdaInstance>;
+  removeApplication(uuid: string, id: string): Promise<LambdaInstance>;
+  /** Every stored instance (of one owner, if given), DESTROYED included, in id order. */
+  all(owner?: string, onProgress?: (scanned: number) => void): Promise<LambdaInstance[]>;
+}
+
+/** What one write changes of an instance: the attributes an operator may change. */
+type InstanceChange = Partial<
+  Pick<InstanceItem, 'name' | 'instance_info' | 'status' | 'failure_message' | 'applications'>
+>;
+
+/** What the stored instance must be for the change to be written. */
+interface Expected {
+  /** A DESTROYED instance may be changed (a revival, or a replacement that keeps it DESTROYED). */
+  destroyedToo?: boolean;
+  owner?: string;
+  /** The version read, for a change computed from that read (0: an item no operator has changed). */
+  version?: number;
+}
+
+/** An UpdateItem's parameters, alone or in a transaction. */
+type ItemUpdate = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>;
+
+/** A write refused because the instance changed since it was read: read it again and retry. */
+class StaleRead extends RefusedChange {}
+
+/**
+ * Why a change is refused over this stored item (undefined: there is none), or undefined when nothing but a newer
+ * version stands in its way.
+ */
+function whyRefused(
+  uuid: string,
+  change: InstanceChange,
+  expected: Expected,
+  item: { owner?: unknown; status?: unknown } | undefined,
+): string | undefined {
+  if (item?.owner === undefined) return `No lambda instance ${uuid}.`;
+  if (item.status === DESTROYED && !expected.destroyedToo) {
+    if (change.status === DESTROYED) return `Lambda instance ${uuid} is already DESTROYED.`;
+    return (
+      `Lambda instance ${uuid} is DESTROYED, which is final: ` +
+      (change.status === undefined
+        ? `bring it back first with \`set-status ${uuid} <status> --revive\`.`
+        : 'give --revive to bring it back.')
+    );
+  }
+  if (expected.owner !== undefined && item.owner !== expected.owner) {
+    const owner = typeof item.owner === 'string' ? item.owner : JSON.stringify(item.owner);
+    return `${uuid} belongs to ${owner}, not ${expected.owner}.`;
+  }
+  return undefined;
+}
+
+/** The one UpdateItem that changes a stored instance; every change goes through here (see the top of this file). */
+function instanceUpdate(table: string, uuid: string, change: InstanceChange, expected: Expected): ItemUpdate {
+  const names: Record<string, string> = { '#owner': 'owner', '#version': 'version' };
+  const values: Record<string, unknown> = { ':zero': 0, ':one': 1 };
+  const set = ['#version = if_not_exists(#version, :zero) + :one'];
+  const remove: string[] = [];
+  for (const [attribute, value] of Object.entries(change)) {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    set.push(`#${attribute} = :${attribute}`);
+  }
+  if (change.status !== undefined) {
+    names['#listed_owner'] = 'listed_owner';
+    if (isListed(change.status)) set.push('#listed_owner = #owner');
+    else remove.push('#listed_owner');
+  }
+  // The id counter has no owner: no instance command ever writes it.
+  const conditions = ['attribute_exists(#owner)'];
+  if (!expected.destroyedToo) {
+    names['#status'] = 'status';
+    values[':destroyed'] = DESTROYED;
+    conditions.push('#status <> :destroyed');
+  }
+  if (expected.owner !== undefined) {
+    values[':owner'] = expected.owner;
+    conditions.push('#owner = :owner');
+  }
+  if (expected.version === 0) conditions.push('attribute_not_exists(#version)');
+  else if (expected.version !== undefined) {
+    values[':read'] = expected.version;
+    conditions.push('#version = :read');
+  }
+  return {
+    TableName: table,
+    Key: { uuid },
+    UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
+
+/** What a replacing record changes: everything but the id and the owner, which the stored instance keeps. */
+const replacement = (instance: NewInstance): InstanceChange => ({
+  name: instance.name,
+  instance_info: instance.instanceInfo,
+  status: instance.status,
+  failure_message: instance.failureMessage,
+  applications: instance.applications,
+});
+
+export function createInstanceWriter({
+  client,
+  tables,
+  batches,
+}: {
+  client: DynamoDBDocumentClient;
+  tables: Tables;
+  batches: Batches;
+}): InstanceWriter {
+  const table = tables.instances;
+
+  /** The stored items of these uuids. */
+  const stored = async (uuids: readonly string[]): Promise<InstanceItem[]> =>
+    (await batches.get(
+      table,
+      [...new Set(uuids)].map((uuid) => ({ uuid })),
+    )) as InstanceItem[];
+
+  /** Writes one change; returns the instance as it now is. */
+  async function update(uuid: string, change: InstanceChange, expected: Expected = {}): Promise<LambdaInstance> {
+    try {
+      const { Attributes } = await send(() =>
+        client.send(new UpdateCommand({ ...instanceUpdate(table, uuid, change, expected), ReturnValues: 'ALL_NEW' })),
+      );
+      return fromInstanceItem(Attributes as InstanceItem);
+    } catch (error) {
+      const outcome = refusedOver(error);
+      if (!outcome.refused) throw error;
+      const reason = whyRefused(uuid, change, expected, outcome.item);
+      throw reason === undefined
+        ? new StaleRead(`${uuid} was changed by someone else since it was read.`)
+        : new RefusedChange(reason);
+    }
+  }
+
+  /**
+   * Changes an instance's applications: reads the instance (consistently), applies `change` (which may refuse), and
+   * writes the result on condition that nobody wrote the instance meanwhile; a lost race is read and tried again.
+   */
+  async function changeApplications(
+    uuid: string,
+    change: (applications: readonly Application[]) => Application[],
+  ): Promise<LambdaInstance> {
+    for (let attempt = 1; ; attempt++) {
+      const { Item } = await send(() =>
+        client.send(new GetCommand({ TableName: table, Key: { uuid }, ConsistentRead: true })),
+      );
+      const item = Item as InstanceItem | undefined;
+      const refused = whyRefused(uuid, {}, {}, item);
+      if (refused !== undefined || !item) throw new RefusedChange(refused);
+      try {
+        return await update(uuid, { applications: change(item.applications ?? []) }, { version: item.version ?? 0 });
+      } catch (error) {
+        if (!(error instanceof StaleRead)) throw error;
+        if (attempt === MAX_ATTEMPTS) {
+          throw new RefusedChange(
+            `${uuid} kept changing while its applications were written (${MAX_ATTEMPTS} attempts).`,
+          );
+        }
+        await backOff(attempt);
+      }
+    }
+  }
+
+  /** The application of an instance with this id, or a refusal. */
+  function application(applications: readonly Application[], id: string, uuid: string): Application {
+    const found = applications.find((candidate) => candidate.id === id);
+    if (!found) throw new RefusedChange(`Lambda instance ${uuid} has no application ${id}.`);
+    return found;
+  }
+
+  /** Sets the id counter to `id` unless it is already there or beyond. */
+  async function raiseIdCounter(id: number): Promise<void> {
+    try {
+      await send(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { uuid: ID_COUNTER_KEY },
+            UpdateExpression: 'SET #last = :id',
+            ConditionExpression: 'attribute_not_exists(#last) OR #last < :id',
+            ExpressionAttributeNames: { '#last': 'last_id' },
+            ExpressionAttributeValues: { ':id': id },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!refusedOver(error).refused) throw error;
+    }
+  }
+
+  return {
+    async put(all) {
+      if (all.length === 0) return;
+      await batches.put(table, all.map(toInstanceItem), ({ uuid }) => uuid);
+      await raiseIdCounter(all.reduce((highest, { id }) => Math.max(highest, id), 0));
+    },
+
+    async existing(uuids) {
+      return (await stored(uuids)).map(({ uuid }) => uuid);
+    },
+
+    async create(all, onProgress) {
+      if (all.length === 0) return [];
+      const { Attributes } = await send(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { uuid: ID_COUNTER_KEY },
+            UpdateExpression: 'ADD #last :count',
+            ExpressionAttributeNames: { '#last': 'last_id' },
+            ExpressionAttributeValues: { ':count': all.length },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        ),
+      );
+      const firstId = (Attributes as { last_id: number }).last_id - all.length + 1;
+      const created = all.map((instance, index) => ({ ...instance, id: firstId + index }));
+      let done = 0;
+      for (const group of chunks(created, TRANSACTION_LIMIT)) {
+        await writeOrRefuse(
+          () =>
+            client.send(
+              new TransactWriteCommand({
+                TransactItems: group.map((instance) => ({
+                  Put: {
+                    TableName: table,
+                    Item: toInstanceItem(instance),
+                    ConditionExpression: 'attribute_not_exists(#uuid)',
+                    ExpressionAttributeNames: { '#uuid': 'uuid' },
+                  },
+                })),
+              }),
+            ),
+          () =>
+            `Created ${done} of ${created.length} new instances; the next ${group.length} include a uuid stored by ` +
+            `someone else since the file was read, and none of them was written. Import the file again with --replace.`,
+        );
+        onProgress?.((done += group.length), created.length);
+      }
+      return created;
+    },
+
+    async replace(all, { revive = false, onProgress } = {}) {
+      const found = new Map((await stored(all.map(({ uuid }) => uuid))).map((item) => [item.uuid, item]));
+      const expected = (instance: NewInstance): Expected => ({
+        owner: instance.owner,
+        version: found.get(instance.uuid)?.version ?? 0,
+        // Replacing a DESTROYED instance with a DESTROYED record (an export imported back) brings nothing back.
+        destroyedToo: revive || !isListed(instance.status),
+      });
+      const reasons = all.flatMap((instance) => {
+        const item = found.get(instance.uuid);
+        const reason = item
+          ? whyRefused(instance.uuid, replacement(instance), expected(instance), item)
+          : `${instance.uuid} is not stored.`;
+        return reason === undefined ? [] : [reason];
+      });
+      if (reasons.length > 0) throw new RefusedChange(`Nothing replaced:\n${reasons.join('\n')}`);
+      const replaced = all.map((instance) => ({ ...instance, id: found.get(instance.uuid)!.id }));
+      let done = 0;
+      for (const group of chunks(replaced, TRANSACTION_LIMIT)) {
+        await writeOrRefuse(
+          () =>
+            client.send(
+              new TransactWriteCommand({
+                TransactItems: group.map((instance) => ({
+                  Update: instanceUpdate(table, instance.uuid, replacement(instance), expected(instance)),
+                })),
+              }),
+            ),
+          (item) =>
+            `Replaced ${done} of ${replaced.length}; the next ${group.length} were not written, because ` +
+            `${item?.uuid === undefined ? 'one of them' : String(item.uuid)} was changed by someone else since ` +
+            `it was read. Import the file again.`,
+        );
+        onProgress?.((done += group.length), replaced.length);
+      }
+      return replaced;
+    },
+
+    async setStatus(uuid, status, failureMessage = '', { revive = false } = {}) {
+      return update(uuid, { status, failure_message: failureMessage }, { destroyedToo: revive });
+    },
+
+    async rename(uuid, name) {
+      return update(uuid, { name });
+    },
+
+    async addApplication(uuid, { id = crypto.randomUUID(), name, type }) {
+      return changeApplications(uuid, (applications) => {
+        if (applications.some((existing) => existing.id === id)) {
+          throw new RefusedChange(`Lambda instance ${uuid} already has an application ${id}.`);
+        }
+        return [...applications, { id, name, type, started: false }];
+      });
+    },
+
+    async setApplicationStarted(uuid, id, started) {
+      return changeApplications(uuid, (applications) => {
+        application(applications, id, uuid);
+        return applications.map((existing) => (existing.id === id ? { ...existing, started } : existing));
+      });
+    },
+
+    async removeApplication(uuid, id) {
+      return changeApplications(uuid, (applications) => {
+        application(applications, id, uuid);
+        return applications.filter((existing) => existing.id !== id);
+      });
+    },
+
+    async all(owner, onProgress) {
+      const items = await batches.scan(
+        table,
+        owner === undefined
+          ? { expression: 'attribute_exists(#owner)', names: { '#owner': 'owner' } }
+          : { expression: '#owner = :owner', names: { '#owner': 'owner' }, values: { ':owner': owner } },
+        onProgress,
+      );
+      return (items as InstanceItem[]).map(fromInstanceItem).sort((a, b) => a.id - b.id);
+    },
+  };
+}

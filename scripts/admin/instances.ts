@@ -1,0 +1,190 @@
+// `admin instances import|export|set-status|destroy|rename|app ...`: the operators' changes of lambda instances,
+// one line printed per instance changed.
+import { readFileSync, statSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
+import type { Application, LambdaInstance } from '../../lib/items.ts';
+import { DESTROYED, describeStatus, isStatusCode, statusNamed, type StatusCode } from '../../lib/statuses.ts';
+import { parseRecords, toRecord } from '../../operators/records.ts';
+import type { OperatorStore } from '../../operators/store.ts';
+import { CommandFailed, nonEmpty, uuid, type CommandContext } from './context.ts';
+
+function statusCode(text: string): StatusCode {
+  const code = statusNamed(text);
+  if (code === undefined)
+    throw new InvalidArgumentError('give a status code (0 to 23) or its name, e.g. CLUSTER_FAILED.');
+  return code;
+}
+
+const applicationType = (text: string): Application['type'] => {
+  if (text !== 'BATCH' && text !== 'STREAMING') throw new InvalidArgumentError('give BATCH or STREAMING.');
+  return text;
+};
+
+/** The one line printed per changed instance; a stored status the contract does not know is shown as such. */
+function changed(verb: string, instance: LambdaInstance): string {
+  const status = isStatusCode(instance.status) ? describeStatus(instance.status).message : 'unknown status';
+  const failure = instance.failureMessage === '' ? '' : `, failure ${JSON.stringify(instance.failureMessage)}`;
+  const apps = instance.applications.map(({ name, id, started }) => `${name} ${id}${started ? ' started' : ''}`);
+  return (
+    `${verb} ${instance.uuid} (id ${instance.id}, owner ${instance.owner}): ${JSON.stringify(instance.name)}, ` +
+    `${status} (${instance.status})${failure}, applications [${apps.join('; ')}]\n`
+  );
+}
+
+export function addInstanceCommands(program: Command, { io, data, progress }: CommandContext): void {
+  /** Runs a change of one instance and prints its line. */
+  const change = async (verb: string, run: (store: OperatorStore) => Promise<LambdaInstance>): Promise<void> =>
+    io.out(changed(verb, await run(data())));
+
+  const instancesCommand = program
+    .command('instances')
+    .description('import, export and change lambda instances: status, name, applications');
+
+  instancesCommand
+    .command('import')
+    .description(
+      'add the lambda instances of a JSON file, with new ids; with --replace, stored uuids are replaced (keeping ' +
+        'their id and owner); nothing is written if any record is invalid',
+    )
+    .argument('<file.json>')
+    .option('--owner <uuid>', 'the owner of records that name none', uuid)
+    .option('--replace', 'replace instances whose uuid is already stored instead of refusing the file')
+    .option(
+      '--revive',
+      'with --replace: replace DESTROYED instances too, bringing them back (a DESTROYED record may always replace one)',
+    )
+    .action(async (file: string, options: { owner?: string; replace?: boolean; revive?: boolean }) => {
+      if (options.revive && !options.replace) throw new CommandFailed('--revive goes with --replace.');
+      let input: unknown;
+      try {
+        input = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new CommandFailed(`Cannot read ${file} as JSON: ${(error as Error).message}`);
+      }
+      const parsed = parseRecords(input, options.owner);
+      if ('problems' in parsed)
+        throw new CommandFailed(
+          `Nothing imported. ${parsed.problems.length} problem(s):\n${parsed.problems.join('\n')}`,
+        );
+      const { instances } = data();
+      const stored = new Set(await instances.existing(parsed.instances.map(({ uuid }) => uuid)));
+      if (stored.size > 0 && !options.replace) {
+        throw new CommandFailed(
+          `Nothing imported. These uuids are already stored (--replace replaces them):\n${[...stored].join('\n')}`,
+        );
+      }
+      // Each step prints what it wrote before the next may be refused.
+      const replaced = await instances.replace(
+        parsed.instances.filter(({ uuid }) => stored.has(uuid)),
+        { revive: options.revive === true, onProgress: progress('replacing') },
+      );
+      await io.out(replaced.map((instance) => changed('replaced', instance)).join(''));
+      const created = await instances.create(
+        parsed.instances.filter(({ uuid }) => !stored.has(uuid)),
+        progress('importing'),
+      );
+      await io.out(created.map((instance) => changed('created', instance)).join(''));
+      io.err(`Imported ${created.length} new instance(s), replaced ${replaced.length}.\n`);
+    });
+
+  instancesCommand
+    .command('export')
+    .description('write the lambda instances (of one owner) as a JSON file that `instances import` reads back')
+    .option('--owner <uuid>', 'only this owner’s instances', uuid)
+    .option('--output <file>', 'write here (whole, or not at all) instead of to standard output')
+    .option('--force', 'overwrite the --output file if it exists')
+    .action(async (options: { owner?: string; output?: string; force?: boolean }) => {
+      const { output } = options;
+      const existing = output === undefined ? undefined : statSync(output, { throwIfNoEntry: false });
+      if (existing && !existing.isFile())
+        throw new CommandFailed(`${output} is not a regular file: write to standard output instead.`);
+      if (existing && !options.force) throw new CommandFailed(`${output} exists: give --force to overwrite it.`);
+      const { instances } = data();
+      const scanning = progress('scanning');
+      const all = await instances.all(options.owner, scanning && ((scanned) => scanning(scanned, scanned)));
+      const text = `${JSON.stringify(all.map(toRecord), null, 2)}\n`;
+      if (output === undefined) return io.out(text);
+      try {
+        // A temporary file beside it, renamed over it: a reader never sees half a file.
+        await writeFileAtomic(output, text);
+      } catch (error) {
+        throw new CommandFailed(`Cannot write ${output}: ${(error as Error).message}`);
+      }
+      io.err(`Exported ${all.length} instance(s) to ${output}.\n`);
+    });
+
+  instancesCommand
+    .command('set-status')
+    .description('set an instance’s status; the failure message is the one given, or none')
+    .argument('<uuid>', 'the instance', uuid)
+    .argument('<status>', 'a code (0 to 23) or a name in any case, e.g. CLUSTER_FAILED', statusCode)
+    .option('--failure-message <text>', 'why it failed (a status without one clears it)')
+    .option(
+      '--revive',
+      'change a DESTROYED instance’s status, bringing it back to its owner’s list (DESTROYED is final without it)',
+    )
+    .action((instance: string, status: StatusCode, options: { failureMessage?: string; revive?: boolean }) =>
+      change('status', (store) =>
+        store.instances.setStatus(instance, status, options.failureMessage, { revive: options.revive === true }),
+      ),
+    );
+
+  instancesCommand
+    .command('destroy')
+    .description('set an instance DESTROYED (6): it leaves its owner’s list, its details are still served; final')
+    .argument('<uuid>', 'the instance', uuid)
+    .action((instance: string) => change('destroyed', (store) => store.instances.setStatus(instance, DESTROYED)));
+
+  instancesCommand
+    .command('rename')
+    .description('rename an instance (not a DESTROYED one)')
+    .argument('<uuid>', 'the instance', uuid)
+    .argument('<name>', 'its new name', nonEmpty)
+    .action((instance: string, name: string) => change('renamed', (store) => store.instances.rename(instance, name)));
+
+  const appCommand = instancesCommand
+    .command('app')
+    .description('add, start, stop and remove an instance’s applications (not a DESTROYED instance’s)');
+
+  appCommand
+    .command('add')
+    .description('add an application (stopped) to an instance')
+    .argument('<uuid>', 'the instance', uuid)
+    .requiredOption('--name <name>', 'the application, e.g. project.jar', nonEmpty)
+    .requiredOption('--type <type>', 'BATCH or STREAMING', applicationType)
+    .option('--id <uuid>', 'its id (default: a new random UUID)', uuid)
+    .action((instance: string, options: { name: string; type: Application['type']; id?: string }) =>
+      change('application added', (store) => store.instances.addApplication(instance, options)),
+    );
+
+  /** app start|stop|remove: what each says, and does. */
+  const APPLICATION_CHANGES = {
+    start: {
+      description: 'mark an application started',
+      done: 'application started',
+      run: (store: OperatorStore, instance: string, app: string) =>
+        store.instances.setApplicationStarted(instance, app, true),
+    },
+    stop: {
+      description: 'mark an application stopped',
+      done: 'application stopped',
+      run: (store: OperatorStore, instance: string, app: string) =>
+        store.instances.setApplicationStarted(instance, app, false),
+    },
+    remove: {
+      description: 'remove an application',
+      done: 'application removed',
+      run: (store: OperatorStore, instance: string, app: string) => store.instances.removeApplication(instance, app),
+    },
+  };
+
+  for (const [verb, { description, done, run }] of Object.entries(APPLICATION_CHANGES)) {
+    appCommand
+      .command(verb)
+      .description(description)
+      .argument('<uuid>', 'the instance', uuid)
+      .argument('<app-id>', 'the application', uuid)
+      .action((instance: string, app: string) => change(done, (store) => run(store, instance, app)));
+  }
+}
