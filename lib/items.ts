@@ -84,7 +84,7 @@ export interface InstanceItem {
   version?: number;
 }
 
-interface StatusChangeItem {
+export interface StatusChangeItem {
   code: StatusCode;
   at: string;
   /** Absent when empty. */
@@ -102,6 +102,8 @@ export interface TokenItem {
 
 /** The sparse index of listed instances: HASH listed_owner, RANGE id (serverless.yml declares it). */
 export const LISTED_BY_OWNER = 'listed-by-owner';
+/** Status changes an instance keeps (docs/contract.md section 7.7). */
+export const STATUS_HISTORY_LENGTH = 20;
 /** The sparse index of instances with a time, DESTROYED included: HASH owner, RANGE updated_at (serverless.yml). */
 export const CHANGED_BY_OWNER = 'changed-by-owner';
 export const DEFAULT_NAME = 'Lambda Instance';
@@ -109,7 +111,7 @@ export const DEFAULT_NAME = 'Lambda Instance';
 /** Whether the list shows an instance of this status: then, and only then, its item carries listed_owner. */
 export const isListed = (status: StatusCode): boolean => status !== DESTROYED;
 
-const toStatusChangeItem = ({ code, at, failureMessage }: StatusChange): StatusChangeItem => ({
+export const toStatusChangeItem = ({ code, at, failureMessage }: StatusChange): StatusChangeItem => ({
   code,
   at,
   ...(failureMessage !== '' && { failure_message: failureMessage }),
