@@ -29,7 +29,8 @@ export const openApiDocument = parse(
   readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8'),
 ) as OpenApiDocument;
 
-const ajv = new Ajv2020({ strict: false, allErrors: true });
+// Formats are documentation here: a schema that needs one checked says it with a pattern too (Time).
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
 ajv.addSchema(openApiDocument, 'openapi');
 
 const lastSegment = (ref: string): string => ref.slice(ref.lastIndexOf('/') + 1);
