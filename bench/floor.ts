@@ -1,48 +1,54 @@
-// The floor of the cold-start and warm comparisons: the DynamoDB document client alone, built as the functions build
-// theirs (lib/dynamodb.ts), doing one GetItem or one Query. The bench bundles this file with serverless.yml's esbuild
-// options too, so that a bundled function is compared with a bundled floor; bundled, it reads its endpoint from the
-// environment as a function does.
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../lib/dynamodb.ts';
+// The floors the functions are measured against: the least that answering a request of the contract takes, on the
+// same document client as the functions (lib/dynamodb.ts). Every request needs its token's owner (docs/contract.md
+// section 2), so the details' floor reads the token beside the instance (one round trip) and the list's reads the
+// token, then queries the owner's index partition as the list does (two). No middleware, no shaping, no body.
+import { createHash } from 'node:crypto';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { Tables } from '../lib/config.ts';
 
-export interface Floor {
-  /** Strongly consistent when `consistent`, as the details read an instance; a token lookup is not. */
-  getItem: (
-    table: string,
-    key: Record<string, string>,
-    consistent?: boolean,
-  ) => Promise<Record<string, unknown> | undefined>;
-  /** One page of an owner's index partition, the way the list asks for it (same projection); the items' count. */
-  queryOwner: (
-    table: string,
-    index: string,
-    owner: string,
-    page?: Pick<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
-  ) => Promise<number>;
+type Floor = (event: APIGatewayProxyEvent) => Promise<{ statusCode: number }>;
+
+export interface Floors {
+  detail: Floor;
+  list: Floor;
 }
 
-export function createFloor(documents: DynamoDBDocumentClient): Floor {
+export function createFloors(client: DynamoDBDocumentClient, tables: Tables): Floors {
+  const readToken = async ({ headers }: APIGatewayProxyEvent) => {
+    const token = (headers.authorization ?? '').replace(/^Token /, '');
+    const digest = createHash('sha256').update(token).digest('hex');
+    const { Item } = await client.send(new GetCommand({ TableName: tables.tokens, Key: { digest } }));
+    return Item as { owner: string } | undefined;
+  };
   return {
-    async getItem(table, key, consistent = false) {
-      const { Item } = await documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: consistent }));
-      return Item;
+    async detail(event) {
+      const [token, { Item }] = await Promise.all([
+        readToken(event),
+        client.send(
+          new GetCommand({
+            TableName: tables.instances,
+            Key: { uuid: event.pathParameters?.id },
+            ConsistentRead: true,
+          }),
+        ),
+      ]);
+      return { statusCode: token && Item?.owner === token.owner ? 200 : 404 };
     },
-    async queryOwner(table, index, owner, page = {}) {
-      const { Items } = await documents.send(
+    async list(event) {
+      const token = await readToken(event);
+      if (!token) return { statusCode: 401 };
+      const { Items = [] } = await client.send(
         new QueryCommand({
-          TableName: table,
-          IndexName: index,
+          TableName: tables.instances,
+          IndexName: 'listed-by-owner',
           KeyConditionExpression: 'listed_owner = :owner',
           ProjectionExpression: '#uuid, #id, #name, #status, failure_message',
           ExpressionAttributeNames: { '#uuid': 'uuid', '#id': 'id', '#name': 'name', '#status': 'status' },
-          ExpressionAttributeValues: { ':owner': owner },
-          ...page,
+          ExpressionAttributeValues: { ':owner': token.owner },
         }),
       );
-      return Items?.length ?? 0;
+      return { statusCode: Items.length > 0 ? 200 : 404 };
     },
   };
 }
-
-/** The cold-start floor's own client, from the environment (the functions' default request timeout). */
-export const { getItem } = createFloor(createDocumentClient({ requestTimeoutMs: 600 }));

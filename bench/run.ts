@@ -1,79 +1,108 @@
-// `npm run bench`: every measured item (bench/items/), each against a floor measured in the same run on the same
-// machine, then report.json and REPORT.md (bench/ for a full run; bench/tmp/smoke/ for `npm run bench:smoke`).
-// Sizes and repetitions: bench/support/config.ts (environment variables BENCH_*).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { startLocalStack } from '../local/stack.ts';
-import * as bundles from './items/bundles.ts';
-import * as coldStart from './items/cold-start.ts';
-import * as conditional from './items/conditional.ts';
-import { estimateCost } from './items/cost.ts';
-import * as docsPage from './items/docs-page.ts';
-import * as offline from './items/offline.ts';
-import * as paging from './items/paging.ts';
-import * as scale from './items/scale.ts';
-import * as statuses from './items/statuses.ts';
-import * as uncachedToken from './items/uncached-token.ts';
-import * as warm from './items/warm.ts';
-import { ROOT } from './support/bundles.ts';
-import { createContext, STAGE } from './support/context.ts';
-import { gitCommit, machine, renderReport, updateReadme, type Report } from './support/report.ts';
-import { round } from './support/stats.ts';
+// `npm run bench`: the functions against floors and baselines measured in the same run on the same machine, one
+// figure per row, into bench/results.json (git-ignored; BENCH_RESULTS names another file) and a table on the console.
+// `npm run bench:smoke` (BENCH_SMOKE=1) runs it tiny, into bench/tmp/: every row, no figure worth quoting.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createTables, startLocalStack } from '../local/stack.ts';
+import { startDynamoDbProxy } from '../tests/support/dynamodb-proxy.ts';
+import { buildBundle } from './bundles.ts';
+import { fill } from './data.ts';
+import { coldStart } from './items/cold-start.ts';
+import { lists } from './items/lists.ts';
+import { polling } from './items/polling.ts';
+import { freshTokensNeeded, warm } from './items/warm.ts';
+import { valueRow, type Row } from './rows.ts';
+import type { Setup, Sizes } from './setup.ts';
 
-const context = createContext();
-const { config, log, tmp } = context;
-const started = Date.now();
-const loadAverageBefore = loadavg().map(round);
-rmSync(tmp, { recursive: true, force: true });
-mkdirSync(tmp, { recursive: true });
+const smoke = process.env.BENCH_SMOKE === '1';
+const sizes: Sizes = smoke
+  ? {
+      others: 200,
+      paged: 60,
+      lastPage: 3,
+      coldRuns: 1,
+      warm: { rounds: 1, iterations: 5, warmup: 1 },
+      network: { rounds: 1, iterations: 2, warmup: 1 },
+      pages: { rounds: 1, iterations: 2, warmup: 1 },
+    }
+  : {
+      others: 100_000,
+      paged: 2000,
+      lastPage: 100,
+      coldRuns: 31,
+      warm: { rounds: 7, iterations: 200, warmup: 50 },
+      network: { rounds: 7, iterations: 40, warmup: 10 },
+      pages: { rounds: 7, iterations: 10, warmup: 3 },
+    };
+const STAGE = 'bench';
+const BUNDLE_TARGET_KIB = 600;
+const results =
+  process.env.BENCH_RESULTS ??
+  fileURLToPath(new URL(smoke ? 'tmp/results.smoke.json' : 'results.json', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 
-const built = await bundles.measure(context);
-log('DynamoDB Local: starting, tables from serverless.yml');
+const started = performance.now();
+const log = (message: string): void =>
+  console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+const loadBefore = loadavg();
+mkdirSync(`${root}bench/tmp`, { recursive: true });
+const directory = mkdtempSync(`${root}bench/tmp/run-`);
+
+log('DynamoDB Local, the bundles, the tables');
+// Built while DynamoDB Local starts; awaited (and a failure reported) once it has.
+const building = Promise.all([
+  buildBundle('detail', 'functions/detail.ts', directory),
+  buildBundle('list', 'functions/list.ts', directory),
+  buildBundle('floor', 'bench/floor-function.ts', directory),
+]);
+building.catch(() => undefined);
 const stack = await startLocalStack({ stage: STAGE });
+const proxy = await startDynamoDbProxy(stack.dynamoDbEndpoint);
 try {
-  context.dynamoDbEndpoint = stack.dynamoDbEndpoint;
-  await scale.prepare(context, uncachedToken.uncachedTokensNeeded(context));
-  await paging.prepare(context);
-
-  const scaleResult = await scale.measure(context);
-  const warmResult = await warm.measure(context);
-  const uncachedResult = await uncachedToken.measure(context);
-  const conditionalResult = await conditional.measure(context);
-  const statusesResult = await statuses.measure(context);
-  const pagingResult = await paging.measure(context);
-  const coldStartResult = await coldStart.measure(context, built);
-  const docsPageResult = await docsPage.measure(context, built);
-  const offlineResult = await offline.measure(context);
-
-  const { outputDirectory, ...reportedConfig } = config;
-  const report: Report = {
-    generatedAt: new Date().toISOString(),
-    commit: gitCommit(),
-    smoke: config.smoke,
-    durationSeconds: Math.round((Date.now() - started) / 1000),
-    machine: { ...machine(), loadAverageBefore, loadAverageAfter: loadavg().map(round) },
-    config: reportedConfig,
-    bundles: { functions: built.functions, floorKib: built.floorKib },
-    coldStart: coldStartResult,
-    warm: warmResult,
-    uncachedToken: uncachedResult,
-    conditional: conditionalResult,
-    statuses: statusesResult,
-    scale: scaleResult,
-    paging: pagingResult,
-    docsPage: docsPageResult,
-    offline: offlineResult,
-    cost: estimateCost(warmResult, uncachedResult, conditionalResult),
+  const endpoint = stack.dynamoDbEndpoint;
+  const freshTokens = freshTokensNeeded(sizes);
+  const [detail, list, floor] = await building;
+  const setup: Setup = {
+    sizes,
+    freshTokens,
+    stage: STAGE,
+    tables: stack.tables!,
+    smallTables: await createTables(endpoint, `${STAGE}small`),
+    dynamoDbEndpoint: endpoint,
+    proxy,
+    bundles: { detail, list, floor },
   };
-  mkdirSync(outputDirectory, { recursive: true });
-  writeFileSync(join(outputDirectory, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(outputDirectory, 'REPORT.md'), renderReport(report));
-  // A full run into bench/ also puts its summary table into README.md.
-  if (!config.smoke && process.env.BENCH_OUTPUT_DIR === undefined) updateReadme(join(ROOT, 'README.md'), report);
-  log(`done: ${join(outputDirectory, 'REPORT.md')}`);
+  await Promise.all([
+    fill(endpoint, setup.tables, { owned: 20, paged: sizes.paged, others: sizes.others, freshTokens }),
+    fill(endpoint, setup.smallTables, { owned: 20, paged: 0, others: 10, freshTokens: 0 }),
+  ]);
+  const rows: Row[] = [];
+  for (const [name, item] of Object.entries({ 'cold starts': coldStart, warm, lists, polling })) {
+    log(name);
+    rows.push(...(await item(setup)));
+  }
+  for (const name of ['detail', 'list'] as const)
+    rows.push(valueRow(`bundle, ${name}`, setup.bundles[name].bytes / 1024, 'KiB', BUNDLE_TARGET_KIB));
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  const machine = {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    os: `${process.platform} ${release()}`,
+    node: process.version,
+    loadAverage: { before: loadBefore, after: loadavg() },
+    commit: `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' (modified)' : ''}`,
+    date: new Date().toISOString(),
+    seconds: Math.round((performance.now() - started) / 1000),
+    sizes,
+  };
+  writeFileSync(results, `${JSON.stringify({ machine, rows }, null, 2)}\n`);
+  console.table(rows);
+  log(`done: ${results}`);
 } finally {
-  await stack.stop().catch(() => undefined);
-  if (config.smoke) rmSync(tmp, { recursive: true, force: true });
+  await proxy.close();
+  await stack.stop();
+  rmSync(directory, { recursive: true, force: true });
 }
-process.exit(0);

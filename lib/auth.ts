@@ -49,7 +49,7 @@ export function digestToken(token: string): string {
 }
 
 /**
- * Where a token may come from, in this order (docs/contract.md section 2): the documented header, the seeds' curl
+ * Where a token may come from, in this order (docs/contract.md section 2): the documented header, the original service's curl
  * examples, the list seed's prose, and the header ~okeanos's own services and its kamaki client send.
  */
 const CREDENTIAL_SOURCES = [

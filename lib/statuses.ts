@@ -1,4 +1,4 @@
-// The lambda instance status codes of the contract (SPEC section 4): code -> [message, details].
+// The lambda instance status codes of the contract (docs/contract.md section 4): code -> [message, details].
 const STATUSES = {
   '0': ['STARTED', 'Lambda instance has been started.'],
   '1': ['STOPPED', 'Lambda instance has been stopped.'],

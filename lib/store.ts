@@ -130,7 +130,7 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
         return changed.sort((a, b) => a.id - b.id);
       },
 
-      // Strongly consistent: an operator's change is in the very next answer (SPEC 7.6), for 1 read unit, not 0.5.
+      // Strongly consistent: an operator's change is in the very next answer (docs/contract.md 7.6), for 1 read unit, not 0.5.
       async get(uuid, options) {
         const { Item } = await send(() =>
           client.send(

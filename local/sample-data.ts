@@ -1,4 +1,4 @@
-// What `npm start` loads into DynamoDB Local (docs/contract.md, section 6): the seeds' example owner with the
+// What `npm start` loads into DynamoDB Local (docs/contract.md, section 6): the original service's example owner with the
 // instances of both seed documents, and a second owner, so that tenancy can be seen locally.
 import { digestToken } from '../lib/auth.ts';
 import type { LambdaInstance } from '../lib/items.ts';
@@ -14,7 +14,11 @@ export const OWNER_ONE = 'b1f5c3d2-0000-4000-8000-000000000001';
 export const OWNER_TWO = 'b1f5c3d2-0000-4000-8000-000000000002';
 
 export const SAMPLE_TOKENS: SampleToken[] = [
-  { token: 'tJ3b3f32f23ceuqdoS_TH7m0d6yxmlWL1r2ralKcttY', owner: OWNER_ONE, label: 'the seeds example token' },
+  {
+    token: 'tJ3b3f32f23ceuqdoS_TH7m0d6yxmlWL1r2ralKcttY',
+    owner: OWNER_ONE,
+    label: 'the original service example token',
+  },
   { token: 'second-owner-dev-token-9f2c41d07b6e4a8c', owner: OWNER_TWO, label: 'second sample owner' },
 ];
 

@@ -22,7 +22,7 @@ import { stageEnvironment, stageTables, tableDeclarations } from './serverless-y
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 const LOCAL_REGION = 'eu-central-1';
 
-export interface ApiOptions {
+interface ApiOptions {
   /** Default: a free port each. */
   httpPort?: number;
   lambdaPort?: number;
@@ -38,7 +38,7 @@ export interface LocalStackOptions {
   dynamoDbPort?: number;
   /** The stage whose tables to create; none without. */
   stage?: string;
-  /** Load the sample data (SPEC section 6) into the stage's tables. */
+  /** Load the sample data (docs/contract.md section 6) into the stage's tables. */
   sampleData?: boolean;
   /** Serve the API on serverless-offline for the stage. */
   api?: ApiOptions;
@@ -176,7 +176,7 @@ async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endp
 }
 
 /** Runs `serverless offline start` for the stage on DynamoDB Local and resolves when its HTTP server is ready. */
-export async function startApi(
+async function startApi(
   stage: string,
   dynamoDbEndpoint: string,
   options: ApiOptions = {},

@@ -1,4 +1,4 @@
-// `npm run admin -- <command>`: tokens and instances administration (the commands: scripts/admin/). Works on
+// `npm run admin -- <command>`: tokens and instances administration (the commands: operators/commands/). Works on
 // DynamoDB Local (the tables of `npm start`) by default, and on AWS when given --stage or --region. Every command
 // checks all of its input before it writes anything; a refusal exits 1 with the reason on standard error. Tests run
 // admin() in-process.
@@ -10,9 +10,9 @@ import { stageTables } from '../local/serverless-yml.ts';
 import { localDocumentClient } from '../local/stack.ts';
 import { RefusedChange } from '../operators/batch.ts';
 import { createOperatorStore } from '../operators/store.ts';
-import { CommandFailed, type AdminIo, type CommandContext } from './admin/context.ts';
-import { addInstanceCommands } from './admin/instances.ts';
-import { addTokenCommands } from './admin/tokens.ts';
+import { CommandFailed, type AdminIo, type CommandContext } from '../operators/commands/context.ts';
+import { addInstanceCommands } from '../operators/commands/instances.ts';
+import { addTokenCommands } from '../operators/commands/tokens.ts';
 
 interface Target {
   stage?: string;

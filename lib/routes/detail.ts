@@ -27,6 +27,8 @@ export const detailRoute = ({ instances, ...api }: Dependencies): ApiHandler => 
    */
   const readBesideTokenCheck: ApiMiddleware<DetailContext> = {
     before: ({ event, context }) => {
+      // Set on every request, read or not: a context reused across invocations must not carry another request's.
+      context.instance = undefined;
       if (context.token === undefined || api.verifier.recall(context.token.digest) !== undefined) return;
       context.instance = read(event.pathParameters?.id, context.signal);
       // Awaited by the handler; when the request is refused first (401, 400), by nobody: not an unhandled rejection.

@@ -18,7 +18,7 @@ async function curl(args: string[]): Promise<{ status: number; body: Record<stri
   };
 }
 
-describe('the seeds’ curl examples', () => {
+describe('the original service’s curl examples', () => {
   it.each(SEED_EXAMPLES)('$name', async ({ curl: args, status, body }) => {
     const answer = await curl(args);
     expect(answer.status).toBe(status);

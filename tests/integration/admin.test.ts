@@ -17,7 +17,7 @@ import { astakosVerifier } from '../../lib/verifiers.ts';
 import { createTables, localDocumentClient } from '../../local/stack.ts';
 import { shortDigest } from '../../operators/tokens.ts';
 import { admin as runAdmin } from '../../scripts/admin.ts';
-import type { AdminIo } from '../../scripts/admin/context.ts';
+import type { AdminIo } from '../../operators/commands/context.ts';
 
 const endpoint = inject('dynamoDbEndpoint');
 const stage = `admin${randomUUID().slice(0, 8)}`;

@@ -14,6 +14,7 @@ import {
   tableDeclarations,
   type TableProperties,
 } from '../../local/serverless-yml.ts';
+import { cloudFormationChecker, type Template } from '../support/cloudformation.ts';
 
 const BUNDLE_LIMIT_BYTES = 600 * 1024;
 const FUNCTIONS = ['list', 'detail'];
@@ -405,5 +406,46 @@ describe('serverless package', () => {
   it('throttles the API stage (rate and burst)', () => {
     const [[, deployment] = []] = ofType('AWS::ApiGateway::Deployment');
     expect(deployment?.Properties.StageDescription).toEqual({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+  });
+});
+
+describe('the packaged template against CloudFormation’s resource specification', () => {
+  // Loaded while serverless packages (the file's beforeAll): seconds of its own.
+  const startedAt = performance.now();
+  const loading = cloudFormationChecker();
+  let check: (template: Template) => string[];
+  beforeAll(async () => {
+    check = await loading;
+    console.info(
+      `CloudFormation specification ready ${((performance.now() - startedAt) / 1000).toFixed(1)} s after start`,
+    );
+  });
+
+  it('declares only resource types and properties the specification knows, of their types, none required missing', () => {
+    expect(Object.keys(resources).length).toBeGreaterThan(50);
+    expect(check(template as Template)).toEqual([]);
+  });
+
+  it('finds an unknown property, a wrong type, a missing required property and an unknown resource type', () => {
+    const broken = structuredClone(template) as Template;
+    const properties = (name: string) => broken.Resources[name]!.Properties!;
+    properties('InstancesTable').TableClas = 'STANDARD';
+    properties('ListLambdaFunction').MemorySize = 'lots';
+    properties('ListLambdaFunction').Environment = { Variables: { TOKENS_TABLE: { table: 'tokens' } } };
+    properties('InstancesTable').KeySchema = [{ AttributeName: 'uuid' }];
+    delete properties('TokensTable').KeySchema;
+    broken.Resources.AlarmTopic!.Type = 'AWS::SNS::Topik';
+    // An intrinsic function is accepted wherever a value goes.
+    properties('DetailLambdaFunction').MemorySize = { Ref: 'Memory' };
+    expect(check(broken).sort()).toEqual(
+      [
+        'InstancesTable.TableClas: unknown property',
+        'ListLambdaFunction.MemorySize: "lots" is not of type integer',
+        'ListLambdaFunction.Environment.Variables.TOKENS_TABLE: {"table":"tokens"} is not of type string',
+        'InstancesTable.KeySchema[0].KeyType: required, missing',
+        'TokensTable.KeySchema: required, missing',
+        'AlarmTopic: unknown resource type AWS::SNS::Topik',
+      ].sort(),
+    );
   });
 });

@@ -41,7 +41,7 @@ export const E2E_ORIGIN = 'https://app.example.org';
 
 /** The details seed's instance (owner one's id 8). */
 export const DETAILS_UUID = SEED_DETAILS_INSTANCE.uuid;
-/** The seeds' example token (owner one's) and the second sample owner's. */
+/** The original service's example token (owner one's) and the second sample owner's. */
 export const [TOKEN_ONE, TOKEN_TWO] = SAMPLE_TOKENS.map(({ token }) => token) as [string, string];
 /** An instance of the second owner, which owner one must not see. */
 export const OWNER_TWO_UUID = SAMPLE_INSTANCES.find(({ owner }) => owner === OWNER_TWO)!.uuid;

@@ -20,6 +20,9 @@ export interface CountedCall {
   items: number;
   /** Bytes of the answer's body. */
   bytes: number;
+  /** When the proxy received the call and when it answered it (performance.now(); NaN until answered). */
+  receivedMs: number;
+  answeredMs: number;
 }
 
 export interface DynamoDbProxy {
@@ -82,7 +85,15 @@ export async function startDynamoDbProxy(upstream: string, slowMs = 5000): Promi
       .split('.')
       .pop();
     const request = inspect(operation ?? '', await readBody(incoming));
-    const call: CountedCall = { operation: operation ?? '', target: request.target, readUnits: 0, items: 0, bytes: 0 };
+    const call: CountedCall = {
+      operation: operation ?? '',
+      target: request.target,
+      readUnits: 0,
+      items: 0,
+      bytes: 0,
+      receivedMs: performance.now(),
+      answeredMs: NaN,
+    };
     if (operation) calls.push(call);
     switch (proxy.mode) {
       case 'throttle':
@@ -116,6 +127,7 @@ export async function startDynamoDbProxy(upstream: string, slowMs = 5000): Promi
             readUnits: readUnitsOf(parsed),
             items: parsed.Count ?? (parsed.Item === undefined ? 0 : 1),
             bytes: answerBody.length,
+            answeredMs: performance.now(),
           });
           outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
           outgoing.end(answerBody);

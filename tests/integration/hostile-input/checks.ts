@@ -1,4 +1,4 @@
-// What every answer to a hostile request must be (SPEC sections 5 and 7, openapi.yaml), and, where the request's
+// What every answer to a hostile request must be (docs/contract.md sections 5 and 7, openapi.yaml), and, where the request's
 // verdict settles it, exactly what the shared oracle says it is.
 import { isDeepStrictEqual } from 'node:util';
 import type { APIGatewayProxyResult } from 'aws-lambda';

@@ -5,8 +5,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import type { Application, LambdaInstance } from '../../lib/items.ts';
 import { DESTROYED, describeStatus, isStatusCode, statusNamed, type StatusCode } from '../../lib/statuses.ts';
-import { parseRecords, toRecord } from '../../operators/records.ts';
-import type { OperatorStore } from '../../operators/store.ts';
+import { parseRecords, toRecord } from '../records.ts';
+import type { OperatorStore } from '../store.ts';
 import { CommandFailed, nonEmpty, uuid, type CommandContext } from './context.ts';
 
 function statusCode(text: string): StatusCode {

@@ -6,7 +6,7 @@ import Table from 'cli-table3';
 import { InvalidArgumentError, type Command } from 'commander';
 import ms from 'ms';
 import { digestToken } from '../../lib/auth.ts';
-import { shortDigest, type StoredToken, type TokenAdmin } from '../../operators/tokens.ts';
+import { shortDigest, type StoredToken, type TokenAdmin } from '../tokens.ts';
 import { CommandFailed, uuid, type CommandContext } from './context.ts';
 
 /** The longest lifetime `tokens create --expires-in` gives a token. */

@@ -1,9 +1,9 @@
 // What every admin command gets: where it reads and writes, the operators' store of the target, progress bars, and
 // the argument checks several commands share.
 import { InvalidArgumentError } from 'commander';
-import type { Progress } from '../../operators/instances.ts';
-import { isUuid } from '../../operators/records.ts';
-import type { OperatorStore } from '../../operators/store.ts';
+import type { Progress } from '../instances.ts';
+import { isUuid } from '../records.ts';
+import type { OperatorStore } from '../store.ts';
 
 /** Where a command reads and writes: the process's own streams, or a test's. */
 export interface AdminIo {

@@ -1,0 +1,88 @@
+// The bench's table contents: one owner with a short list (the details, the list and the scale rows read it), one
+// with a long list (page N), other owners' instances around them, and the tokens. Everything is written through the
+// operators' store, so the items have exactly the layout that the functions read.
+import { digestToken } from '../lib/auth.ts';
+import type { Tables } from '../lib/config.ts';
+import type { LambdaInstance } from '../lib/items.ts';
+import type { StatusCode } from '../lib/statuses.ts';
+import { SEED_DETAILS_INSTANCE } from '../local/sample-data.ts';
+import { localDocumentClient } from '../local/stack.ts';
+import { createOperatorStore } from '../operators/store.ts';
+
+const OWNER = 'be0c0000-0000-4000-8000-000000000001';
+const PAGED_OWNER = 'be0c0000-0000-4000-8000-000000000002';
+export const TOKEN = 'bench-token-0000000000000000000000001';
+export const PAGED_TOKEN = 'bench-token-paged-00000000000000000002';
+/** The n-th of the owner's tokens that only one request presents: a warm container has not cached it. */
+export const freshToken = (n: number): string => `bench-fresh-token-${String(n).padStart(20, '0')}`;
+
+const uuidOf = (group: 'a' | 'b' | 'c', n: number): string =>
+  `${group}0000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+/** The owner's first instance: the one the details read. */
+export const DETAIL_UUID = uuidOf('a', 1);
+
+/** A realistic instance: the details seed's example (info, a failure message, one application) under a new key. */
+const instance = (uuid: string, id: number, owner: string, status: StatusCode): LambdaInstance => ({
+  ...SEED_DETAILS_INSTANCE,
+  uuid,
+  id,
+  name: `Bench Lambda Instance ${id}`,
+  owner,
+  instanceInfo: { ...SEED_DETAILS_INSTANCE.instanceInfo, master_name: `lambda-master-${id}` },
+  status,
+  failureMessage: status === '11' ? SEED_DETAILS_INSTANCE.failureMessage : '',
+});
+
+/** Other owners' instances from..to-1: 20 per owner, one in ten DESTROYED (in the table, not in the owner index). */
+const others = (from: number, to: number): LambdaInstance[] =>
+  Array.from({ length: to - from }, (_, offset) => {
+    const n = from + offset;
+    const owner = `c0000000-0000-4000-8000-${Math.floor(n / 20)
+      .toString(16)
+      .padStart(12, '0')}`;
+    return instance(uuidOf('c', n + 1), 10_000_001 + n, owner, n % 10 === 9 ? '6' : '1');
+  });
+
+export interface Contents {
+  /** The owner's instances (all CLUSTER_FAILED). */
+  owned: number;
+  /** The paged owner's instances (all STARTED); 0 for none. */
+  paged: number;
+  others: number;
+  freshTokens: number;
+}
+
+const WRITERS = 8;
+const CHUNK = 10_000;
+
+/** Writes the contents into the tables, several BatchWriteItem writers at a time. */
+export async function fill(endpoint: string, tables: Tables, contents: Contents): Promise<void> {
+  const client = localDocumentClient(endpoint);
+  const store = createOperatorStore({ client, tables });
+  const createdAt = Math.floor(Date.now() / 1000);
+  const token = (value: string, owner: string) => ({
+    digest: digestToken(value),
+    owner,
+    createdAt,
+    revoked: false,
+    label: 'bench',
+  });
+  await store.tokens.putAll([
+    token(TOKEN, OWNER),
+    token(PAGED_TOKEN, PAGED_OWNER),
+    ...Array.from({ length: contents.freshTokens }, (_, n) => token(freshToken(n), OWNER)),
+  ]);
+  const put = async (all: LambdaInstance[]): Promise<void> => {
+    const share = Math.ceil(all.length / WRITERS);
+    await Promise.all(
+      Array.from({ length: WRITERS }, (_, w) => store.instances.put(all.slice(w * share, (w + 1) * share))),
+    );
+  };
+  await put(Array.from({ length: contents.owned }, (_, n) => instance(uuidOf('a', n + 1), n + 1, OWNER, '11')));
+  await put(
+    Array.from({ length: contents.paged }, (_, n) => instance(uuidOf('b', n + 1), 1_000_001 + n, PAGED_OWNER, '0')),
+  );
+  for (let from = 0; from < contents.others; from += CHUNK)
+    await put(others(from, Math.min(contents.others, from + CHUNK)));
+  client.destroy();
+}

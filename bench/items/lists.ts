@@ -1,0 +1,67 @@
+// The list against itself, its token cached: with statuses and status filters (the index projects what they need),
+// in a table of many other owners' instances against a near-empty one, and a late page of a long list against the
+// first. That each reads no more than it should is tests/integration/read-costs.test.ts's; here, what it takes.
+import { PAGED_TOKEN, TOKEN } from '../data.ts';
+import { ratioRow, type Row } from '../rows.ts';
+import { auth, functions, request, same, type Setup } from '../setup.ts';
+import { time } from '../timing.ts';
+
+const STATUSES_TARGET = 1.1;
+const SCALE_TARGET = 1.2;
+const PAGE_TARGET = 1.2;
+const PAGE_LIMIT = '20';
+
+/** Queries of the owner's list, all CLUSTER_FAILED: `failed` keeps every instance, PENDING none (the list's 404). */
+const VARIANTS = {
+  'include=status': { query: { include: 'status' }, status: 200 },
+  'status=failed&include=status': { query: { status: 'failed', include: 'status' }, status: 200 },
+  'status=PENDING': { query: { status: 'PENDING' }, status: 404 },
+};
+
+export async function lists(setup: Setup): Promise<Row[]> {
+  const { list } = functions(setup);
+  const small = functions(setup, { tables: setup.smallTables }).list;
+  const plain = same({ headers: auth(TOKEN) });
+  const statuses = await time(
+    {
+      list: request(list, plain),
+      ...Object.fromEntries(
+        Object.entries(VARIANTS).map(([name, { query, status }]) => [
+          name,
+          request(list, same({ headers: auth(TOKEN), query }), status),
+        ]),
+      ),
+    },
+    setup.sizes.warm,
+  );
+  const scale = await time({ full: request(list, plain), small: request(small, plain) }, setup.sizes.warm);
+  const page = (number: number) =>
+    same({ headers: auth(PAGED_TOKEN), query: { limit: PAGE_LIMIT, page: `${number}` } });
+  const { lastPage } = setup.sizes;
+  const pages = await time({ first: request(list, page(1)), last: request(list, page(lastPage)) }, setup.sizes.pages);
+  return [
+    ...Object.keys(VARIANTS).map((name) =>
+      ratioRow(
+        `list ?${name}: latency vs the plain list`,
+        'ms',
+        statuses[name]!.ms,
+        statuses.list!.ms,
+        STATUSES_TARGET,
+      ),
+    ),
+    ratioRow(
+      `scale: list latency, ${setup.sizes.others} other instances in the table vs 10`,
+      'ms',
+      scale.full!.ms,
+      scale.small!.ms,
+      SCALE_TARGET,
+    ),
+    ratioRow(
+      `page N: page ${lastPage} of ${setup.sizes.paged} instances vs page 1, latency`,
+      'ms',
+      pages.last!.ms,
+      pages.first!.ms,
+      PAGE_TARGET,
+    ),
+  ];
+}

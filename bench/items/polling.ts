@@ -1,0 +1,66 @@
+// A client polling with If-None-Match (a warm container, its token cached): the 304 against the 200 it replaces, in
+// CPU per request and in header bytes (every byte of a 304 is a header); then what a million of each would cost.
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { costPerMillion } from '../cost.ts';
+import { DETAIL_UUID, TOKEN } from '../data.ts';
+import { median, ratioRow, valueRow, type Row } from '../rows.ts';
+import { answer, auth, functions, readUnits, request, same, type Setup } from '../setup.ts';
+import { time } from '../timing.ts';
+
+/** A 304 may cost no more CPU than its 200; the figure's noise from run to run is about this much either way. */
+const CPU_TARGET = 1.02;
+const HEADER_BYTES_TARGET = 600;
+
+/** The header lines API Gateway sends for the function's headers (`name: value\r\n`), multi-value ones first. */
+function headerBytes({ headers = {}, multiValueHeaders = {} }: APIGatewayProxyResult): number {
+  const lines = [
+    ...Object.entries(multiValueHeaders).flatMap(([name, values]) => values.map((value) => `${name}: ${value}\r\n`)),
+    ...Object.entries(headers)
+      .filter(([name]) => !(name in multiValueHeaders))
+      .map(([name, value]) => `${name}: ${value}\r\n`),
+  ];
+  return Buffer.byteLength(lines.join(''));
+}
+
+export async function polling(setup: Setup): Promise<Row[]> {
+  const handlers = functions(setup);
+  const counted = functions(setup, { endpoint: setup.proxy.endpoint });
+  const rows: Row[] = [];
+  const costs: Row[] = [];
+  const plain = { detail: { headers: auth(TOKEN), id: DETAIL_UUID }, list: { headers: auth(TOKEN) } };
+  for (const name of ['detail', 'list'] as const) {
+    const handler = handlers[name];
+    const first = await answer(handler, plain[name]);
+    const poll = { ...plain[name], headers: { ...plain[name].headers, 'if-none-match': String(first.headers?.ETag) } };
+    const timing = await time(
+      { 200: request(handler, same(plain[name])), 304: request(handler, same(poll), 304) },
+      setup.sizes.warm,
+    );
+    rows.push(
+      ratioRow(
+        `304 poll, ${name}: CPU per request vs its 200`,
+        'µs',
+        timing[304]!.cpuUs,
+        timing[200]!.cpuUs,
+        CPU_TARGET,
+      ),
+      valueRow(
+        `304 poll, ${name}: header bytes`,
+        headerBytes(await answer(handler, poll)),
+        'bytes',
+        HEADER_BYTES_TARGET,
+      ),
+    );
+    for (const [label, options, status] of [
+      [name, plain[name], 200],
+      [`304 poll, ${name}`, poll, 304],
+    ] as const) {
+      const units = await readUnits(counted[name], options, setup.proxy);
+      const cpuUs = median(timing[status]!.cpuUs);
+      costs.push(
+        valueRow(`cost per million, ${label}`, costPerMillion({ cpuUs, roundTrips: 1, readUnits: units }), '$'),
+      );
+    }
+  }
+  return [...rows, ...costs];
+}

@@ -1,0 +1,186 @@
+// What each request reads from DynamoDB, counted by a loopback proxy with the read units DynamoDB Local reports
+// (tests/support/dynamodb-proxy.ts): the calls that docs/contract.md sections 2, 5 and 7 need and no more, a list
+// whose cost stays flat as other owners' instances fill the table, and a page N that costs what page 1 costs. A
+// regression here makes the API dearer or slower without making an answer wrong; `npm run bench` times the rest.
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { ApiHandler } from '../../lib/api.ts';
+import { digestToken } from '../../lib/auth.ts';
+import type { LambdaInstance } from '../../lib/items.ts';
+import type { StatusCode } from '../../lib/statuses.ts';
+import { testApi } from '../support/api.ts';
+import { startDynamoDbProxy, type CountedCall } from '../support/dynamodb-proxy.ts';
+import { invoke, type EventOptions } from '../support/events.ts';
+
+const OWNER = 'eade0000-0000-4000-8000-000000000001';
+const LONG_LIST_OWNER = 'eade0000-0000-4000-8000-000000000002';
+/** Each test that needs a token the container has not cached yet has its own. */
+const TOKENS = {
+  owner: 'read-costs-owner-token-000000000001',
+  detailsSideBySide: 'read-costs-details-side-by-side-02',
+  detailsFirst: 'read-costs-details-first-000000003',
+  listFirst: 'read-costs-list-first-0000000000004',
+  longList: 'read-costs-long-list-00000000000005',
+};
+const OWNED = 20;
+const LONG_LIST = 300;
+
+let serial = 0;
+const instance = (owner: string, status: StatusCode = '0'): LambdaInstance => {
+  const id = ++serial;
+  return {
+    uuid: `eade0000-0000-4000-8000-${id.toString(16).padStart(12, '0')}`,
+    id,
+    name: `Instance ${id}`,
+    owner,
+    instanceInfo: { master_name: `lambda-master-${id}`, slaves: 2 },
+    status,
+    failureMessage: status === '11' ? 'cluster build failed' : '',
+    applications: [],
+  };
+};
+/** Other owners' instances, 20 each, one in ten DESTROYED (kept in the table, out of the owner index). */
+const others = (count: number): LambdaInstance[] =>
+  Array.from({ length: count }, (_, n) =>
+    instance(
+      `eade0000-0000-4000-8000-1${Math.floor(serial / 20)
+        .toString(16)
+        .padStart(11, '0')}`,
+      n % 10 === 9 ? '6' : '1',
+    ),
+  );
+
+const proxy = await startDynamoDbProxy(inject('dynamoDbEndpoint'));
+const { list, detail, operator, tables } = await testApi({ dynamoDbEndpoint: proxy.endpoint });
+const owned = Array.from({ length: OWNED }, () => instance(OWNER, '11'));
+await operator.instances.put([
+  ...owned,
+  ...Array.from({ length: LONG_LIST }, () => instance(LONG_LIST_OWNER)),
+  ...others(10),
+]);
+await operator.tokens.putAll(
+  Object.entries(TOKENS).map(([name, token]) => ({
+    digest: digestToken(token),
+    owner: name === 'longList' ? LONG_LIST_OWNER : OWNER,
+    createdAt: 0,
+    revoked: false,
+  })),
+);
+afterAll(() => proxy.close());
+
+const DETAIL_UUID = owned[0]!.uuid;
+const named = (target: string): string =>
+  target.replace(tables.instances, 'instances').replace(tables.tokens, 'tokens');
+
+/** One request's DynamoDB calls ("GetItem tokens", "Query instances/listed-by-owner"), and their read units. */
+async function reads(handler: ApiHandler, options: EventOptions, status = 200) {
+  proxy.take();
+  const response = await invoke(handler, options);
+  expect(response.statusCode).toBe(status);
+  const calls = proxy.take();
+  return {
+    calls: calls.map(({ operation, target }) => `${operation} ${named(target)}`).sort(),
+    readUnits: calls.reduce((sum, call) => sum + call.readUnits, 0),
+    items: calls.reduce((sum, call) => sum + call.items, 0),
+    response,
+  };
+}
+
+const as = (token: string, options: EventOptions = {}): EventOptions => ({
+  ...options,
+  headers: { authorization: `Token ${token}`, ...options.headers },
+});
+const INDEX_QUERY = 'Query instances/listed-by-owner';
+
+// The tokens that the comparisons present are cached, as a polling client's are.
+for (const token of [TOKENS.owner, TOKENS.longList]) await invoke(list, as(token));
+/** Whether the second call was sent before the first was answered. */
+const sideBySide = ([first, second]: CountedCall[]): boolean => second!.receivedMs < first!.answeredMs;
+
+describe('the details', () => {
+  it('read a token not yet cached beside the one instance read; once cached, the instance alone', async () => {
+    // Half a unit for the token (eventually consistent), one for the instance (strongly consistent, under 4 KB).
+    expect(await reads(detail, as(TOKENS.detailsFirst, { id: DETAIL_UUID }))).toMatchObject({
+      calls: ['GetItem instances', 'GetItem tokens'],
+      readUnits: 1.5,
+    });
+    expect(await reads(detail, as(TOKENS.detailsFirst, { id: DETAIL_UUID }))).toMatchObject({
+      calls: ['GetItem instances'],
+      readUnits: 1,
+    });
+  });
+
+  it('send the instance read before the token lookup is answered: one round trip, not two', async () => {
+    Object.assign(proxy, { mode: 'lagging', lagMs: 200 });
+    const response = await invoke(detail, as(TOKENS.detailsSideBySide, { id: DETAIL_UUID })).finally(
+      () => (proxy.mode = 'pass'),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(sideBySide(proxy.take())).toBe(true);
+  });
+
+  it('with a token that is not stored: its lookup and the instance read already under way, nothing more', async () => {
+    expect(await reads(detail, as('read-costs-unknown-token-0001', { id: DETAIL_UUID }), 401)).toMatchObject({
+      calls: ['GetItem instances', 'GetItem tokens'],
+    });
+    expect(await reads(detail, { id: DETAIL_UUID }, 401)).toMatchObject({ calls: [] });
+  });
+});
+
+describe('the list', () => {
+  it("reads a token not yet cached, then one Query of the owner's index partition; once cached, the Query alone", async () => {
+    expect(await reads(list, as(TOKENS.listFirst))).toMatchObject({
+      calls: ['GetItem tokens', INDEX_QUERY],
+      readUnits: 1,
+    });
+    expect(await reads(list, as(TOKENS.listFirst))).toMatchObject({
+      calls: [INDEX_QUERY],
+      readUnits: 0.5,
+      items: OWNED,
+    });
+  });
+
+  it('with a token that is not stored: its lookup only, no Query', async () => {
+    expect(await reads(list, as('read-costs-unknown-token-0002'), 401)).toMatchObject({ calls: ['GetItem tokens'] });
+  });
+
+  it.each([
+    ['include=status', { include: 'status' }, 200],
+    ['status=failed&include=status', { status: 'failed', include: 'status' }, 200],
+    ['status=PENDING', { status: 'PENDING' }, 404],
+  ] as const)('?%s reads what the plain list reads: the statuses come from the index', async (_, query, status) => {
+    const plain = await reads(list, as(TOKENS.owner));
+    const filtered = await reads(list, as(TOKENS.owner, { query }), status);
+    expect(filtered).toMatchObject({ calls: [INDEX_QUERY], readUnits: plain.readUnits, items: plain.items });
+  });
+
+  it("reads as much with a thousand other owners' instances in the table as with ten", async () => {
+    const before = await reads(list, as(TOKENS.owner));
+    await operator.instances.put(others(1000));
+    const after = await reads(list, as(TOKENS.owner));
+    expect(after).toMatchObject({ calls: [INDEX_QUERY], readUnits: before.readUnits, items: OWNED });
+  }, 60_000);
+
+  it('reads as much for page N as for page 1: the index partition once, never a full item', async () => {
+    const page = (number: number) => reads(list, as(TOKENS.longList, { query: { limit: '20', page: `${number}` } }));
+    const first = await page(1);
+    const last = await page(LONG_LIST / 20);
+    expect(last).toMatchObject({ calls: [INDEX_QUERY], readUnits: first.readUnits, items: LONG_LIST });
+    expect(first).toMatchObject({ calls: [INDEX_QUERY], items: LONG_LIST });
+  });
+});
+
+describe('a poll with the current ETag', () => {
+  it.each([
+    ['details', detail, { id: DETAIL_UUID }],
+    ['list', list, {}],
+  ] as const)('of the %s reads what its 200 reads, and sends no body', async (_, handler, options) => {
+    const ok = await reads(handler, as(TOKENS.owner, options));
+    const poll = await reads(
+      handler,
+      as(TOKENS.owner, { ...options, headers: { 'if-none-match': String(ok.response.headers?.ETag) } }),
+      304,
+    );
+    expect(poll).toMatchObject({ calls: ok.calls, readUnits: ok.readUnits });
+    expect(poll.response.body).toBe('');
+  });
+});
