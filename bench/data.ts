@@ -1,6 +1,7 @@
 // The bench's table contents: one owner with a short list (the details, the list and the scale rows read it), one
-// with a long list (page N), other owners' instances around them, and the tokens. Everything is written through the
-// operators' store, so the items have exactly the layout that the functions read.
+// with a long list (page N, and a few of it changed later: changed_since), other owners' instances around them, and
+// the tokens. Everything is written through the operators' store, so the items have exactly the layout that the
+// functions read.
 import { digestToken } from '../lib/auth.ts';
 import type { Tables } from '../lib/config.ts';
 import type { LambdaInstance } from '../lib/items.ts';
@@ -85,4 +86,18 @@ export async function fill(endpoint: string, tables: Tables, contents: Contents)
   for (let from = 0; from < contents.others; from += CHUNK)
     await put(others(from, Math.min(contents.others, from + CHUNK)));
   client.destroy();
+}
+
+/**
+ * Moves `count` of the paged owner's instances to STOPPED, as an operator would, after the time it returns: what a
+ * `changed_since` of that time lists.
+ */
+export async function changePaged(endpoint: string, tables: Tables, count: number): Promise<string> {
+  const client = localDocumentClient(endpoint);
+  const { instances } = createOperatorStore({ client, tables });
+  const since = new Date().toISOString();
+  await new Promise((resolve) => setTimeout(resolve, 5)); // no write in the millisecond of `since`: all are after
+  for (let n = 1; n <= count; n++) await instances.setStatus(uuidOf('b', n), '1');
+  client.destroy();
+  return since;
 }

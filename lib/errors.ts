@@ -12,6 +12,8 @@ export const BAD_PARAMETER = {
   filter: 'filter GET parameter can be used with values status or info.',
   status: 'status GET parameter must be status codes or names, separated by commas.',
   include: 'include GET parameter can be used with value status.',
+  detailInclude: 'include GET parameter can be used with value history.',
+  changedSince: 'changed_since GET parameter must be an RFC 3339 date-time.',
 } as const;
 
 /** A 400 with one entry per problem found (docs/contract.md section 5). */

@@ -20,8 +20,35 @@ export interface LambdaInstance {
   applications: Application[];
 }
 
-/** What the list reads of an instance: its owner index entry (serverless.yml projects these into the index). */
-export type InstanceSummary = Pick<LambdaInstance, 'uuid' | 'name' | 'id' | 'status' | 'failureMessage'>;
+/** One status change: the code it went to, when, and the failure message it came with ('' for none). */
+export interface StatusChange {
+  code: StatusCode;
+  /** RFC 3339 UTC with milliseconds, from the writer's clock. */
+  at: string;
+  failureMessage: string;
+}
+
+/**
+ * When an instance was stored and last changed, and its last status changes (docs/contract.md section 7.7). An
+ * instance stored before times were kept has none until its next change: null, null and [].
+ */
+export interface Timeline {
+  createdAt: string | null;
+  updatedAt: string | null;
+  /** Newest first, the last STATUS_HISTORY_LENGTH: the creation's status is the oldest until 20 changes follow it. */
+  statusHistory: StatusChange[];
+}
+
+/** An instance as it is stored: its contents and their timeline. */
+export type StoredInstance = LambdaInstance & Timeline;
+
+/**
+ * What the list reads of an instance: an owner index entry (serverless.yml projects these into the indexes). The
+ * index of changes also carries `updatedAt`.
+ */
+export type InstanceSummary = Pick<LambdaInstance, 'uuid' | 'name' | 'id' | 'status' | 'failureMessage'> & {
+  updatedAt?: string;
+};
 
 export interface TokenRecord {
   /** SHA-256 of the token, hex: the token itself is never stored. */
@@ -47,8 +74,21 @@ export interface InstanceItem {
   status: StatusCode;
   failure_message?: string;
   applications?: Application[];
+  /** RFC 3339 UTC with milliseconds; absent on items stored before times were kept. */
+  created_at?: string;
+  /** The RANGE key of the changed-by-owner index: absent, the item is not in it. */
+  updated_at?: string;
+  /** Newest first, at most STATUS_HISTORY_LENGTH entries. */
+  status_history?: StatusChangeItem[];
   /** Counts operator writes, for their read-modify-write conditions (operators/store.ts); the API ignores it. */
   version?: number;
+}
+
+export interface StatusChangeItem {
+  code: StatusCode;
+  at: string;
+  /** Absent when empty. */
+  failure_message?: string;
 }
 
 export interface TokenItem {
@@ -62,12 +102,29 @@ export interface TokenItem {
 
 /** The sparse index of listed instances: HASH listed_owner, RANGE id (serverless.yml declares it). */
 export const LISTED_BY_OWNER = 'listed-by-owner';
+/** Status changes an instance keeps (docs/contract.md section 7.7). */
+export const STATUS_HISTORY_LENGTH = 20;
+/** The sparse index of instances with a time, DESTROYED included: HASH owner, RANGE updated_at (serverless.yml). */
+export const CHANGED_BY_OWNER = 'changed-by-owner';
 export const DEFAULT_NAME = 'Lambda Instance';
 
 /** Whether the list shows an instance of this status: then, and only then, its item carries listed_owner. */
 export const isListed = (status: StatusCode): boolean => status !== DESTROYED;
 
-export function toInstanceItem(instance: LambdaInstance): InstanceItem {
+export const toStatusChangeItem = ({ code, at, failureMessage }: StatusChange): StatusChangeItem => ({
+  code,
+  at,
+  ...(failureMessage !== '' && { failure_message: failureMessage }),
+});
+
+const fromStatusChangeItem = ({ code, at, failure_message }: StatusChangeItem): StatusChange => ({
+  code,
+  at,
+  failureMessage: failure_message ?? '',
+});
+
+/** The item of an instance; its times and history when it has them (null times are not stored). */
+export function toInstanceItem(instance: LambdaInstance & Partial<Timeline>): InstanceItem {
   return {
     uuid: instance.uuid,
     id: instance.id,
@@ -78,10 +135,13 @@ export function toInstanceItem(instance: LambdaInstance): InstanceItem {
     status: instance.status,
     failure_message: instance.failureMessage,
     applications: instance.applications,
+    ...(instance.createdAt != null && { created_at: instance.createdAt }),
+    ...(instance.updatedAt != null && { updated_at: instance.updatedAt }),
+    ...(instance.statusHistory && { status_history: instance.statusHistory.map(toStatusChangeItem) }),
   };
 }
 
-export function fromInstanceItem(item: InstanceItem): LambdaInstance {
+export function fromInstanceItem(item: InstanceItem): StoredInstance {
   return {
     uuid: item.uuid,
     id: item.id,
@@ -91,6 +151,9 @@ export function fromInstanceItem(item: InstanceItem): LambdaInstance {
     status: item.status,
     failureMessage: item.failure_message ?? '',
     applications: item.applications ?? [],
+    createdAt: item.created_at ?? null,
+    updatedAt: item.updated_at ?? null,
+    statusHistory: (item.status_history ?? []).map(fromStatusChangeItem),
   };
 }
 

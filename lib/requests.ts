@@ -14,6 +14,12 @@ export interface Paging {
 
 export type DetailView = 'all' | 'info' | 'status';
 
+export interface DetailQuery {
+  view: DetailView;
+  /** The instance's timeline is added (include=history). */
+  withHistory: boolean;
+}
+
 export interface ListQuery {
   /** One page, when limit and page are given. */
   paging?: Paging;
@@ -21,11 +27,18 @@ export interface ListQuery {
   statuses?: ReadonlySet<StatusCode>;
   /** Each item carries its status block (include=status). */
   withStatus: boolean;
+  /** Only instances changed at or after this time (changed_since), in the stored format: see parseDateTime. */
+  changedSince?: string;
 }
 
 const MAX_LIMIT = 1000;
 
 const DECIMAL_INTEGER = /^[0-9]+$/;
+/** RFC 3339 section 5.6's date-time; T and Z in either case (its note), any number of fraction digits. */
+const RFC3339_DATE_TIME =
+  /^(?<year>\d{4})-(?<month>\d{2})-(?<day>\d{2})T(?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2})(?:\.(?<fraction>\d+))?(?<zone>Z|[+-]\d{2}:\d{2})$/i;
+/** The instants whose UTC form is still an RFC 3339 date-time (a four-digit year). */
+const [EARLIEST, LATEST] = [Date.parse('0000-01-01T00:00:00.000Z'), Date.parse('9999-12-31T23:59:59.999Z')];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -81,32 +94,98 @@ function statusFilter(query: Query): ReadonlySet<StatusCode> | undefined | null 
   return statuses;
 }
 
-/** include=status: true; absent: false; anything else: null. */
-function includeStatus(query: Query): boolean | null {
+/** include=<value>: true; absent: false; anything else: null. */
+function includes(query: Query, value: string): boolean | null {
   const include = singleValue(query.include);
-  return include === undefined ? false : include === 'status' || null;
+  return include === undefined ? false : include === value || null;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+
+type DateTimeParts = Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'zone', string> & {
+  fraction?: string;
+};
+
+/**
+ * An RFC 3339 date-time as the stored times are written (Date.toISOString(): UTC, milliseconds), so that the two
+ * compare as strings in time order; null when the text is not one, names an impossible date (2026-02-30), or names
+ * an instant whose UTC form falls outside years 0000-9999. An offset is converted to UTC; a leap second (:60) is the
+ * next second's start; digits past the millisecond round up, which is exact: stored times have none, so "at or after
+ * 03.4561" is "at or after 03.457".
+ */
+export function parseDateTime(text: string): string | null {
+  const parts = RFC3339_DATE_TIME.exec(text)?.groups as DateTimeParts | undefined;
+  if (!parts) return null;
+  const { year, month, day, hour, minute, second, fraction = '', zone } = parts;
+  const [offsetHours, offsetMinutes] = zone.length === 1 ? [0, 0] : [Number(zone.slice(1, 3)), Number(zone.slice(4))];
+  const impossible =
+    Number(day) < 1 ||
+    Number(day) > daysInMonth(Number(year), Number(month)) ||
+    Number(hour) > 23 ||
+    Number(minute) > 59 ||
+    Number(second) > 60 ||
+    offsetHours > 23 ||
+    offsetMinutes > 59;
+  if (impossible) return null;
+  const leapSecond = second === '60';
+  const millisecond = fraction.slice(0, 3).padEnd(3, '0');
+  const instant =
+    Date.parse(
+      `${year}-${month}-${day}T${hour}:${minute}:${leapSecond ? '59' : second}.${millisecond}${zone.toUpperCase()}`,
+    ) +
+    (leapSecond ? 1000 : 0) +
+    (/[1-9]/.test(fraction.slice(3)) ? 1 : 0);
+  return instant >= EARLIEST && instant <= LATEST ? new Date(instant).toISOString() : null;
+}
+
+/** changed_since=<RFC 3339 date-time>: that time, as stored; absent: undefined; anything else: null. */
+function changedSince(query: Query): string | undefined | null {
+  const text = singleValue(query.changed_since);
+  return text === undefined || text === null ? text : parseDateTime(text);
 }
 
 /** The list's parameters, or a 400 naming every one that is wrong. */
 export function parseListQuery(query: Query): ListQuery {
-  const [paging, statuses, withStatus] = [pagination(query), statusFilter(query), includeStatus(query)];
-  if (typeof paging === 'string' || statuses === null || withStatus === null) {
+  const [paging, statuses, withStatus, since] = [
+    pagination(query),
+    statusFilter(query),
+    includes(query, 'status'),
+    changedSince(query),
+  ];
+  if (typeof paging === 'string' || statuses === null || withStatus === null || since === null) {
     const problems = [
       typeof paging === 'string' && paging,
       statuses === null && BAD_PARAMETER.status,
       withStatus === null && BAD_PARAMETER.include,
+      since === null && BAD_PARAMETER.changedSince,
     ];
     throw badRequest(...problems.filter((problem) => problem !== false));
   }
-  return { ...(paging && { paging }), ...(statuses && { statuses }), withStatus };
+  return {
+    ...(paging && { paging }),
+    ...(statuses && { statuses }),
+    withStatus,
+    ...(since && { changedSince: since }),
+  };
 }
 
-/** No filter: every part of the details; filter=info or filter=status: that part only; any other value: 400. */
-export function parseFilter(query: Query): DetailView {
+/** No filter: every part of the details; filter=info or filter=status: that part only; anything else: null. */
+function view(query: Query): DetailView | null {
   const filter = singleValue(query.filter);
   if (filter === undefined) return 'all';
-  if (filter === 'info' || filter === 'status') return filter;
-  throw badRequest(BAD_PARAMETER.filter);
+  return filter === 'info' || filter === 'status' ? filter : null;
+}
+
+/** The details' parameters, or a 400 naming every one that is wrong. */
+export function parseDetailQuery(query: Query): DetailQuery {
+  const [shown, withHistory] = [view(query), includes(query, 'history')];
+  if (shown === null || withHistory === null) {
+    const problems = [shown === null && BAD_PARAMETER.filter, withHistory === null && BAD_PARAMETER.detailInclude];
+    throw badRequest(...problems.filter((problem) => problem !== false));
+  }
+  return { view: shown, withHistory };
 }
 
 /**

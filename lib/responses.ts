@@ -1,8 +1,8 @@
 // Every response body and header the API sends is shaped here (docs/contract.md section 5).
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { CREDENTIAL_HEADERS } from './auth.ts';
-import type { InstanceSummary, LambdaInstance } from './items.ts';
-import type { DetailView, Paging, Query } from './requests.ts';
+import type { InstanceSummary, LambdaInstance, StatusChange, StoredInstance, Timeline } from './items.ts';
+import type { DetailQuery, DetailView, Paging, Query } from './requests.ts';
 import { describeStatus } from './statuses.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -72,7 +72,10 @@ export function failure(status: number, ...details: string[]): APIGatewayProxyRe
   return json(status, { errors: details.map((detail) => ({ status, detail })) }, ERROR_HEADERS[status]);
 }
 
-/** The instances shown, with their status blocks if asked; a paged answer adds its pagination block. */
+/**
+ * The instances shown, with their status blocks if asked; an instance read with the time of its last change
+ * (changed_since) shows it. A paged answer adds its pagination block.
+ */
 export function listBody(
   shown: readonly InstanceSummary[],
   { paged, withStatus }: { paged?: Paging & { count: number }; withStatus: boolean },
@@ -80,8 +83,14 @@ export function listBody(
   const body: SuccessBody = {
     status: { short_description: 'Lambda instances', code: 200 },
     data: shown.map((instance) => {
-      const { uuid, name, id } = instance;
-      return withStatus ? { uuid, name, id, status: statusOf(instance) } : { uuid, name, id };
+      const { uuid, name, id, updatedAt } = instance;
+      return {
+        uuid,
+        name,
+        id,
+        ...(withStatus && { status: statusOf(instance) }),
+        ...(updatedAt !== undefined && { updated_at: updatedAt }),
+      };
     }),
   };
   if (paged) body.pagination = { ...paged, pages: Math.ceil(paged.count / paged.limit) };
@@ -117,6 +126,17 @@ function statusOf({ status, failureMessage }: Pick<LambdaInstance, 'status' | 'f
   return { message, code: status, details, ...(failureMessage !== '' && { failure_message: failureMessage }) };
 }
 
+/** One entry of the status history: the status as its block shows it, and when. */
+function statusChangeOf({ code, at, failureMessage }: StatusChange) {
+  const { message, details } = describeStatus(code);
+  return { code, message, details, at, ...(failureMessage !== '' && { failure_message: failureMessage }) };
+}
+
+/** include=history (docs/contract.md section 7.7): null times for an instance stored before times were kept. */
+function timelineOf({ createdAt, updatedAt, statusHistory }: Timeline) {
+  return { created_at: createdAt, updated_at: updatedAt, status_history: statusHistory.map(statusChangeOf) };
+}
+
 function detailsOf(instance: LambdaInstance, view: DetailView): object {
   switch (view) {
     case 'info':
@@ -132,6 +152,7 @@ function detailsOf(instance: LambdaInstance, view: DetailView): object {
   }
 }
 
-export function detailBody(instance: LambdaInstance, view: DetailView): SuccessBody {
-  return { status: { short_description: 'Lambda instance details', code: 200 }, data: [detailsOf(instance, view)] };
+export function detailBody(instance: StoredInstance, { view, withHistory }: DetailQuery): SuccessBody {
+  const details = { ...detailsOf(instance, view), ...(withHistory && { timeline: timelineOf(instance) }) };
+  return { status: { short_description: 'Lambda instance details', code: 200 }, data: [details] };
 }

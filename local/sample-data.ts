@@ -1,7 +1,7 @@
 // What `npm start` loads into DynamoDB Local (docs/contract.md, section 6): the original service's example owner with the
 // instances of both seed documents, and a second owner, so that tenancy can be seen locally.
 import { digestToken } from '../lib/auth.ts';
-import type { LambdaInstance } from '../lib/items.ts';
+import type { LambdaInstance, Timeline } from '../lib/items.ts';
 import type { OperatorStore } from '../operators/store.ts';
 
 export interface SampleToken {
@@ -72,10 +72,29 @@ export const SAMPLE_INSTANCES: LambdaInstance[] = [
 ];
 
 /** Writes the sample tokens (as digests) and instances. */
+/**
+ * The details seed's instance as a build that failed: created (PENDING) a minute before the load, CLUSTER_FAILED at
+ * it, so that include=history shows a path (docs/contract.md 7.7). The others are created at the load.
+ */
+function withTimes(instance: LambdaInstance, now: number): LambdaInstance & Partial<Timeline> {
+  if (instance.uuid !== SEED_DETAILS_INSTANCE.uuid) return instance;
+  const [created, failed] = [new Date(now - 60_000).toISOString(), new Date(now).toISOString()];
+  return {
+    ...instance,
+    createdAt: created,
+    updatedAt: failed,
+    statusHistory: [
+      { code: instance.status, at: failed, failureMessage: instance.failureMessage },
+      { code: '2', at: created, failureMessage: '' },
+    ],
+  };
+}
+
 export async function loadSampleData({ instances, tokens }: OperatorStore): Promise<void> {
-  const createdAt = Math.floor(Date.now() / 1000);
+  const now = Date.now();
+  const createdAt = Math.floor(now / 1000);
   await Promise.all([
-    instances.put(SAMPLE_INSTANCES),
+    instances.put(SAMPLE_INSTANCES.map((instance) => withTimes(instance, now))),
     tokens.putAll(
       SAMPLE_TOKENS.map(({ token, owner, label }) => ({
         digest: digestToken(token),

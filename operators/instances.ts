@@ -1,12 +1,13 @@
-// The operators' instance writes (docs/contract.md, section 7.6): import (new and replacing), status changes,
-// renames, applications, and the scan behind export.
+// The operators' instance writes (docs/contract.md, sections 7.6 and 7.7): import (new and replacing), status
+// changes, renames, applications, and the scan behind export.
 //
 // Every change of a stored instance is built in one place, instanceUpdate(): one UpdateItem (alone, or one of a
 // transaction's) that says its invariant in its condition: the instance exists, it is not DESTROYED (DESTROYED is
 // final: only a revival, asked for explicitly, changes it), and, where the change was computed from a read, the item
 // is unchanged since (its `version`, which every operator write increments). The list's sparse index key is set or
-// removed in the same write as the status. A refused change writes nothing and says why, from the item DynamoDB
-// refused it over.
+// removed in the same write as the status, and `updated_at` (the changed-by-owner index's key) in every write. A
+// status change is computed from a read, like an application change, because its history is (operators/timeline.ts).
+// A refused change writes nothing and says why, from the item DynamoDB refused it over.
 import {
   GetCommand,
   TransactWriteCommand,
@@ -23,9 +24,12 @@ import {
   type Application,
   type InstanceItem,
   type LambdaInstance,
+  type StoredInstance,
+  type Timeline,
 } from '../lib/items.ts';
 import { DESTROYED, type StatusCode } from '../lib/statuses.ts';
 import { MAX_ATTEMPTS, RefusedChange, backOff, chunks, refusedOver, writeOrRefuse, type Batches } from './batch.ts';
+import { createdTimeline, historyAfter, now } from './timeline.ts';
 
 const TRANSACTION_LIMIT = 100;
 /** The instances table also holds the counter that ids are drawn from; its key is not a UUID, so no route reads it. */
@@ -34,8 +38,8 @@ const ID_COUNTER_KEY = 'counter:instance-id';
 /** Reports how far a long operation has come. */
 export type Progress = (done: number, total: number) => void;
 
-/** An instance to store, before it has an id (import records). */
-export type NewInstance = Omit<LambdaInstance, 'id'>;
+/** An instance to store, before it has an id (import records), with the times of an exported one. */
+export type NewInstance = Omit<LambdaInstance, 'id'> & Partial<Timeline>;
 
 /** A new application: its id, when not given, is drawn at random. */
 type NewApplication = Pick<Application, 'name' | 'type'> & { id?: string };
@@ -43,48 +47,51 @@ type NewApplication = Pick<Application, 'name' | 'type'> & { id?: string };
 export interface InstanceWriter {
   /**
    * Writes instances with the ids they carry (sample data, tests); an existing uuid is overwritten. The id counter
-   * is raised to the highest of them, so that `create` never hands out an id that is already taken.
+   * is raised to the highest of them, so that `create` never hands out an id that is already taken. Times they
+   * carry are kept; those they lack are now, with their status as the one entry of their history.
    */
-  put(all: readonly LambdaInstance[]): Promise<void>;
+  put(all: readonly (LambdaInstance & Partial<Timeline>)[]): Promise<void>;
   /** The uuids among these that are already stored. */
   existing(uuids: readonly string[]): Promise<string[]>;
   /**
    * Stores new instances, in order, under ids drawn from the table's atomic counter (one counter update reserves
    * the whole block, so concurrent imports never share an id). Each group of up to 100 is one transaction that
-   * fails whole if any uuid already exists.
+   * fails whole if any uuid already exists. Each is created and updated now, its status the first entry of its
+   * history; a record's own created_at and history (an exported instance) are kept.
    */
-  create(all: readonly NewInstance[], onProgress?: Progress): Promise<LambdaInstance[]>;
+  create(all: readonly NewInstance[], onProgress?: Progress): Promise<StoredInstance[]>;
   /**
    * Replaces stored instances' contents, each keeping its id and owner (`import --replace`). A record naming another
    * owner than the stored one, or bringing a DESTROYED instance back without `revive`, refuses the whole call before
    * anything is written. Each group of up to 100 is one transaction, conditional on every instance being unchanged
-   * since it was read.
+   * since it was read. Each keeps its stored created_at and history, to which a changed status or failure message
+   * adds an entry; a record's own times are not used.
    */
   replace(
     all: readonly NewInstance[],
     options?: { revive?: boolean; onProgress?: Progress | undefined },
-  ): Promise<LambdaInstance[]>;
+  ): Promise<StoredInstance[]>;
   /**
-   * Sets the status, and the failure message (none given clears it). DESTROYED takes the instance out of the list;
-   * a DESTROYED instance's status changes only with `revive`.
+   * Sets the status, and the failure message (none given clears it), adding an entry to the history when either
+   * changes. DESTROYED takes the instance out of the list; a DESTROYED instance's status changes only with `revive`.
    */
   setStatus(
     uuid: string,
     status: StatusCode,
     failureMessage?: string,
     options?: { revive?: boolean },
-  ): Promise<LambdaInstance>;
-  rename(uuid: string, name: string): Promise<LambdaInstance>;
-  addApplication(uuid: string, application: NewApplication): Promise<LambdaInstance>;
-  setApplicationStarted(uuid: string, id: string, started: boolean): Promise<LambdaInstance>;
-  removeApplication(uuid: string, id: string): Promise<LambdaInstance>;
+  ): Promise<StoredInstance>;
+  rename(uuid: string, name: string): Promise<StoredInstance>;
+  addApplication(uuid: string, application: NewApplication): Promise<StoredInstance>;
+  setApplicationStarted(uuid: string, id: string, started: boolean): Promise<StoredInstance>;
+  removeApplication(uuid: string, id: string): Promise<StoredInstance>;
   /** Every stored instance (of one owner, if given), DESTROYED included, in id order. */
-  all(owner?: string, onProgress?: (scanned: number) => void): Promise<LambdaInstance[]>;
+  all(owner?: string, onProgress?: (scanned: number) => void): Promise<StoredInstance[]>;
 }
 
-/** What one write changes of an instance: the attributes an operator may change. */
+/** What one write changes of an instance: the attributes an operator may change (updated_at: every write's). */
 type InstanceChange = Partial<
-  Pick<InstanceItem, 'name' | 'instance_info' | 'status' | 'failure_message' | 'applications'>
+  Pick<InstanceItem, 'name' | 'instance_info' | 'status' | 'failure_message' | 'applications' | 'status_history'>
 >;
 
 /** What the stored instance must be for the change to be written. */
@@ -129,11 +136,20 @@ function whyRefused(
   return undefined;
 }
 
-/** The one UpdateItem that changes a stored instance; every change goes through here (see the top of this file). */
-function instanceUpdate(table: string, uuid: string, change: InstanceChange, expected: Expected): ItemUpdate {
-  const names: Record<string, string> = { '#owner': 'owner', '#version': 'version' };
-  const values: Record<string, unknown> = { ':zero': 0, ':one': 1 };
-  const set = ['#version = if_not_exists(#version, :zero) + :one'];
+/**
+ * The one UpdateItem that changes a stored instance at `at`; every change goes through here (see the top of this
+ * file).
+ */
+function instanceUpdate(
+  table: string,
+  uuid: string,
+  change: InstanceChange,
+  expected: Expected,
+  at: string,
+): ItemUpdate {
+  const names: Record<string, string> = { '#owner': 'owner', '#version': 'version', '#updated_at': 'updated_at' };
+  const values: Record<string, unknown> = { ':zero': 0, ':one': 1, ':updated_at': at };
+  const set = ['#version = if_not_exists(#version, :zero) + :one', '#updated_at = :updated_at'];
   const remove: string[] = [];
   for (const [attribute, value] of Object.entries(change)) {
     names[`#${attribute}`] = attribute;
@@ -172,14 +188,21 @@ function instanceUpdate(table: string, uuid: string, change: InstanceChange, exp
   };
 }
 
-/** What a replacing record changes: everything but the id and the owner, which the stored instance keeps. */
-const replacement = (instance: NewInstance): InstanceChange => ({
-  name: instance.name,
-  instance_info: instance.instanceInfo,
-  status: instance.status,
-  failure_message: instance.failureMessage,
-  applications: instance.applications,
-});
+/**
+ * What a replacing record changes: everything but the id, the owner and created_at, which the stored instance keeps;
+ * its history gains an entry when the status or the failure message changes.
+ */
+const replacement = (instance: NewInstance, stored: InstanceItem, at: string): InstanceChange => {
+  const history = historyAfter(stored, instance, at);
+  return {
+    name: instance.name,
+    instance_info: instance.instanceInfo,
+    status: instance.status,
+    failure_message: instance.failureMessage,
+    applications: instance.applications,
+    ...(history && { status_history: history }),
+  };
+};
 
 export function createInstanceWriter({
   client,
@@ -200,10 +223,17 @@ export function createInstanceWriter({
     )) as InstanceItem[];
 
   /** Writes one change; returns the instance as it now is. */
-  async function update(uuid: string, change: InstanceChange, expected: Expected = {}): Promise<LambdaInstance> {
+  async function update(
+    uuid: string,
+    change: InstanceChange,
+    expected: Expected = {},
+    at = now(),
+  ): Promise<StoredInstance> {
     try {
       const { Attributes } = await send(() =>
-        client.send(new UpdateCommand({ ...instanceUpdate(table, uuid, change, expected), ReturnValues: 'ALL_NEW' })),
+        client.send(
+          new UpdateCommand({ ...instanceUpdate(table, uuid, change, expected, at), ReturnValues: 'ALL_NEW' }),
+        ),
       );
       return fromInstanceItem(Attributes as InstanceItem);
     } catch (error) {
@@ -217,33 +247,51 @@ export function createInstanceWriter({
   }
 
   /**
-   * Changes an instance's applications: reads the instance (consistently), applies `change` (which may refuse), and
-   * writes the result on condition that nobody wrote the instance meanwhile; a lost race is read and tried again.
+   * A change computed from the instance as read (consistently): `compute` (which may refuse) makes it from the item
+   * and the write's time, and it is written on condition that nobody wrote the instance meanwhile; a lost race is
+   * read and tried again. `intent` is what the change does whatever the item holds, for a refusal's words; `what`
+   * names the change in the message of a race lost too often.
    */
-  async function changeApplications(
+  async function changeFromRead(
     uuid: string,
-    change: (applications: readonly Application[]) => Application[],
-  ): Promise<LambdaInstance> {
+    {
+      intent = {},
+      compute,
+      expected = {},
+      what,
+    }: {
+      intent?: InstanceChange;
+      compute: (item: InstanceItem, at: string) => InstanceChange;
+      expected?: Expected;
+      what: string;
+    },
+  ): Promise<StoredInstance> {
     for (let attempt = 1; ; attempt++) {
       const { Item } = await send(() =>
         client.send(new GetCommand({ TableName: table, Key: { uuid }, ConsistentRead: true })),
       );
       const item = Item as InstanceItem | undefined;
-      const refused = whyRefused(uuid, {}, {}, item);
+      const refused = whyRefused(uuid, intent, expected, item);
       if (refused !== undefined || !item) throw new RefusedChange(refused);
+      const at = now();
       try {
-        return await update(uuid, { applications: change(item.applications ?? []) }, { version: item.version ?? 0 });
+        return await update(uuid, compute(item, at), { ...expected, version: item.version ?? 0 }, at);
       } catch (error) {
         if (!(error instanceof StaleRead)) throw error;
         if (attempt === MAX_ATTEMPTS) {
-          throw new RefusedChange(
-            `${uuid} kept changing while its applications were written (${MAX_ATTEMPTS} attempts).`,
-          );
+          throw new RefusedChange(`${uuid} kept changing while its ${what} were written (${MAX_ATTEMPTS} attempts).`);
         }
         await backOff(attempt);
       }
     }
   }
+
+  /** Changes an instance's applications from the stored ones (see changeFromRead). */
+  const changeApplications = (uuid: string, change: (applications: readonly Application[]) => Application[]) =>
+    changeFromRead(uuid, {
+      compute: (item) => ({ applications: change(item.applications ?? []) }),
+      what: 'applications',
+    });
 
   /** The application of an instance with this id, or a refusal. */
   function application(applications: readonly Application[], id: string, uuid: string): Application {
@@ -275,7 +323,11 @@ export function createInstanceWriter({
   return {
     async put(all) {
       if (all.length === 0) return;
-      await batches.put(table, all.map(toInstanceItem), ({ uuid }) => uuid);
+      const at = now();
+      const items = all.map((instance) =>
+        toInstanceItem({ ...instance, ...createdTimeline(instance, at), updatedAt: instance.updatedAt ?? at }),
+      );
+      await batches.put(table, items, ({ uuid }) => uuid);
       await raiseIdCounter(all.reduce((highest, { id }) => Math.max(highest, id), 0));
     },
 
@@ -298,7 +350,12 @@ export function createInstanceWriter({
         ),
       );
       const firstId = (Attributes as { last_id: number }).last_id - all.length + 1;
-      const created = all.map((instance, index) => ({ ...instance, id: firstId + index }));
+      const at = now();
+      const created = all.map((instance, index) => ({
+        ...instance,
+        id: firstId + index,
+        ...createdTimeline(instance, at),
+      }));
       let done = 0;
       for (const group of chunks(created, TRANSACTION_LIMIT)) {
         await writeOrRefuse(
@@ -335,35 +392,50 @@ export function createInstanceWriter({
       const reasons = all.flatMap((instance) => {
         const item = found.get(instance.uuid);
         const reason = item
-          ? whyRefused(instance.uuid, replacement(instance), expected(instance), item)
+          ? whyRefused(instance.uuid, { status: instance.status }, expected(instance), item)
           : `${instance.uuid} is not stored.`;
         return reason === undefined ? [] : [reason];
       });
       if (reasons.length > 0) throw new RefusedChange(`Nothing replaced:\n${reasons.join('\n')}`);
-      const replaced = all.map((instance) => ({ ...instance, id: found.get(instance.uuid)!.id }));
+      const at = now();
+      const changes = new Map(
+        all.map((instance) => [instance.uuid, replacement(instance, found.get(instance.uuid)!, at)]),
+      );
+      const replaced = all.map((instance) =>
+        fromInstanceItem({ ...found.get(instance.uuid)!, ...changes.get(instance.uuid), updated_at: at }),
+      );
       let done = 0;
-      for (const group of chunks(replaced, TRANSACTION_LIMIT)) {
+      for (const group of chunks(all, TRANSACTION_LIMIT)) {
         await writeOrRefuse(
           () =>
             client.send(
               new TransactWriteCommand({
                 TransactItems: group.map((instance) => ({
-                  Update: instanceUpdate(table, instance.uuid, replacement(instance), expected(instance)),
+                  Update: instanceUpdate(table, instance.uuid, changes.get(instance.uuid)!, expected(instance), at),
                 })),
               }),
             ),
           (item) =>
-            `Replaced ${done} of ${replaced.length}; the next ${group.length} were not written, because ` +
+            `Replaced ${done} of ${all.length}; the next ${group.length} were not written, because ` +
             `${item?.uuid === undefined ? 'one of them' : String(item.uuid)} was changed by someone else since ` +
             `it was read. Import the file again.`,
         );
-        onProgress?.((done += group.length), replaced.length);
+        onProgress?.((done += group.length), all.length);
       }
       return replaced;
     },
 
     async setStatus(uuid, status, failureMessage = '', { revive = false } = {}) {
-      return update(uuid, { status, failure_message: failureMessage }, { destroyedToo: revive });
+      const intent = { status, failure_message: failureMessage };
+      return changeFromRead(uuid, {
+        intent,
+        compute: (item, at) => {
+          const history = historyAfter(item, { status, failureMessage }, at);
+          return { ...intent, ...(history && { status_history: history }) };
+        },
+        expected: { destroyedToo: revive },
+        what: 'status and history',
+      });
     },
 
     async rename(uuid, name) {

@@ -1,12 +1,20 @@
 // The file format of `admin instances import|export`: a JSON array of lambda instances in the shape of the
-// contract (docs/contract.md, section 4), without ids (the importer assigns them). A record is validated by ajv
+// contract (docs/contract.md, section 4), without ids (the importer assigns them), with the times and status
+// history of section 7.7 where the instance has them (an import keeps created_at and the history). A record is validated by ajv
 // against openapi.yaml's own schemas of what the API serves (a UUID, a status code, an application, instance_info),
 // and every problem of every record is reported with its position, so that a file is fixed in one go.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
-import { DEFAULT_NAME, type Application, type LambdaInstance } from '../lib/items.ts';
+import {
+  DEFAULT_NAME,
+  STATUS_HISTORY_LENGTH,
+  toStatusChangeItem,
+  type Application,
+  type StatusChangeItem,
+  type StoredInstance,
+} from '../lib/items.ts';
 import type { StatusCode } from '../lib/statuses.ts';
 import type { NewInstance } from './instances.ts';
 
@@ -18,6 +26,11 @@ export interface InstanceRecord {
   status: string;
   failure_message: string;
   applications: Application[];
+  /** Absent for an instance stored before times were kept. */
+  created_at?: string;
+  /** Exported for the record; an import sets its own (docs/contract.md 7.7). */
+  updated_at?: string;
+  status_history?: StatusChangeItem[];
 }
 
 const OPENAPI = 'openapi.yaml';
@@ -54,6 +67,22 @@ const RECORD_SCHEMA = {
       status: schema('Status/properties/code'),
       failure_message: text,
       applications: { type: 'array', items: schema('Application') },
+      created_at: schema('Time'),
+      updated_at: schema('Time'),
+      status_history: {
+        type: 'array',
+        maxItems: STATUS_HISTORY_LENGTH,
+        items: {
+          type: 'object',
+          required: ['code', 'at'],
+          additionalProperties: false,
+          properties: {
+            code: schema('Status/properties/code'),
+            at: schema('Time'),
+            failure_message: { type: 'string', minLength: 1 },
+          },
+        },
+      },
     },
   },
 };
@@ -62,15 +91,17 @@ const RECORD_SCHEMA = {
 const PATTERN_MEANS: Record<string, string> = {
   Uuid: 'must be a lower-case UUID',
   'Status/properties/code': 'must be one of the codes "0" to "23"',
+  Time: 'must be a UTC time with milliseconds, as exported (2026-11-30T01:02:03.456Z)',
 };
 
-// The whole document is added, so that its own references resolve; its OpenAPI keywords are not JSON Schema's.
-// Formats are left to the patterns beside them, which say more (a lower-case UUID), and say it once.
+// The whole document is added, so that its own references resolve; its OpenAPI keywords are not JSON Schema's, and
+// its formats are documentation (Time says its format with a pattern too, and fileProblems checks the date exists).
 const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
 ajv.addSchema(parse(readFileSync(new URL('../openapi.yaml', import.meta.url), 'utf8')) as object, OPENAPI);
 const validateRecords = ajv.compile(RECORD_SCHEMA);
 
 const validateUuid = ajv.getSchema(`${OPENAPI}#/components/schemas/Uuid`)!;
+const validateTime = ajv.getSchema(`${OPENAPI}#/components/schemas/Time`)!;
 
 /** A UUID written in lower case, as the tables keep them. */
 export const isUuid = (value: unknown): value is string => validateUuid(value) === true;
@@ -98,7 +129,14 @@ function problem({ instancePath, keyword, message = 'is not valid', params, sche
   return { record: Number(index) + 1, text: field === '' ? said : `${field} ${said}` };
 }
 
-/** What the schema cannot say: an owner for each record, --owner agreeing, no uuid twice. */
+/** A time in the stored format that names no instant (the pattern lets 2026-02-30 through): it does not read back. */
+function isImpossibleTime(time: unknown): boolean {
+  if (!validateTime(time)) return false; // the schema's problem
+  const instant = Date.parse(time as string);
+  return Number.isNaN(instant) || new Date(instant).toISOString() !== time;
+}
+
+/** What the schema cannot say: an owner for each record, --owner agreeing, no uuid twice, times that exist. */
 function fileProblems(input: readonly unknown[], owner: string | undefined): Problem[] {
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
@@ -109,6 +147,15 @@ function fileProblems(input: readonly unknown[], owner: string | undefined): Pro
     if (record.owner === undefined && owner === undefined) at('owner is missing (or give --owner)');
     if (record.owner !== undefined && owner !== undefined && record.owner !== owner)
       at(`owner differs from --owner ${owner}`);
+    const times: [string, unknown][] = [
+      ['created_at', record.created_at],
+      ['updated_at', record.updated_at],
+      ...(Array.isArray(record.status_history) ? record.status_history : []).map((change, n): [string, unknown] => [
+        `status_history[${n}].at`,
+        (change as { at?: unknown } | null)?.at,
+      ]),
+    ];
+    for (const [field, time] of times) if (isImpossibleTime(time)) at(`${field} names a time that does not exist`);
     if (typeof record.uuid !== 'string') return;
     const first = seen.get(record.uuid);
     if (first !== undefined) at(`uuid ${record.uuid} repeats record ${first}`);
@@ -138,12 +185,20 @@ export function parseRecords(input: unknown, owner?: string): { instances: NewIn
       status: record.status as StatusCode,
       failureMessage: record.failure_message ?? '',
       applications: record.applications ?? [],
+      ...(record.created_at !== undefined && { createdAt: record.created_at }),
+      ...(record.status_history !== undefined && {
+        statusHistory: record.status_history.map(({ code, at, failure_message = '' }) => ({
+          code,
+          at,
+          failureMessage: failure_message,
+        })),
+      }),
     })),
   };
 }
 
 /** The inverse of parseRecords: what `instances export` writes. */
-export function toRecord(instance: LambdaInstance): InstanceRecord {
+export function toRecord(instance: StoredInstance): InstanceRecord {
   return {
     uuid: instance.uuid,
     owner: instance.owner,
@@ -152,5 +207,8 @@ export function toRecord(instance: LambdaInstance): InstanceRecord {
     status: instance.status,
     failure_message: instance.failureMessage,
     applications: instance.applications,
+    ...(instance.createdAt !== null && { created_at: instance.createdAt }),
+    ...(instance.updatedAt !== null && { updated_at: instance.updatedAt }),
+    ...(instance.statusHistory.length > 0 && { status_history: instance.statusHistory.map(toStatusChangeItem) }),
   };
 }

@@ -1,15 +1,20 @@
 // The list against itself, its token cached: with statuses and status filters (the index projects what they need),
-// in a table of many other owners' instances against a near-empty one, and a late page of a long list against the
-// first. That each reads no more than it should is tests/integration/read-costs.test.ts's; here, what it takes.
-import { PAGED_TOKEN, TOKEN } from '../data.ts';
+// in a table of many other owners' instances against a near-empty one, a late page of a long list against the first,
+// and what changed of the long list (changed_since) against all of it. That each reads no more than it should is
+// tests/integration/read-costs.test.ts's; here, what it takes.
+import { PAGED_TOKEN, TOKEN, changePaged } from '../data.ts';
 import { ratioRow, type Row } from '../rows.ts';
-import { auth, functions, request, same, type Setup } from '../setup.ts';
+import { auth, functions, readUnits, request, same, type Setup } from '../setup.ts';
 import { time } from '../timing.ts';
 
 const STATUSES_TARGET = 1.1;
 const SCALE_TARGET = 1.2;
 const PAGE_TARGET = 1.2;
 const PAGE_LIMIT = '20';
+/** Of the long list, this many change; their list may take a fifth of the whole list's time, a tenth of its reads. */
+const CHANGED = 5;
+const CHANGES_LATENCY_TARGET = 0.2;
+const CHANGES_READ_UNITS_TARGET = 0.1;
 
 /** Queries of the owner's list, all CLUSTER_FAILED: `failed` keeps every instance, PENDING none (the list's 404). */
 const VARIANTS = {
@@ -39,6 +44,19 @@ export async function lists(setup: Setup): Promise<Row[]> {
     same({ headers: auth(PAGED_TOKEN), query: { limit: PAGE_LIMIT, page: `${number}` } });
   const { lastPage } = setup.sizes;
   const pages = await time({ first: request(list, page(1)), last: request(list, page(lastPage)) }, setup.sizes.pages);
+  const since = await changePaged(setup.dynamoDbEndpoint, setup.tables, CHANGED);
+  const whole = { headers: auth(PAGED_TOKEN) };
+  const changes = { headers: auth(PAGED_TOKEN), query: { changed_since: since } };
+  const changed = await time(
+    { whole: request(list, same(whole)), changes: request(list, same(changes)) },
+    setup.sizes.pages,
+  );
+  const counted = functions(setup, { endpoint: setup.proxy.endpoint }).list;
+  const units = {
+    whole: await readUnits(counted, whole, setup.proxy),
+    changes: await readUnits(counted, changes, setup.proxy),
+  };
+  const changedOf = `list ?changed_since, ${CHANGED} of ${setup.sizes.paged} changed`;
   return [
     ...Object.keys(VARIANTS).map((name) =>
       ratioRow(
@@ -62,6 +80,20 @@ export async function lists(setup: Setup): Promise<Row[]> {
       pages.last!.ms,
       pages.first!.ms,
       PAGE_TARGET,
+    ),
+    ratioRow(
+      `${changedOf}: latency vs the plain list`,
+      'ms',
+      changed.changes!.ms,
+      changed.whole!.ms,
+      CHANGES_LATENCY_TARGET,
+    ),
+    ratioRow(
+      `${changedOf}: read units vs the plain list`,
+      'RCU',
+      [units.changes],
+      [units.whole],
+      CHANGES_READ_UNITS_TARGET,
     ),
   ];
 }

@@ -1,16 +1,16 @@
 // GET /api/lambda-instances/{id}[/] and /backend/lambda-instances/{id}[/]: one instance of the caller, all of it or
-// only its info or status part.
+// only its info or status part, with its timeline if asked.
 import { withApi, type ApiHandler, type ApiMiddleware } from '../api.ts';
 import type { OwnerContext } from '../auth.ts';
 import type { Dependencies } from '../dependencies.ts';
 import { instanceNotFound } from '../errors.ts';
-import type { LambdaInstance } from '../items.ts';
-import { parseFilter, parseInstanceId } from '../requests.ts';
+import type { StoredInstance } from '../items.ts';
+import { parseDetailQuery, parseInstanceId } from '../requests.ts';
 import { detailBody } from '../responses.ts';
 
 interface DetailContext extends OwnerContext {
   /** The instance, when it was read beside the token check. */
-  instance?: Promise<LambdaInstance | undefined> | undefined;
+  instance?: Promise<StoredInstance | undefined> | undefined;
 }
 
 export const detailRoute = ({ instances, ...api }: Dependencies): ApiHandler => {
@@ -39,11 +39,11 @@ export const detailRoute = ({ instances, ...api }: Dependencies): ApiHandler => 
   return withApi(api, {
     beforeTokenCheck: [readBesideTokenCheck],
     handle: async ({ query, pathParameters }, { owner, signal, instance }) => {
-      const view = parseFilter(query); // 400, checked before the 404s
+      const asked = parseDetailQuery(query); // 400: every parameter that is wrong, checked before the 404s
       const found = await (instance ?? read(pathParameters.id, signal));
       // Not a UUID, no such instance, or someone else's: the same 404, after the same one read.
       if (found?.owner !== owner) throw instanceNotFound();
-      return detailBody(found, view);
+      return detailBody(found, asked);
     },
   });
 };

@@ -63,8 +63,10 @@ describe('npm run bench', () => {
         'list ?status=PENDING: latency vs the plain list',
         expect.stringMatching(/^scale: list latency, \d+ other instances in the table vs 10$/),
         expect.stringMatching(/^page N: page \d+ of \d+ instances vs page 1, latency$/),
+        expect.stringMatching(/^list \?changed_since, 5 of \d+ changed: latency vs the plain list$/),
+        expect.stringMatching(/^list \?changed_since, 5 of \d+ changed: read units vs the plain list$/),
       ]),
     );
-    expect(items).toHaveLength(25);
+    expect(items).toHaveLength(27);
   });
 });

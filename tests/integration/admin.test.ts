@@ -275,36 +275,70 @@ describe('instances', () => {
     expect(run.stderr).toContain('Cannot read');
   });
 
-  it('concurrent imports never share an id, and export then import round-trips', { timeout: 30_000 }, async () => {
-    const owners: string[] = [randomUUID(), randomUUID(), randomUUID()];
-    const runs = await Promise.all(
-      owners.map((owner, n) =>
-        admin(
-          'instances',
-          'import',
-          file(
-            `batch${n}.json`,
-            Array.from({ length: 30 }, (_, i) => record(`${n}-${i}`)),
+  it(
+    'concurrent imports never share an id, and export then import round-trips, times and history included',
+    { timeout: 30_000 },
+    async () => {
+      const owners: string[] = [randomUUID(), randomUUID(), randomUUID()];
+      const runs = await Promise.all(
+        owners.map((owner, n) =>
+          admin(
+            'instances',
+            'import',
+            file(
+              `batch${n}.json`,
+              Array.from({ length: 30 }, (_, i) => record(`${n}-${i}`)),
+            ),
+            '--owner',
+            owner,
           ),
-          '--owner',
-          owner,
         ),
-      ),
-    );
-    expect(runs.map(({ code }) => code)).toEqual([0, 0, 0]);
-    const ids = runs.flatMap(({ stdout }) => [...stdout.matchAll(/ \(id (\d+),/g)].map(([, id]) => Number(id)));
-    expect(ids).toHaveLength(90);
-    expect(new Set(ids).size).toBe(90);
+      );
+      expect(runs.map(({ code }) => code)).toEqual([0, 0, 0]);
+      const ids = runs.flatMap(({ stdout }) => [...stdout.matchAll(/ \(id (\d+),/g)].map(([, id]) => Number(id)));
+      expect(ids).toHaveLength(90);
+      expect(new Set(ids).size).toBe(90);
 
-    // The exported file goes back in elsewhere and comes out the same.
-    const [first] = owners;
-    const original = (await admin('instances', 'export', '--owner', first!)).stdout;
-    const moved = JSON.parse(original) as { uuid: string }[];
-    expect(moved).toHaveLength(30);
-    const copy = moved.map((instance) => ({ ...instance, uuid: randomUUID(), owner: OWNER }));
-    expect((await admin('instances', 'import', file('copy.json', copy))).code).toBe(0);
-    const again = JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout) as unknown[];
-    expect(again).toEqual(copy);
+      // The exported file goes back in elsewhere and comes out the same.
+      const [first] = owners;
+      const original = (await admin('instances', 'export', '--owner', first!)).stdout;
+      const moved = JSON.parse(original) as { uuid: string; created_at: string; updated_at: string }[];
+      expect(moved).toHaveLength(30);
+      const copy = moved.map((instance) => ({ ...instance, uuid: randomUUID(), owner: OWNER }));
+      expect((await admin('instances', 'import', file('copy.json', copy))).code).toBe(0);
+      const again = JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout) as {
+        updated_at: string;
+      }[];
+      // created_at and the status history come along; updated_at is the import's: the copy is new to its owner's list,
+      // and a client syncing with changed_since must hear of it (docs/contract.md 7.7).
+      expect(again).toEqual(copy.map((instance, n) => ({ ...instance, updated_at: again[n]?.updated_at })));
+      expect(again.every(({ updated_at }, n) => updated_at > copy[n]!.updated_at)).toBe(true);
+      expect(again[0]).toMatchObject({
+        created_at: copy[0]!.created_at,
+        status_history: [{ code: '0', at: copy[0]!.created_at }],
+      });
+    },
+  );
+
+  it('import refuses times and histories that are not as export writes them, writing nothing', async () => {
+    const at = '2026-11-30T01:02:03.456Z';
+    const bad = file('bad-times.json', [
+      record('fine', { created_at: at, status_history: [{ code: '0', at }] }),
+      record('no milliseconds', { created_at: '2026-11-30T01:02:03Z' }),
+      record('30 February', { updated_at: '2026-02-30T00:00:00.000Z' }),
+      record('bad entry', { status_history: [{ code: '42', at, colour: 'red' }] }),
+      record('too long', { status_history: Array.from({ length: 21 }, () => ({ code: '0', at })) }),
+    ]);
+    const run = await admin('instances', 'import', bad, '--owner', OWNER);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.split('\n').slice(1, -1)).toEqual([
+      'record 2: created_at must be a UTC time with milliseconds, as exported (2026-11-30T01:02:03.456Z)',
+      'record 3: updated_at names a time that does not exist',
+      'record 4: status_history[0] has an unknown field colour',
+      'record 4: status_history[0].code must be one of the codes "0" to "23"',
+      'record 5: status_history must NOT have more than 20 items',
+    ]);
+    expect((await admin('instances', 'export', '--owner', OWNER)).stdout).not.toContain('"fine"');
   });
 
   it('refuses uuids that are already stored, writing nothing', async () => {

@@ -98,12 +98,13 @@ describe('conditional requests (7.1)', () => {
 
   it('a change to the instance changes its ETag: the next poll is a 200 with the new body', async () => {
     // Owner one's, for its token; DESTROYED, so that the list the other tests expect stays the sample data's.
-    // (A destroyed instance is renamed by rewriting it: operators may not rename one.)
     const uuid = crypto.randomUUID();
-    const destroyed = { ...SEED_DETAILS_INSTANCE, uuid, id: 900, status: '6' } as const;
+    const destroyed = { ...SEED_DETAILS_INSTANCE, uuid, id: 900, status: '6' as const };
     await operator.instances.put([destroyed]);
     const before = await invoke(detail, { headers: auth, id: uuid });
-    await operator.instances.put([{ ...destroyed, name: 'Renamed while polled' }]);
+    // DESTROYED is final (7.6): a replacement that keeps it DESTROYED is the change an operator may make.
+    const { id: _, ...record } = destroyed;
+    await operator.instances.replace([{ ...record, name: 'Renamed while polled' }]);
     const after = await invoke(detail, {
       headers: { ...auth, 'if-none-match': String(before.headers?.ETag) },
       id: uuid,

@@ -62,7 +62,7 @@ describe('instances.list', () => {
 describe('instances.get', () => {
   // Whose it is, the details route decides (tests/integration/handlers.test.ts, tenancy.test.ts).
   it('returns the whole instance, with its owner', async () => {
-    expect(await instances.get(bobs[1]!.uuid)).toEqual(bobs[1]);
+    expect(await instances.get(bobs[1]!.uuid)).toMatchObject(bobs[1]!);
   });
 
   it('serves the details of a DESTROYED instance', async () => {

@@ -1,9 +1,10 @@
-// Operators change instances (docs/contract.md, section 7.6) through operators/store.ts on DynamoDB Local: each
-// change, each refusal (which writes nothing), replacement on import, DESTROYED being final, and concurrent writers on
-// one instance, of which no acknowledged change may be lost and after which the list's index agrees with the status.
+// Operators change instances (docs/contract.md, sections 7.6 and 7.7) through operators/store.ts on DynamoDB Local:
+// each change, each refusal (which writes nothing, not even a time), replacement on import, DESTROYED being final,
+// and concurrent writers on one instance, of which no acknowledged change may be lost (nor its status history entry)
+// and after which the list's index agrees with the status.
 import type { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LambdaInstance } from '../../lib/items.ts';
+import type { LambdaInstance, StoredInstance } from '../../lib/items.ts';
 import { SEED_DETAILS_INSTANCE } from '../../local/sample-data.ts';
 import { IncompleteWrite, RefusedChange } from '../../operators/batch.ts';
 import { createOperatorStore } from '../../operators/store.ts';
@@ -11,8 +12,8 @@ import { testApi } from '../support/api.ts';
 
 const { operator, store, tables } = await testApi();
 
-/** A fresh instance of a fresh owner, stored. */
-async function stored(overrides: Partial<LambdaInstance> = {}): Promise<LambdaInstance> {
+/** A fresh instance of a fresh owner, stored: as it reads back, times included. */
+async function stored(overrides: Partial<LambdaInstance> = {}): Promise<StoredInstance> {
   const instance: LambdaInstance = {
     ...SEED_DETAILS_INSTANCE,
     uuid: crypto.randomUUID(),
@@ -21,10 +22,10 @@ async function stored(overrides: Partial<LambdaInstance> = {}): Promise<LambdaIn
     ...overrides,
   };
   await operator.instances.put([instance]);
-  return instance;
+  return (await current(instance))!;
 }
 
-const current = async ({ uuid }: LambdaInstance) => store.instances.get(uuid);
+const current = async ({ uuid }: Pick<LambdaInstance, 'uuid'>) => store.instances.get(uuid);
 const listed = async ({ owner }: LambdaInstance) => (await store.instances.list(owner)).map(({ uuid }) => uuid);
 
 describe('status, destroy and rename', () => {
@@ -163,7 +164,27 @@ describe('import --replace', () => {
       { ...fields, name: 'Replaced', status: '0', failureMessage: '' },
     ]);
     expect(replaced?.id).toBe(instance.id);
-    expect(await current(instance)).toEqual({ ...instance, name: 'Replaced', status: '0', failureMessage: '' });
+    const after = await current(instance);
+    expect(after).toEqual({
+      ...instance,
+      name: 'Replaced',
+      status: '0',
+      failureMessage: '',
+      // The stored creation time stays; the status change is the history's newest entry, at the write's time.
+      updatedAt: after?.updatedAt,
+      statusHistory: [{ code: '0', at: after?.updatedAt, failureMessage: '' }, ...instance.statusHistory],
+    });
+    expect(after!.updatedAt! > instance.updatedAt!).toBe(true);
+    expect(replaced).toEqual(after);
+  });
+
+  it('a replacement that keeps the status and failure message moves updated_at and adds no history entry', async () => {
+    const instance = await stored();
+    const { id: _, ...fields } = instance;
+    await operator.instances.replace([{ ...fields, name: 'Same status', createdAt: '2000-01-01T00:00:00.000Z' }]);
+    const after = await current(instance);
+    expect(after).toEqual({ ...instance, name: 'Same status', updatedAt: after?.updatedAt });
+    expect(after!.updatedAt! > instance.updatedAt!).toBe(true);
   });
 
   it('a record that would move an instance to another owner is refused, and nothing of the file is written', async () => {
@@ -185,10 +206,21 @@ describe('import --replace', () => {
     );
     expect(await current(instance)).toEqual(instance);
     await operator.instances.replace([{ ...fields, name: 'Still destroyed' }]);
-    expect(await current(instance)).toEqual({ ...instance, name: 'Still destroyed' });
+    const kept = await current(instance);
+    expect(kept).toEqual({ ...instance, name: 'Still destroyed', updatedAt: kept?.updatedAt });
     expect(await listed(instance)).toEqual([]);
     await operator.instances.replace([{ ...fields, name: 'Back', status: '0' }], { revive: true });
-    expect(await current(instance)).toEqual({ ...instance, name: 'Back', status: '0' });
+    const back = await current(instance);
+    expect(back).toEqual({
+      ...instance,
+      name: 'Back',
+      status: '0',
+      updatedAt: back?.updatedAt,
+      statusHistory: [
+        { code: '0', at: back?.updatedAt, failureMessage: instance.failureMessage },
+        ...instance.statusHistory,
+      ],
+    });
     expect(await listed(instance)).toEqual([instance.uuid]);
   });
 
@@ -218,6 +250,7 @@ describe('concurrent writers on one instance', () => {
     const instance = await stored({ applications: apps });
     const added: string[] = [];
     const started: string[] = [];
+    /** Each status write's failure message, unique, so that its history entry can be told apart. */
     const statuses: string[] = [];
     let refused = 0;
     const acknowledge = async (record: string[], value: string, run: () => Promise<unknown>) => {
@@ -246,8 +279,11 @@ describe('concurrent writers on one instance', () => {
             acknowledge(started, id, () => operator.instances.setApplicationStarted(instance.uuid, id, true)),
       ),
       ...Array.from({ length: 4 }, (_, w) => async () => {
-        for (const status of ['1', String(10 + w), w % 2 === 0 ? '1' : '2'] as const) {
-          await acknowledge(statuses, status, () => operator.instances.setStatus(instance.uuid, status as '1'));
+        for (const [n, status] of (['1', String(10 + w), w % 2 === 0 ? '1' : '2'] as const).entries()) {
+          const message = `writer ${w}, status ${n}`;
+          await acknowledge(statuses, message, () =>
+            operator.instances.setStatus(instance.uuid, status as '1', message),
+          );
         }
       }),
     ];
@@ -267,8 +303,64 @@ describe('concurrent writers on one instance', () => {
     );
     expect(lost).toEqual([]);
     expect(added.length + started.length + statuses.length + refused).toBe(changes);
-    expect(statuses).toContain(final.status);
+    expect(statuses).toContain(final.failureMessage);
     expect(await listed(instance)).toEqual([instance.uuid]);
+    // Every acknowledged status change is in the history once, newest first, after the creation's entry.
+    const history = final.statusHistory;
+    expect(history.map(({ failureMessage }) => failureMessage).sort()).toEqual(
+      [...statuses, instance.failureMessage].sort(),
+    );
+    expect(history.at(-1)).toEqual(instance.statusHistory[0]);
+    expect(history.map(({ at }) => at)).toEqual(
+      history
+        .map(({ at }) => at)
+        .sort()
+        .reverse(),
+    );
+    expect(history[0]).toMatchObject({ code: final.status, failureMessage: final.failureMessage });
+  });
+
+  it('keep the last 20 status changes, never more, and lose none of them', { timeout: 60_000 }, async () => {
+    const instance = await stored({ status: '2', failureMessage: '' });
+    /** What each acknowledged write says it wrote: its entry is the newest of the history it returned. */
+    const acknowledged: { message: string; at: string }[] = [];
+    let refused = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, w) => {
+        for (let n = 0; n < 5; n++) {
+          const message = `writer ${w}, change ${n}`;
+          try {
+            const written = await operator.instances.setStatus(instance.uuid, n % 2 === 0 ? '13' : '15', message);
+            acknowledged.push({ message, at: written.statusHistory[0]!.at });
+          } catch (error) {
+            if (!(error instanceof RefusedChange)) throw error;
+            refused += 1;
+          }
+        }
+      }),
+    );
+    const { statusHistory: history } = (await current(instance))!;
+    console.info(
+      `status history: 30 concurrent status changes, ${acknowledged.length} acknowledged, ${refused} refused; ` +
+        `${history.length} kept`,
+    );
+    expect(acknowledged.length + refused).toBe(30);
+    expect(history).toHaveLength(20);
+    const kept = history.map(({ failureMessage }) => failureMessage);
+    expect(new Set(kept).size).toBe(20);
+    const byMessage = new Map(acknowledged.map(({ message, at }) => [message, at]));
+    // Each kept entry is an acknowledged write's own (a refused one wrote nothing), at the time that write reported.
+    expect(history.every(({ failureMessage, at }) => byMessage.get(failureMessage) === at)).toBe(true);
+    expect(history.map(({ at }) => at)).toEqual(
+      history
+        .map(({ at }) => at)
+        .sort()
+        .reverse(),
+    );
+    // What was dropped is older than all that was kept: the trim takes the oldest, never an entry in between.
+    const oldestKept = history.at(-1)!.at;
+    const dropped = acknowledged.filter(({ message }) => !kept.includes(message));
+    expect(dropped.every(({ at }) => at <= oldestKept)).toBe(true);
   });
 });
 

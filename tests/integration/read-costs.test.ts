@@ -169,6 +169,54 @@ describe('the list', () => {
   });
 });
 
+describe('a list of what changed (changed_since) and the details with their history (7.7)', () => {
+  const CHANGES_QUERY = 'Query instances/changed-by-owner';
+
+  it("reads only what changed: one Query of the owner's range since then, flat as unchanged instances pile up", async () => {
+    const since = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const stored = await operator.instances.all(LONG_LIST_OWNER);
+    for (const [n, { uuid }] of stored.slice(0, 5).entries()) await operator.instances.setStatus(uuid, '13', `${n}`);
+    const changes = () => reads(list, as(TOKENS.longList, { query: { changed_since: since } }));
+    const changed = await changes();
+    expect(changed).toMatchObject({ calls: [CHANGES_QUERY], readUnits: 0.5, items: 5 });
+    const whole = await reads(list, as(TOKENS.longList, { query: { include: 'status' } }));
+    expect(whole).toMatchObject({ calls: [INDEX_QUERY], items: LONG_LIST });
+    console.info(
+      `read costs: changed_since with 5 of ${LONG_LIST} changed: ${changed.readUnits} read units, ${changed.items} ` +
+        `items; the whole list: ${whole.readUnits} read units, ${whole.items} items`,
+    );
+    // A thousand more of the owner's instances, stored before `since`: the changes cost what they cost.
+    const older = new Date(Date.parse(since) - 60_000).toISOString();
+    await operator.instances.put(
+      Array.from({ length: 1000 }, () => ({ ...instance(LONG_LIST_OWNER), createdAt: older, updatedAt: older })),
+    );
+    expect(await changes()).toMatchObject({ calls: [CHANGES_QUERY], readUnits: changed.readUnits, items: 5 });
+  }, 60_000);
+
+  it('nothing changed: the one Query, nothing read, the 404', async () => {
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect(await reads(list, as(TOKENS.longList, { query: { changed_since: future } }), 404)).toMatchObject({
+      calls: [CHANGES_QUERY],
+      items: 0,
+    });
+  });
+
+  it('a bad changed_since reads nothing but the token', async () => {
+    expect(
+      await reads(list, as(TOKENS.longList, { query: { changed_since: '2026-02-30T00:00:00Z' } }), 400),
+    ).toMatchObject({
+      calls: [],
+    });
+  });
+
+  it('the details with include=history read what the details read: the history is in the item', async () => {
+    const plain = await reads(detail, as(TOKENS.owner, { id: DETAIL_UUID }));
+    const history = await reads(detail, as(TOKENS.owner, { id: DETAIL_UUID, query: { include: 'history' } }));
+    expect(history).toMatchObject({ calls: plain.calls, readUnits: plain.readUnits });
+  });
+});
+
 describe('a poll with the current ETag', () => {
   it.each([
     ['details', detail, { id: DETAIL_UUID }],

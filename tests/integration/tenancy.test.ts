@@ -57,6 +57,8 @@ const everyInstance = owners.flatMap(({ instances }) => instances);
 const createdAt = Math.floor(Date.now() / 1000);
 const { list, detail, operator } = await testApi();
 await operator.instances.put(everyInstance);
+// As stored, with the times the writes gave them: what changed_since and include=history answer from.
+const stored = await operator.instances.all();
 await operator.tokens.putAll(
   owners.map(({ owner, token }) => ({ digest: digestToken(token), owner, createdAt, revoked: false })),
 );
@@ -125,11 +127,12 @@ describe(`tenancy: ${OWNERS} owners x ${PER_OWNER} instances, every token agains
     const jobs = owners.flatMap((caller, c) =>
       everyInstance.flatMap((instance, n) => {
         const filters: (string | undefined)[] = [undefined, 'info', 'status'];
-        const query = filters[n % 3];
+        const filter = filters[n % 3];
+        const query = { ...(filter && { filter }), ...(n % 2 === 0 && { include: 'history' }) };
         const base: EventOptions = {
           headers: credentials(caller.token, c + n),
           id: instance.uuid,
-          ...(query && { query: { filter: query } }),
+          ...(Object.keys(query).length > 0 && { query }),
         };
         // Every third id also in upper case (ids are matched case-insensitively).
         return n % 3 === 0
@@ -148,7 +151,7 @@ describe(`tenancy: ${OWNERS} owners x ${PER_OWNER} instances, every token agains
       const leak = foreign && answer.statusCode === 200 ? [`200 for ${instance.owner}'s instance`] : [];
       inspect(tally, caller.owner, marks.get(caller.owner)!, what, answer, leak);
       // Its own instance in full, anyone else's as the 404 of a missing one.
-      const expected = expectedDetails(everyInstance, caller.owner, options.id!, queryValues(options.query));
+      const expected = expectedDetails(stored, caller.owner, options.id!, queryValues(options.query));
       if (answer.statusCode !== expected.status || !isDeepStrictEqual(answer.json, expected.body)) {
         tally.wrongAnswers.push(
           `${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 200)}, expected ${expected.status}`,
@@ -164,34 +167,46 @@ describe(`tenancy: ${OWNERS} owners x ${PER_OWNER} instances, every token agains
     expect(tally.checks).toBe(jobs.length);
   });
 
-  it('every owner lists exactly its own instances, whole and page by page', { timeout: 120_000 }, async () => {
-    const tally: Tally = { checks: 0, foreignReads: [], wrongAnswers: [] };
-    const LIMITS = [1, 2, 4, 7, 12, 1000];
-    const jobs = owners.flatMap((caller, c) => {
-      const pages = LIMITS.flatMap((limit) => {
-        const count = Math.max(1, Math.ceil(caller.instances.length / limit));
-        // Every page there may be, and the one past the end (a 404).
-        return Array.from({ length: count + 1 }, (_, p) => ({ limit: String(limit), page: String(p + 1) }));
+  it(
+    'every owner lists exactly its own instances, whole and page by page, and what changed',
+    { timeout: 120_000 },
+    async () => {
+      const tally: Tally = { checks: 0, foreignReads: [], wrongAnswers: [] };
+      const LIMITS = [1, 2, 4, 7, 12, 1000];
+      // Changes since before the writes (everything, DESTROYED included), since the first of them, and since after.
+      const times = stored.map(({ updatedAt }) => updatedAt!).sort();
+      const SINCE = ['2000-01-01T00:00:00Z', times[Math.floor(times.length / 2)]!, '2999-01-01T00:00:00Z'];
+      const jobs = owners.flatMap((caller, c) => {
+        const pages = LIMITS.flatMap((limit) => {
+          const count = Math.max(1, Math.ceil(caller.instances.length / limit));
+          // Every page there may be, and the one past the end (a 404).
+          return Array.from({ length: count + 1 }, (_, p) => ({ limit: String(limit), page: String(p + 1) }));
+        });
+        const changes = SINCE.flatMap((since) => [
+          { changed_since: since },
+          { changed_since: since, limit: '4', page: '2' },
+          { changed_since: since, status: 'DESTROYED' },
+        ]);
+        return [undefined, ...pages, ...changes].map((query, p) => ({ caller, c: c + p, query }));
       });
-      return [undefined, ...pages].map((query, p) => ({ caller, c: c + p, query }));
-    });
-    const marks = new Map(owners.map(({ owner }) => [owner, foreignMarks(owner)]));
-    await pool(jobs, async ({ caller, c, query }) => {
-      const answer = await invoke(list, { headers: credentials(caller.token, c), ...(query && { query }) });
-      const what = `GET list ${JSON.stringify(query ?? {})}`;
-      inspect(tally, caller.owner, marks.get(caller.owner)!, what, answer);
-      const expected = expectedList(everyInstance, caller.owner, queryValues(query));
-      if (answer.statusCode !== expected.status || !isDeepStrictEqual(answer.json, expected.body)) {
-        tally.wrongAnswers.push(
-          `${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 300)}, expected ${JSON.stringify(expected.body).slice(0, 300)}`,
-        );
-      }
-    });
-    console.info(
-      `tenancy: lists: ${tally.checks} checks (${owners.length} tokens, whole and paged with limits ${LIMITS.join('/')}), ${tally.foreignReads.length} foreign reads, ${tally.wrongAnswers.length} wrong answers`,
-    );
-    expect(tally.foreignReads.length, tally.foreignReads.slice(0, 20).join('\n')).toBe(0);
-    expect(tally.wrongAnswers.length, tally.wrongAnswers.slice(0, 20).join('\n')).toBe(0);
-    expect(tally.checks).toBe(jobs.length);
-  });
+      const marks = new Map(owners.map(({ owner }) => [owner, foreignMarks(owner)]));
+      await pool(jobs, async ({ caller, c, query }) => {
+        const answer = await invoke(list, { headers: credentials(caller.token, c), ...(query && { query }) });
+        const what = `GET list ${JSON.stringify(query ?? {})}`;
+        inspect(tally, caller.owner, marks.get(caller.owner)!, what, answer);
+        const expected = expectedList(stored, caller.owner, queryValues(query));
+        if (answer.statusCode !== expected.status || !isDeepStrictEqual(answer.json, expected.body)) {
+          tally.wrongAnswers.push(
+            `${what}: owner ${caller.owner} got ${answer.statusCode} ${answer.body.slice(0, 300)}, expected ${JSON.stringify(expected.body).slice(0, 300)}`,
+          );
+        }
+      });
+      console.info(
+        `tenancy: lists: ${tally.checks} checks (${owners.length} tokens, whole and paged with limits ${LIMITS.join('/')}, changed since ${SINCE.length} times), ${tally.foreignReads.length} foreign reads, ${tally.wrongAnswers.length} wrong answers`,
+      );
+      expect(tally.foreignReads.length, tally.foreignReads.slice(0, 20).join('\n')).toBe(0);
+      expect(tally.wrongAnswers.length, tally.wrongAnswers.slice(0, 20).join('\n')).toBe(0);
+      expect(tally.checks).toBe(jobs.length);
+    },
+  );
 });

@@ -144,7 +144,7 @@ describe('serverless package', () => {
     );
   });
 
-  it('declares the two tables with their keys, the sparse owner index and the tokens TTL', () => {
+  it('declares the two tables with their keys, the sparse owner indexes and the tokens TTL', () => {
     expect(resources.InstancesTable?.Properties).toMatchObject({
       TableName: 'lambda-instances-api-prod-instances',
       KeySchema: [{ AttributeName: 'uuid', KeyType: 'HASH' }],
@@ -155,6 +155,14 @@ describe('serverless package', () => {
             { AttributeName: 'listed_owner', KeyType: 'HASH' },
             { AttributeName: 'id', KeyType: 'RANGE' },
           ],
+        },
+        {
+          IndexName: 'changed-by-owner',
+          KeySchema: [
+            { AttributeName: 'owner', KeyType: 'HASH' },
+            { AttributeName: 'updated_at', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['id', 'name', 'status', 'failure_message'] },
         },
       ],
     });
@@ -216,7 +224,7 @@ describe('serverless package', () => {
     expect(resources.ApiGatewayRestApi?.Properties.MinimumCompressionSize).toBe(1024);
   });
 
-  it('lets the list read a token and Query the owner index, nothing else', () => {
+  it('lets the list read a token and Query the two owner indexes, nothing else', () => {
     expect(statementsOf('ListFunctionRole')).toEqual([
       ownLogs('ListLogGroup'),
       readTokens,
@@ -224,7 +232,9 @@ describe('serverless package', () => {
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query'],
-        Resource: { 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['InstancesTable', 'Arn'] }, 'index', 'listed-by-owner']] },
+        Resource: ['listed-by-owner', 'changed-by-owner'].map((index) => ({
+          'Fn::Join': ['/', [{ 'Fn::GetAtt': ['InstancesTable', 'Arn'] }, 'index', index]],
+        })),
       },
     ]);
   });

@@ -17,6 +17,8 @@ export const MESSAGE = {
   badFilter: 'filter GET parameter can be used with values status or info.',
   badStatus: 'status GET parameter must be status codes or names, separated by commas.',
   badInclude: 'include GET parameter can be used with value status.',
+  badDetailInclude: 'include GET parameter can be used with value history.',
+  badChangedSince: 'changed_since GET parameter must be an RFC 3339 date-time.',
   methodNotAllowed: 'Method not allowed. This resource answers GET only.',
   noSuchResource: 'No such resource.',
   unavailable: 'Service temporarily unavailable. Please retry.',

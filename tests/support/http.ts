@@ -7,6 +7,8 @@ export interface HttpAnswer {
   status: number;
   headers: Headers;
   body: unknown;
+  /** Bytes of the body as sent (before any compression a gateway may add). */
+  bytes: number;
 }
 
 export async function call(
@@ -19,5 +21,6 @@ export async function call(
     status: response.status,
     headers: response.headers,
     body: text === '' ? undefined : (JSON.parse(text) as unknown),
+    bytes: Buffer.byteLength(text),
   };
 }

@@ -1,7 +1,7 @@
 // What the contract says a GET answers, given what is stored and whose token it is: one oracle for every suite that
-// knows its data (hostile input, tenancy, end to end, load). It restates docs/contract.md sections 5.1, 5.2 and 7.2
-// from the stored instances, independently of lib/: only the status table (section 4, data) is shared.
-import type { LambdaInstance } from '../../lib/items.ts';
+// knows its data (hostile input, tenancy, end to end, load). It restates docs/contract.md sections 5.1, 5.2, 7.2 and
+// 7.7 from the stored instances, independently of lib/: only the status table (section 4, data) is shared.
+import type { LambdaInstance, Timeline } from '../../lib/items.ts';
 import { describeStatus, type StatusCode } from '../../lib/statuses.ts';
 import { MESSAGE, errorBody } from './contract.ts';
 
@@ -17,6 +17,9 @@ export interface Expected {
   status: number;
   body: unknown;
 }
+
+/** An instance as the oracle knows it: its times where the suite read them back from the table (section 7.7). */
+export type KnownInstance = LambdaInstance & Partial<Timeline>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,14 +58,44 @@ function statusesNamed(text: string | null): Set<string> | null {
   return codes;
 }
 
+/**
+ * The instant an RFC 3339 date-time names, in milliseconds with any finer digits as a fraction (docs/contract.md
+ * 7.7); null when it is not one, names a date that does not exist, or falls outside years 0000-9999 in UTC. The
+ * calendar check lets Date roll an impossible date over (30 February becomes 2 March) and sees that it did.
+ */
+function instantOf(text: string): number | null {
+  const match = /^(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(\.\d+)?(?:[Zz]|([+-])(\d\d):(\d\d))$/.exec(text);
+  if (!match) return null;
+  const number = (group: number): number => Number(match[group] ?? 0);
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map(number) as [number, ...number[]];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month! - 1, day);
+  date.setUTCHours(hour!, minute);
+  const rolledOver =
+    [
+      date.getUTCFullYear(),
+      date.getUTCMonth() + 1,
+      date.getUTCDate(),
+      date.getUTCHours(),
+      date.getUTCMinutes(),
+    ].join() !== [year, month, day, hour, minute].join();
+  if (rolledOver || second! > 60 || number(9) > 23 || number(10) > 59) return null;
+  const offset = (match[8] === '-' ? -1 : 1) * (number(9) * 60 + number(10)) * 60_000;
+  const instant = date.getTime() + (second! + Number(`0${match[7] ?? ''}`)) * 1000 - offset;
+  const [first, afterLast] = [new Date(0).setUTCFullYear(0, 0, 1), new Date(0).setUTCFullYear(10_000, 0, 1)];
+  return instant >= first && instant < afterLast ? instant : null;
+}
+
 /** GET of the list by a verified owner. */
-export function expectedList(instances: readonly LambdaInstance[], owner: string, query: QueryValues = {}): Expected {
+export function expectedList(instances: readonly KnownInstance[], owner: string, query: QueryValues = {}): Expected {
   const [limitText, pageText] = [oneValue(query, 'limit'), oneValue(query, 'page')];
   const paged = limitText !== undefined || pageText !== undefined;
   const [limit, page] = [positive(limitText), positive(pageText)];
   const statusText = oneValue(query, 'status');
   const statuses = statusText === undefined ? undefined : statusesNamed(statusText);
   const include = oneValue(query, 'include');
+  const sinceText = oneValue(query, 'changed_since');
+  const since = sinceText === undefined ? undefined : sinceText === null ? null : instantOf(sinceText);
   const pagingProblem =
     paged &&
     (limit === undefined || page === undefined ? MESSAGE.badPagination : limit > 1000 && MESSAGE.limitTooLarge);
@@ -70,16 +103,27 @@ export function expectedList(instances: readonly LambdaInstance[], owner: string
     pagingProblem,
     statuses === null && MESSAGE.badStatus,
     include !== undefined && include !== 'status' && MESSAGE.badInclude,
+    since === null && MESSAGE.badChangedSince,
   ].filter((problem) => problem !== false);
   if (problems.length > 0) return error(400, ...problems);
 
+  // changed_since: what changed at or after that instant, DESTROYED included, each with its status and time.
+  const changed = (instance: KnownInstance) =>
+    typeof instance.updatedAt === 'string' && Date.parse(instance.updatedAt) >= since!;
   const matching = instances
-    .filter((instance) => instance.owner === owner && instance.status !== '6')
+    .filter((instance) => instance.owner === owner)
+    .filter((instance) => (since === undefined ? instance.status !== '6' : changed(instance)))
     .filter((instance) => statuses === undefined || statuses?.has(instance.status))
     .sort((a, b) => a.id - b.id)
     .map((instance) => {
       const { uuid, name, id } = instance;
-      return include === 'status' ? { uuid, name, id, status: statusBlock(instance) } : { uuid, name, id };
+      return {
+        uuid,
+        name,
+        id,
+        ...((include === 'status' || since !== undefined) && { status: statusBlock(instance) }),
+        ...(since !== undefined && { updated_at: instance.updatedAt }),
+      };
     });
   const shown = paged ? matching.slice((page! - 1) * limit!, page! * limit!) : matching;
   if (shown.length === 0) return error(404, MESSAGE.noInstances);
@@ -99,15 +143,34 @@ function statusBlock({ status, failureMessage }: LambdaInstance) {
   return { ...describeStatus(status), code: status, ...(failureMessage !== '' && { failure_message: failureMessage }) };
 }
 
+/** include=history's timeline (docs/contract.md 7.7): nulls and [] where the instance has no times. */
+function timeline({ createdAt = null, updatedAt = null, statusHistory = [] }: KnownInstance) {
+  return {
+    created_at: createdAt,
+    updated_at: updatedAt,
+    status_history: statusHistory.map(({ code, at, failureMessage }) => ({
+      code,
+      ...describeStatus(code),
+      at,
+      ...(failureMessage !== '' && { failure_message: failureMessage }),
+    })),
+  };
+}
+
 /** GET of an instance's details by a verified owner, with the path's id as sent. */
 export function expectedDetails(
-  instances: readonly LambdaInstance[],
+  instances: readonly KnownInstance[],
   owner: string,
   id: string,
   query: QueryValues = {},
 ): Expected {
   const filter = oneValue(query, 'filter');
-  if (filter !== undefined && filter !== 'info' && filter !== 'status') return error(400, MESSAGE.badFilter);
+  const include = oneValue(query, 'include');
+  const problems = [
+    filter !== undefined && filter !== 'info' && filter !== 'status' && MESSAGE.badFilter,
+    include !== undefined && include !== 'history' && MESSAGE.badDetailInclude,
+  ].filter((problem) => problem !== false);
+  if (problems.length > 0) return error(400, ...problems);
   const uuid = UUID.test(id) ? id.toLowerCase() : undefined;
   const instance = instances.find((candidate) => candidate.uuid === uuid && candidate.owner === owner);
   if (!instance) return error(404, MESSAGE.instanceNotFound);
@@ -122,10 +185,8 @@ export function expectedDetails(
     info: { info },
     status: { status, id: instance.uuid, name: instance.name },
   };
-  return {
-    status: 200,
-    body: { status: { short_description: 'Lambda instance details', code: 200 }, data: [views[filter ?? 'all']] },
-  };
+  const shown = { ...views[(filter ?? 'all') as keyof typeof views], ...(include && { timeline: timeline(instance) }) };
+  return { status: 200, body: { status: { short_description: 'Lambda instance details', code: 200 }, data: [shown] } };
 }
 
 /**

@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFilter, parseInstanceId, parseListQuery, requestTarget, type Query } from '../../lib/requests.ts';
+import {
+  parseDateTime,
+  parseDetailQuery,
+  parseInstanceId,
+  parseListQuery,
+  requestTarget,
+  type Query,
+} from '../../lib/requests.ts';
 import { MESSAGE } from '../support/contract.ts';
 
 const errorOf = (run: () => unknown): { statusCode: number; message: string; problems: string[] } | undefined => {
@@ -163,17 +171,132 @@ describe('request target', () => {
   });
 });
 
-describe('filter', () => {
-  it('absent: every part', () => expect(parseFilter({})).toBe('all'));
-  it('info and status select that part', () => {
-    expect(parseFilter({ filter: ['info'] })).toBe('info');
-    expect(parseFilter({ filter: ['status'] })).toBe('status');
+describe('changed_since (7.7)', () => {
+  const since = (value: string) => parseListQuery({ changed_since: [value] }).changedSince;
+
+  it('absent: no such filter', () => expect(parseListQuery({}).changedSince).toBeUndefined());
+
+  it('an RFC 3339 date-time, as the stored times are written: UTC with milliseconds', () => {
+    expect(since('2026-11-30T01:02:03.456Z')).toBe('2026-11-30T01:02:03.456Z');
+    expect(since('2026-11-30T01:02:03Z')).toBe('2026-11-30T01:02:03.000Z');
+    expect(since('2026-11-30t01:02:03.4z')).toBe('2026-11-30T01:02:03.400Z');
   });
-  it.each([[['']], [['INFO']], [['applications']], [['info', 'status']]])('%j is a 400', (values) => {
-    expect(errorOf(() => parseFilter({ filter: values }))).toMatchObject({
+
+  it('an offset is converted to UTC, across a day, a month and a year', () => {
+    expect(since('2026-11-30T03:02:03.456+02:00')).toBe('2026-11-30T01:02:03.456Z');
+    expect(since('2026-12-31T23:30:00-01:00')).toBe('2027-01-01T00:30:00.000Z');
+    expect(since('2026-03-01T00:15:00+00:30')).toBe('2026-02-28T23:45:00.000Z');
+  });
+
+  it('digits past the millisecond round up: "at or after" stays exact for times stored in milliseconds', () => {
+    expect(since('2026-11-30T01:02:03.456000Z')).toBe('2026-11-30T01:02:03.456Z');
+    expect(since('2026-11-30T01:02:03.4561Z')).toBe('2026-11-30T01:02:03.457Z');
+    expect(since('2026-11-30T23:59:59.9999999Z')).toBe('2026-12-01T00:00:00.000Z');
+  });
+
+  it('a leap second is the next second’s start; 29 February only in a leap year', () => {
+    expect(since('2016-12-31T23:59:60Z')).toBe('2017-01-01T00:00:00.000Z');
+    expect(since('2024-02-29T00:00:00Z')).toBe('2024-02-29T00:00:00.000Z');
+    expect(since('2000-02-29T00:00:00Z')).toBe('2000-02-29T00:00:00.000Z');
+  });
+
+  it('years 0000 to 9999, as long as their UTC form is one', () => {
+    expect(since('0000-01-01T00:00:00Z')).toBe('0000-01-01T00:00:00.000Z');
+    expect(since('0099-06-01T12:00:00Z')).toBe('0099-06-01T12:00:00.000Z');
+    expect(since('9999-12-31T23:59:59.999Z')).toBe('9999-12-31T23:59:59.999Z');
+  });
+
+  it('repeated with the same value counts once', () => {
+    expect(parseListQuery({ changed_since: ['2026-11-30T00:00:00Z', '2026-11-30T00:00:00Z'] }).changedSince).toBe(
+      '2026-11-30T00:00:00.000Z',
+    );
+  });
+
+  it.each([
+    ['empty', ['']],
+    ['a date alone', ['2026-11-30']],
+    ['no time zone', ['2026-11-30T01:02:03']],
+    ['a space for T', ['2026-11-30 01:02:03Z']],
+    ['a space for + (an unencoded plus)', ['2026-11-30T01:02:03 02:00']],
+    ['an offset without a colon', ['2026-11-30T01:02:03+0200']],
+    ['a fraction without digits', ['2026-11-30T01:02:03.Z']],
+    ['epoch seconds', ['1796000000']],
+    ['30 February', ['2026-02-30T00:00:00Z']],
+    ['29 February of a common year', ['2026-02-29T00:00:00Z']],
+    ['29 February of 1900', ['1900-02-29T00:00:00Z']],
+    ['month 13', ['2026-13-01T00:00:00Z']],
+    ['day 0', ['2026-11-00T00:00:00Z']],
+    ['hour 24', ['2026-11-30T24:00:00Z']],
+    ['minute 60', ['2026-11-30T23:60:00Z']],
+    ['second 61', ['2026-11-30T23:59:61Z']],
+    ['an offset of 24 hours', ['2026-11-30T00:00:00+24:00']],
+    ['a year before 0000 in UTC', ['0000-01-01T00:00:00+01:00']],
+    ['a year after 9999 in UTC', ['9999-12-31T23:30:00-01:00']],
+    ['five-digit years', ['10000-01-01T00:00:00Z']],
+    ['other digits', ['２０２６-11-30T00:00:00Z']],
+    ['repeated with different values', ['2026-11-30T00:00:00Z', '2026-11-30T00:00:01Z']],
+  ])('%s is a 400 with the changed_since message', (_, values) => {
+    expect(errorOf(() => parseListQuery({ changed_since: values }))).toMatchObject({
+      statusCode: 400,
+      problems: [MESSAGE.badChangedSince],
+    });
+  });
+
+  it('any instant, written with any offset, reads back as that instant in the stored format', () => {
+    const offsetText = (minutes: number) =>
+      `${minutes < 0 ? '-' : '+'}${String(Math.trunc(Math.abs(minutes) / 60)).padStart(2, '0')}:${String(Math.abs(minutes) % 60).padStart(2, '0')}`;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse('0001-01-01T00:00:00Z'), max: Date.parse('9998-12-31T00:00:00Z') }),
+        fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 }),
+        (instant, offset) => {
+          const local = new Date(instant + offset * 60_000).toISOString().slice(0, -1);
+          expect(parseDateTime(`${local}${offsetText(offset)}`)).toBe(new Date(instant).toISOString());
+        },
+      ),
+    );
+  });
+
+  it('beside other wrong parameters: one entry each, changed_since last', () => {
+    const error = errorOf(() => parseListQuery({ limit: ['0'], page: ['1'], include: ['x'], changed_since: ['x'] }));
+    expect(error?.problems).toEqual([MESSAGE.badPagination, MESSAGE.badInclude, MESSAGE.badChangedSince]);
+  });
+});
+
+describe('details: filter and include', () => {
+  it('absent: every part, no history', () => expect(parseDetailQuery({})).toEqual({ view: 'all', withHistory: false }));
+
+  it('info and status select that part; include=history adds the timeline to any of them', () => {
+    expect(parseDetailQuery({ filter: ['info'] }).view).toBe('info');
+    expect(parseDetailQuery({ filter: ['status'] }).view).toBe('status');
+    expect(parseDetailQuery({ filter: ['status'], include: ['history'] })).toEqual({
+      view: 'status',
+      withHistory: true,
+    });
+  });
+
+  it.each([[['']], [['INFO']], [['applications']], [['info', 'status']]])('filter %j is a 400', (values) => {
+    expect(errorOf(() => parseDetailQuery({ filter: values }))).toMatchObject({
       statusCode: 400,
       problems: [MESSAGE.badFilter],
     });
+  });
+
+  it.each([[['']], [['status']], [['HISTORY']], [['history', 'status']]])(
+    'include %j is a 400 with the details’ include message',
+    (values) => {
+      expect(errorOf(() => parseDetailQuery({ include: values }))).toMatchObject({
+        statusCode: 400,
+        problems: [MESSAGE.badDetailInclude],
+      });
+    },
+  );
+
+  it('a bad filter and a bad include: both, the filter’s first', () => {
+    expect(errorOf(() => parseDetailQuery({ filter: ['x'], include: ['x'] }))?.problems).toEqual([
+      MESSAGE.badFilter,
+      MESSAGE.badDetailInclude,
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LambdaInstance } from '../../lib/items.ts';
+import type { StoredInstance } from '../../lib/items.ts';
 import { detailBody, failure, JSON_CONTENT_TYPE, listBody, pagingLinks } from '../../lib/responses.ts';
 import { describeStatus, isStatusCode } from '../../lib/statuses.ts';
 import { MESSAGE, errorBody } from '../support/contract.ts';
@@ -13,7 +13,7 @@ const summaries = [1, 3, 4, 5, 7].map((id) => ({
 }));
 const items = summaries.map(({ uuid, name, id }) => ({ uuid, name, id }));
 
-const instance: LambdaInstance = {
+const instance: StoredInstance = {
   uuid: '3f763964-d519-4fd2-916d-b5cfbe3b878b',
   id: 8,
   name: 'My first Lambda Instance',
@@ -22,7 +22,14 @@ const instance: LambdaInstance = {
   status: '11',
   failureMessage: 'Cyclades VMs out of limit\n',
   applications: [{ id: 'eb9b1cda-1c81-4850-92f3-897b01d4685c', name: 'project.jar', type: 'BATCH', started: true }],
+  createdAt: '2026-11-30T01:00:00.000Z',
+  updatedAt: '2026-11-30T01:05:00.250Z',
+  statusHistory: [
+    { code: '11', at: '2026-11-30T01:05:00.250Z', failureMessage: 'Cyclades VMs out of limit\n' },
+    { code: '2', at: '2026-11-30T01:00:00.000Z', failureMessage: '' },
+  ],
 };
+const all = { view: 'all', withHistory: false } as const;
 
 describe('list body', () => {
   it('without paging: every instance shown as uuid, name, id and no pagination block', () => {
@@ -51,6 +58,19 @@ describe('list body', () => {
         },
       },
       { ...items[1], status: { message: 'STARTED', code: '0', details: 'Lambda instance has been started.' } },
+    ]);
+  });
+});
+
+describe('list body of changes (changed_since)', () => {
+  it('each item read with its time shows its status block and updated_at', () => {
+    const changed = { ...summaries[0]!, status: '6' as const, updatedAt: '2026-11-30T01:02:03.456Z' };
+    expect(listBody([changed], { withStatus: true }).data).toEqual([
+      {
+        ...items[0],
+        status: { message: 'DESTROYED', code: '6', details: 'Lambda instance has been destroyed.' },
+        updated_at: '2026-11-30T01:02:03.456Z',
+      },
     ]);
   });
 });
@@ -88,7 +108,7 @@ describe('details body', () => {
   const info = { instance_info: instance.instanceInfo, id: instance.uuid, name: instance.name };
 
   it('no filter: info, status and applications', () => {
-    expect(detailBody(instance, 'all')).toEqual({
+    expect(detailBody(instance, all)).toEqual({
       status: { short_description: 'Lambda instance details', code: 200 },
       data: [
         {
@@ -100,14 +120,52 @@ describe('details body', () => {
     });
   });
 
-  it('filter=info: the info only', () => expect(detailBody(instance, 'info').data).toEqual([{ info }]));
+  it('filter=info: the info only', () =>
+    expect(detailBody(instance, { ...all, view: 'info' }).data).toEqual([{ info }]));
 
   it('filter=status: the status with the id and name', () =>
-    expect(detailBody(instance, 'status').data).toEqual([{ status, id: instance.uuid, name: instance.name }]));
+    expect(detailBody(instance, { ...all, view: 'status' }).data).toEqual([
+      { status, id: instance.uuid, name: instance.name },
+    ]));
 
   it('failure_message appears only when non-empty', () => {
-    const [details] = detailBody({ ...instance, failureMessage: '' }, 'status').data;
+    const [details] = detailBody({ ...instance, failureMessage: '' }, { ...all, view: 'status' }).data;
     expect((details as { status: object }).status).not.toHaveProperty('failure_message');
+  });
+
+  const timeline = {
+    created_at: '2026-11-30T01:00:00.000Z',
+    updated_at: '2026-11-30T01:05:00.250Z',
+    status_history: [
+      {
+        code: '11',
+        message: 'CLUSTER_FAILED',
+        details: '~okeanos cluster build has failed.',
+        at: '2026-11-30T01:05:00.250Z',
+        failure_message: 'Cyclades VMs out of limit\n',
+      },
+      {
+        code: '2',
+        message: 'PENDING',
+        details: 'Lambda instance installation is pending.',
+        at: '2026-11-30T01:00:00.000Z',
+      },
+    ],
+  };
+
+  it.each(['all', 'info', 'status'] as const)(
+    'include=history adds the timeline, newest first, beside what filter %s shows',
+    (view) => {
+      const [plain] = detailBody(instance, { view, withHistory: false }).data;
+      expect(detailBody(instance, { view, withHistory: true }).data).toEqual([{ ...plain, timeline }]);
+    },
+  );
+
+  it('an instance stored before times were kept: null times and an empty history, never invented', () => {
+    const untimed = { ...instance, createdAt: null, updatedAt: null, statusHistory: [] };
+    expect(detailBody(untimed, { view: 'info', withHistory: true }).data).toEqual([
+      { info, timeline: { created_at: null, updated_at: null, status_history: [] } },
+    ]);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   expectedList,
   noneMatchHolds,
   oneValue,
+  type KnownInstance,
 } from '../../support/oracle.ts';
 import {
   LISTED_ORIGINS,
@@ -28,7 +29,15 @@ import {
 
 /** The fixed messages each error status may carry. */
 const DETAILS: Readonly<Record<number, readonly string[]>> = {
-  400: [MESSAGE.badPagination, MESSAGE.limitTooLarge, MESSAGE.badFilter, MESSAGE.badStatus, MESSAGE.badInclude],
+  400: [
+    MESSAGE.badPagination,
+    MESSAGE.limitTooLarge,
+    MESSAGE.badFilter,
+    MESSAGE.badStatus,
+    MESSAGE.badInclude,
+    MESSAGE.badDetailInclude,
+    MESSAGE.badChangedSince,
+  ],
   401: [MESSAGE.unauthorized],
   404: [MESSAGE.instanceNotFound, MESSAGE.noInstances],
   405: [MESSAGE.methodNotAllowed],
@@ -46,10 +55,11 @@ const METHOD_NOT_ALLOWED: Expected = { status: 405, body: errorBody(405, MESSAGE
 const listedOrigin = (request: HostileRequest): boolean => LISTED_ORIGINS.includes(originOf(request) ?? '');
 
 /**
- * The oracle's answer to a request, where its credential settles it. `tag` is the entity-tag of the answer the
- * same request gets without If-None-Match, when that was asked.
+ * The oracle's answer to a request, where its credential settles it, given the stored instances (read back from the
+ * table, with their times). `tag` is the entity-tag of the answer the same request gets without If-None-Match, when
+ * that was asked.
  */
-export function expectedAnswer(request: HostileRequest, tag?: string): Expected {
+export function expectedAnswer(request: HostileRequest, stored: readonly KnownInstance[], tag?: string): Expected {
   if (request.method === 'OPTIONS') return listedOrigin(request) ? { status: 204, body: '' } : METHOD_NOT_ALLOWED;
   if (request.method !== 'GET') return METHOD_NOT_ALLOWED;
   const verdict = credentialVerdict(request);
@@ -58,8 +68,8 @@ export function expectedAnswer(request: HostileRequest, tag?: string): Expected 
   const query = queryValues(request);
   const expected =
     request.endpoint === 'list'
-      ? expectedList(SAMPLE_INSTANCES, verdict.owner, query)
-      : expectedDetails(SAMPLE_INSTANCES, verdict.owner, request.id, query);
+      ? expectedList(stored, verdict.owner, query)
+      : expectedDetails(stored, verdict.owner, request.id, query);
   const ifNoneMatch = ifNoneMatchOf(request);
   const notModified = expected.status === 200 && ifNoneMatch !== undefined && noneMatchHolds(ifNoneMatch, tag);
   return notModified ? { status: 304, body: '' } : expected;
@@ -194,9 +204,10 @@ function echoes(request: HostileRequest, text: string): boolean {
   return inputs.some((input) => input.length >= 8 && text.includes(input));
 }
 
-/** A list 200: instances of one owner who may be answered, none DESTROYED, in id order. */
+/** A list 200: instances of one owner who may be answered, none DESTROYED but with changed_since, in id order. */
 function checkList(request: HostileRequest, body: unknown): string[] {
   const owners = possibleOwners(request);
+  const changes = oneValue(queryValues(request), 'changed_since') !== undefined;
   const data = (body as { data: { uuid?: string }[] }).data;
   const answered = data.map(({ uuid }) => SAMPLE_INSTANCES.find((instance) => instance.uuid === uuid));
   const problems: string[] = [];
@@ -204,7 +215,7 @@ function checkList(request: HostileRequest, body: unknown): string[] {
     if (!instance) problems.push(`listed an unknown instance ${String(data[index]?.uuid)}`);
     else if (!owners.includes(instance.owner))
       problems.push(`FOREIGN READ: listed ${instance.uuid} of ${instance.owner} to ${owners.join(',') || 'nobody'}`);
-    else if (instance.status === '6') problems.push(`listed the DESTROYED ${instance.uuid}`);
+    else if (instance.status === '6' && !changes) problems.push(`listed the DESTROYED ${instance.uuid}`);
   }
   if (new Set(answered.map((instance) => instance?.owner)).size > 1)
     problems.push('listed instances of several owners');
@@ -231,7 +242,11 @@ function checkDetails(request: HostileRequest, body: unknown): string[] {
   const keys = Object.keys(details ?? {})
     .sort()
     .join(',');
-  const wanted = { all: 'applications,info,status', info: 'info', status: 'id,name,status' }[filter];
+  const history = oneValue(queryValues(request), 'include') === 'history' ? ['timeline'] : [];
+  const wanted = { all: ['applications', 'info', 'status'], info: ['info'], status: ['id', 'name', 'status'] }[filter]
+    ?.concat(history)
+    .sort()
+    .join(',');
   if (keys !== wanted) problems.push(`details keys ${keys} for filter ${filter}`);
   return problems;
 }

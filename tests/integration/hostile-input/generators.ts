@@ -319,6 +319,9 @@ const otherKey = fc.oneof(
     'STATUS',
     'Include',
     'status[]',
+    'changed_since[]',
+    'Changed_Since',
+    'changedSince',
   ),
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
@@ -362,6 +365,59 @@ const includeValue = fc.oneof(
   { weight: 1, arbitrary: hostileText },
 );
 
+/** changed_since=: RFC 3339 in its variants (before, at and after the data's times), impossible dates and garbage. */
+const dateTimeValue = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(
+        fc.date({ min: new Date('1999-12-31T00:00:00Z'), max: new Date('2100-01-02T00:00:00Z'), noInvalidDate: true }),
+        fc.constantFrom('Z', 'z', '+00:00', '-00:00', '+02:00', '-11:30', '+23:59'),
+        fc.constantFrom('', '.4', '.456', '.456000', '.4561', '.999999999'),
+        fc.constantFrom('T', 't'),
+      )
+      .map(([date, zone, fraction, separator]) => {
+        const [day, time] = date.toISOString().slice(0, 19).split('T');
+        return `${day}${separator}${time}${fraction}${zone}`;
+      }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '1970-01-01T00:00:00Z',
+      '0000-01-01T00:00:00Z',
+      '9999-12-31T23:59:59.999Z',
+      '2016-12-31T23:59:60Z',
+      '2024-02-29T12:00:00Z',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '',
+      '2026-02-30T00:00:00Z',
+      '2026-02-29T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-11-30T24:00:00Z',
+      '2026-11-30T23:59:61Z',
+      '2026-11-30T00:00:00+24:00',
+      '2026-11-30',
+      '2026-11-30T01:02:03',
+      '2026-11-30 01:02:03Z',
+      '2026-11-30T01:02:03 02:00',
+      '2026-11-30T01:02:03+0200',
+      '2026-11-30T01:02:03.Z',
+      '0000-01-01T00:00:00+01:00',
+      '9999-12-31T23:30:00-01:00',
+      '+012026-11-30T00:00:00Z',
+      '1796000000',
+      'now',
+      '２０２６-11-30T00:00:00Z',
+    ),
+  },
+  { weight: 1, arbitrary: hostileText },
+);
+
 export const listQuery = fc.oneof(
   { weight: 3, arbitrary: fc.constant<[string, string[]][]>([]) },
   {
@@ -374,6 +430,13 @@ export const listQuery = fc.oneof(
       ]),
   },
   { weight: 8, arbitrary: query({ limit: number, page: number, status: statusValue, include: includeValue }) },
+  {
+    weight: 4,
+    arbitrary: query({ changed_since: dateTimeValue, status: statusValue, include: includeValue, page: number }).map(
+      (entries): [string, string[]][] =>
+        entries.some(([key]) => key === 'page') ? [...entries, ['limit', ['2']]] : entries,
+    ),
+  },
 );
 const filterValue = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('info', 'status') },
@@ -383,9 +446,14 @@ const filterValue = fc.oneof(
   },
   { weight: 2, arbitrary: hostileText },
 );
+const historyValue = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('history') },
+  { weight: 2, arbitrary: fc.constantFrom('', 'HISTORY', 'History', 'status', 'history,status', 'history ') },
+  { weight: 1, arbitrary: hostileText },
+);
 export const detailQuery = fc.oneof(
   { weight: 4, arbitrary: fc.constant<[string, string[]][]>([]) },
-  { weight: 6, arbitrary: query({ filter: filterValue, limit: number }) },
+  { weight: 6, arbitrary: query({ filter: filterValue, include: historyValue, limit: number }) },
 );
 
 export function request(
