@@ -1,5 +1,6 @@
 // The plumbing of the operators' writes: DynamoDB's batch calls in their size limits with unprocessed items retried
 // with backoff, full-table scans, and conditional writes whose refusal is an answer for the operator, not a fault.
+import type { Tables } from '../lib/config.ts';
 import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { send } from '../lib/dynamodb.ts';
@@ -36,6 +37,13 @@ interface ScanFilter {
   expression: string;
   names: Record<string, string>;
   values?: Record<string, unknown>;
+}
+
+/** What each of the operators' stores is built on: the client, the stage's tables, and the batch plumbing. */
+export interface StoreParts {
+  client: DynamoDBDocumentClient;
+  tables: Tables;
+  batches: Batches;
 }
 
 export interface Batches {

@@ -8,14 +8,7 @@
 // removed in the same write as the status, and `updated_at` (the changed-by-owner index's key) in every write. A
 // status change is computed from a read, like an application change, because its history is (operators/timeline.ts).
 // A refused change writes nothing and says why, from the item DynamoDB refused it over.
-import {
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import type { Tables } from '../lib/config.ts';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { send } from '../lib/dynamodb.ts';
 import {
   fromInstanceItem,
@@ -28,7 +21,7 @@ import {
   type Timeline,
 } from '../lib/items.ts';
 import { DESTROYED, type StatusCode } from '../lib/statuses.ts';
-import { MAX_ATTEMPTS, RefusedChange, backOff, chunks, refusedOver, writeOrRefuse, type Batches } from './batch.ts';
+import { MAX_ATTEMPTS, RefusedChange, backOff, chunks, refusedOver, writeOrRefuse, type StoreParts } from './batch.ts';
 import { createdTimeline, historyAfter, now } from './timeline.ts';
 
 const TRANSACTION_LIMIT = 100;
@@ -204,15 +197,7 @@ const replacement = (instance: NewInstance, stored: InstanceItem, at: string): I
   };
 };
 
-export function createInstanceWriter({
-  client,
-  tables,
-  batches,
-}: {
-  client: DynamoDBDocumentClient;
-  tables: Tables;
-  batches: Batches;
-}): InstanceWriter {
+export function createInstanceWriter({ client, tables, batches }: StoreParts): InstanceWriter {
   const table = tables.instances;
 
   /** The stored items of these uuids. */

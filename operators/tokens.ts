@@ -1,11 +1,10 @@
 // Token administration: tokens made by operators, revocations (of stored tokens, and of ~okeanos tokens never seen
 // here, which the verifiers then refuse without asking Astakos), and the stored tokens as `tokens list` shows them,
 // whatever an item holds.
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Tables } from '../lib/config.ts';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { send } from '../lib/dynamodb.ts';
 import { toTokenItem, type TokenRecord } from '../lib/items.ts';
-import type { Batches } from './batch.ts';
+import type { StoreParts } from './batch.ts';
 
 /** How much of a digest operators see and give (`tokens list`, `tokens revoke --digest`): enough to tell tokens apart. */
 const DIGEST_SHOWN = 12;
@@ -71,15 +70,7 @@ function readStoredToken(item: Record<string, unknown>): StoredToken {
   };
 }
 
-export function createTokenAdmin({
-  client,
-  tables,
-  batches,
-}: {
-  client: DynamoDBDocumentClient;
-  tables: Tables;
-  batches: Batches;
-}): TokenAdmin {
+export function createTokenAdmin({ client, tables, batches }: StoreParts): TokenAdmin {
   const table = tables.tokens;
   return {
     async put(record) {
