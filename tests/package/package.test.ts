@@ -322,7 +322,7 @@ describe('serverless package', () => {
       'AWS/ApiGateway 4XXError',
       'AWS/ApiGateway 5XXError',
       'Errors+Errors+Errors+Errors',
-      'ReadThrottleEvents+ReadThrottleEvents+ReadThrottleEvents+WriteThrottleEvents+WriteThrottleEvents',
+      'ReadThrottleEvents+ReadThrottleEvents+ReadThrottleEvents+ReadThrottleEvents+WriteThrottleEvents+WriteThrottleEvents',
       'Throttles+Throttles+Throttles+Throttles',
     ]);
     for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
