@@ -1,4 +1,4 @@
-// Tenancy at scale: 20 owners with 15 instances each (some DESTROYED, one owner's all of them) plus an owner
+// Tenancy: 10 owners with 10 instances each (some DESTROYED, one owner's all of them) plus an owner
 // without instances; every owner's token against every instance id through the detail handler, and against its own
 // list through the list handler, whole and page by page. A foreign read is any 200 for someone else's instance, or
 // any answer that carries someone else's uuid, name or info. There must be none, and every own read must work.
@@ -11,8 +11,8 @@ import { testApi } from '../support/api.ts';
 import { invoke, type EventOptions } from '../support/events.ts';
 import { expectedDetails, expectedList, queryValues } from '../support/oracle.ts';
 
-const OWNERS = 20;
-const PER_OWNER = 15;
+const OWNERS = 10;
+const PER_OWNER = 10;
 const ALL_DESTROYED = 7; // this owner's instances are all DESTROYED: its list is a 404, its details are served
 const CONCURRENCY = 16;
 
