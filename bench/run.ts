@@ -17,24 +17,19 @@ import { valueRow, type Row } from './rows.ts';
 import type { Setup, Sizes } from './setup.ts';
 
 const smoke = process.env.BENCH_SMOKE === '1';
+/** tinybench's settings: rounds of `iterations` timed requests, each round after `warmup` untimed ones. */
+const seven = (iterations: number, warmup: number) => ({ rounds: 7, iterations, warmup });
+const once = (iterations: number) => ({ rounds: 1, iterations, warmup: 1 });
 const sizes: Sizes = smoke
-  ? {
-      others: 200,
-      paged: 60,
-      lastPage: 3,
-      coldRuns: 1,
-      warm: { rounds: 1, iterations: 5, warmup: 1 },
-      network: { rounds: 1, iterations: 2, warmup: 1 },
-      pages: { rounds: 1, iterations: 2, warmup: 1 },
-    }
+  ? { others: 200, paged: 60, lastPage: 3, coldRuns: 1, warm: once(5), network: once(2), pages: once(2) }
   : {
       others: 100_000,
       paged: 2000,
       lastPage: 100,
       coldRuns: 31,
-      warm: { rounds: 7, iterations: 200, warmup: 50 },
-      network: { rounds: 7, iterations: 40, warmup: 10 },
-      pages: { rounds: 7, iterations: 10, warmup: 3 },
+      warm: seven(200, 50),
+      network: seven(40, 10),
+      pages: seven(10, 3),
     };
 const STAGE = 'bench';
 const BUNDLE_TARGET_KIB = 600;

@@ -72,6 +72,14 @@ const record = (name: string, extra: object = {}) => ({
   ...extra,
 });
 
+/** An import that must be refused: it exits non-zero, and its standard error is a summary line, then a line a problem. */
+async function refusedImport(name: string, records: unknown[]): Promise<{ summary: string; problems: string[] }> {
+  const run = await admin('instances', 'import', file(name, records), '--owner', OWNER);
+  expect(run.code).not.toBe(0);
+  const [summary = '', ...problems] = run.stderr.split('\n').slice(0, -1);
+  return { summary, problems };
+}
+
 interface ListedToken {
   digest: string;
   owner: string | null;
@@ -247,16 +255,14 @@ describe('tokens', () => {
 
 describe('instances', () => {
   it('import validates every record first, reports each problem with its position, and writes nothing', async () => {
-    const bad = file('bad.json', [
+    const { summary, problems } = await refusedImport('bad.json', [
       record('fine'),
       record('bad status', { status: '42' }),
       { name: '', instance_info: 'x', status: '0', colour: 'red' },
       record('bad app', { applications: [{ id: 'x', name: 'a.jar', type: 'BATCH', started: 'yes' }] }),
       record('stranger', { owner: 'b1f5c3d2-0000-4000-8000-0000000000af' }),
     ]);
-    const run = await admin('instances', 'import', bad, '--owner', OWNER);
-    expect(run.code).not.toBe(0);
-    expect(run.stderr.split('\n').slice(1, -1)).toEqual([
+    expect(problems).toEqual([
       'record 2: status must be one of the codes "0" to "23"',
       'record 3: has an unknown field colour',
       'record 3: name must NOT have fewer than 1 characters',
@@ -265,7 +271,7 @@ describe('instances', () => {
       'record 4: applications[0].id must be a lower-case UUID',
       `record 5: owner differs from --owner ${OWNER}`,
     ]);
-    expect(run.stderr).toMatch(/^Nothing imported\. 7 problem\(s\):/);
+    expect(summary).toMatch(/^Nothing imported\. 7 problem\(s\):/);
     expect(JSON.parse((await admin('instances', 'export', '--owner', OWNER)).stdout)).toEqual([]);
   });
 
@@ -322,16 +328,14 @@ describe('instances', () => {
 
   it('import refuses times and histories that are not as export writes them, writing nothing', async () => {
     const at = '2026-11-30T01:02:03.456Z';
-    const bad = file('bad-times.json', [
+    const { problems } = await refusedImport('bad-times.json', [
       record('fine', { created_at: at, status_history: [{ code: '0', at }] }),
       record('no milliseconds', { created_at: '2026-11-30T01:02:03Z' }),
       record('30 February', { updated_at: '2026-02-30T00:00:00.000Z' }),
       record('bad entry', { status_history: [{ code: '42', at, colour: 'red' }] }),
       record('too long', { status_history: Array.from({ length: 21 }, () => ({ code: '0', at })) }),
     ]);
-    const run = await admin('instances', 'import', bad, '--owner', OWNER);
-    expect(run.code).not.toBe(0);
-    expect(run.stderr.split('\n').slice(1, -1)).toEqual([
+    expect(problems).toEqual([
       'record 2: created_at must be a UTC time with milliseconds, as exported (2026-11-30T01:02:03.456Z)',
       'record 3: updated_at names a time that does not exist',
       'record 4: status_history[0] has an unknown field colour',
