@@ -1,12 +1,12 @@
 // The functions' bundles as `serverless package` builds them: esbuild with serverless.yml's custom.esbuild, passed
 // the way serverless-esbuild passes it (its own options taken out, `exclude` made external, the plugins module
 // loaded), and the floor built the same way. tests/package checks the deployed zips themselves.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { parse } from 'yaml';
+import { serverlessYml } from '../local/serverless-yml.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -17,10 +17,12 @@ interface PluginOptions {
   plugins?: string;
 }
 
-const { custom } = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
-  custom: { esbuild: PluginOptions & Record<string, unknown> };
-};
-const { exclude = [], outputFileExtension: _extension, plugins, ...options } = custom.esbuild;
+const {
+  exclude = [],
+  outputFileExtension: _extension,
+  plugins,
+  ...options
+} = serverlessYml.custom.esbuild as PluginOptions & Record<string, unknown>;
 
 export interface Bundle {
   path: string;

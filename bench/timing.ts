@@ -50,3 +50,25 @@ export async function time(tasks: Record<string, Task>, { rounds, iterations, wa
   }
   return timings;
 }
+
+/**
+ * The CPU time of each call of two tasks, µs, measured call by call in alternating pairs (ab, ba, ab, ...) after
+ * `warmup` untimed pairs: a garbage collection or a drift of the machine falls on both alike, and the median of
+ * the pairs' ratios leaves the calls it fell on out. For two tasks whose costs differ by a percent or two, which
+ * rounds of one task after the other cannot resolve.
+ */
+export async function pairedCpuUs(
+  tasks: readonly [Task, Task],
+  { rounds, iterations, warmup }: Rounds,
+): Promise<[number[], number[]]> {
+  const samples: [number[], number[]] = [[], []];
+  for (let pair = -warmup; pair < rounds * iterations; pair++) {
+    for (const which of pair % 2 === 0 ? [0, 1] : [1, 0]) {
+      const before = process.cpuUsage();
+      await tasks[which]!();
+      const { user, system } = process.cpuUsage(before);
+      if (pair >= 0) samples[which]!.push(user + system);
+    }
+  }
+  return samples;
+}
