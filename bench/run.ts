@@ -17,7 +17,7 @@ import { valueRow, type Row } from './rows.ts';
 import type { Setup, Sizes } from './setup.ts';
 
 const smoke = process.env.BENCH_SMOKE === '1';
-/** tinybench's settings: rounds of `iterations` timed requests, each round after `warmup` untimed ones. */
+/** A row's timing: rounds of `iterations` timed requests, each round after `warmup` untimed ones. */
 const seven = (iterations: number, warmup: number) => ({ rounds: 7, iterations, warmup });
 const once = (iterations: number) => ({ rounds: 1, iterations, warmup: 1 });
 const sizes: Sizes = smoke
