@@ -10,7 +10,7 @@ const BATCH_GET_LIMIT = 100;
 /** Attempts of a batch's unprocessed items, and of a read-modify-write that lost a race, before giving up. */
 export const MAX_ATTEMPTS = 8;
 
-type Item = Record<string, NativeAttributeValue>;
+export type Item = Record<string, NativeAttributeValue>;
 
 /** A change refused for a reason the operator can act on (no such instance, a bad application id, ...). */
 export class RefusedChange extends Error {

@@ -21,7 +21,16 @@ import {
   type Timeline,
 } from '../lib/items.ts';
 import { DESTROYED, type StatusCode } from '../lib/statuses.ts';
-import { MAX_ATTEMPTS, RefusedChange, backOff, chunks, refusedOver, writeOrRefuse, type StoreParts } from './batch.ts';
+import {
+  MAX_ATTEMPTS,
+  RefusedChange,
+  backOff,
+  chunks,
+  refusedOver,
+  writeOrRefuse,
+  type Item,
+  type StoreParts,
+} from './batch.ts';
 import { createdTimeline, historyAfter, now } from './timeline.ts';
 
 const TRANSACTION_LIMIT = 100;
@@ -97,7 +106,8 @@ interface Expected {
 }
 
 /** An UpdateItem's parameters, alone or in a transaction. */
-type ItemUpdate = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type ItemUpdate = NonNullable<TransactItem['Update']>;
 
 /** A write refused because the instance changed since it was read: read it again and retry. */
 class StaleRead extends RefusedChange {}
@@ -305,6 +315,26 @@ export function createInstanceWriter({ client, tables, batches }: StoreParts): I
     }
   }
 
+  /**
+   * Writes one transaction item per instance, TRANSACTION_LIMIT to a transaction, in order. A refused transaction
+   * writes nothing of its group and stops the rest: `refusal` says so, given how many were written before it.
+   */
+  async function transactInGroups<T>(
+    all: readonly T[],
+    itemOf: (instance: T) => TransactItem,
+    refusal: (done: number, group: readonly T[], item: Item | undefined) => string,
+    onProgress?: Progress,
+  ): Promise<void> {
+    let done = 0;
+    for (const group of chunks(all, TRANSACTION_LIMIT)) {
+      await writeOrRefuse(
+        () => client.send(new TransactWriteCommand({ TransactItems: group.map(itemOf) })),
+        (item) => refusal(done, group, item),
+      );
+      onProgress?.((done += group.length), all.length);
+    }
+  }
+
   return {
     async put(all) {
       if (all.length === 0) return;
@@ -341,28 +371,21 @@ export function createInstanceWriter({ client, tables, batches }: StoreParts): I
         id: firstId + index,
         ...createdTimeline(instance, at),
       }));
-      let done = 0;
-      for (const group of chunks(created, TRANSACTION_LIMIT)) {
-        await writeOrRefuse(
-          () =>
-            client.send(
-              new TransactWriteCommand({
-                TransactItems: group.map((instance) => ({
-                  Put: {
-                    TableName: table,
-                    Item: toInstanceItem(instance),
-                    ConditionExpression: 'attribute_not_exists(#uuid)',
-                    ExpressionAttributeNames: { '#uuid': 'uuid' },
-                  },
-                })),
-              }),
-            ),
-          () =>
-            `Created ${done} of ${created.length} new instances; the next ${group.length} include a uuid stored by ` +
-            `someone else since the file was read, and none of them was written. Import the file again with --replace.`,
-        );
-        onProgress?.((done += group.length), created.length);
-      }
+      await transactInGroups(
+        created,
+        (instance) => ({
+          Put: {
+            TableName: table,
+            Item: toInstanceItem(instance),
+            ConditionExpression: 'attribute_not_exists(#uuid)',
+            ExpressionAttributeNames: { '#uuid': 'uuid' },
+          },
+        }),
+        (done, group) =>
+          `Created ${done} of ${created.length} new instances; the next ${group.length} include a uuid stored by ` +
+          `someone else since the file was read, and none of them was written. Import the file again with --replace.`,
+        onProgress,
+      );
       return created;
     },
 
@@ -389,24 +412,17 @@ export function createInstanceWriter({ client, tables, batches }: StoreParts): I
       const replaced = all.map((instance) =>
         fromInstanceItem({ ...found.get(instance.uuid)!, ...changes.get(instance.uuid), updated_at: at }),
       );
-      let done = 0;
-      for (const group of chunks(all, TRANSACTION_LIMIT)) {
-        await writeOrRefuse(
-          () =>
-            client.send(
-              new TransactWriteCommand({
-                TransactItems: group.map((instance) => ({
-                  Update: instanceUpdate(table, instance.uuid, changes.get(instance.uuid)!, expected(instance), at),
-                })),
-              }),
-            ),
-          (item) =>
-            `Replaced ${done} of ${all.length}; the next ${group.length} were not written, because ` +
-            `${item?.uuid === undefined ? 'one of them' : String(item.uuid)} was changed by someone else since ` +
-            `it was read. Import the file again.`,
-        );
-        onProgress?.((done += group.length), all.length);
-      }
+      await transactInGroups(
+        all,
+        (instance) => ({
+          Update: instanceUpdate(table, instance.uuid, changes.get(instance.uuid)!, expected(instance), at),
+        }),
+        (done, group, item) =>
+          `Replaced ${done} of ${all.length}; the next ${group.length} were not written, because ` +
+          `${item?.uuid === undefined ? 'one of them' : String(item.uuid)} was changed by someone else since ` +
+          `it was read. Import the file again.`,
+        onProgress,
+      );
       return replaced;
     },
 
