@@ -9,7 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { presentedToken, tokenVerifier, type CachingVerifier, type OwnerContext } from './auth.ts';
+import { authenticatedOwner, presentedToken, type CachingVerifier, type OwnerContext } from './auth.ts';
 import { conditionalRequests } from './conditional.ts';
 import { cors, preflight } from './cors.ts';
 import { DependencyUnavailableError, INTERNAL_ERROR_MESSAGE, UNAVAILABLE_MESSAGE, methodNotAllowed } from './errors.ts';
@@ -122,7 +122,7 @@ const requestDeadline = (deadlineMs: number): ApiMiddleware<OwnerContext> => ({
   },
 });
 
-export interface AnsweringOptions {
+export interface OuterChainOptions {
   /** Where the request log and errors go (default: the functions' logger). */
   logger?: Logger;
   /** The exact origins whose browsers may call the API (CORS_ORIGINS; default: none). */
@@ -133,7 +133,7 @@ export interface AnsweringOptions {
  * The outer chain every function shares. onError and after run in the reverse order of use: the envelope is built
  * before CORS, the security headers and the log see it.
  */
-export function answering<C extends Context>({ logger = sharedLogger, corsOrigins = [] }: AnsweringOptions) {
+export function outerChain<C extends Context>({ logger = sharedLogger, corsOrigins = [] }: OuterChainOptions) {
   // middy's own per-invocation timeout race is off: the request deadline bounds every API request, middlewares
   // included, and a second timer per request would be CPU for nothing.
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, C>({ timeoutEarlyInMillis: 0 })
@@ -146,10 +146,10 @@ export function answering<C extends Context>({ logger = sharedLogger, corsOrigin
 }
 
 /** What the API's chain needs besides the handler: who verifies tokens (lib/dependencies.ts builds the deployed). */
-export interface ApiOptions extends AnsweringOptions {
+export interface ApiOptions extends OuterChainOptions {
   verifier: CachingVerifier;
   /** What a request may spend waiting on DynamoDB and Astakos (REQUEST_DEADLINE_MS). */
-  requestDeadlineMs?: number;
+  requestDeadlineMs: number;
 }
 
 /** What a route's handler reads of the event; the rest is in the context (owner, signal, what its middleware added). */
@@ -165,23 +165,23 @@ export interface Route<C extends OwnerContext> {
 }
 
 export function withApi<C extends OwnerContext = OwnerContext>(
-  { verifier, requestDeadlineMs = 2500, ...outer }: ApiOptions,
+  { verifier, requestDeadlineMs, ...outer }: ApiOptions,
   { beforeTokenCheck = [], handle }: Route<C>,
 ): ApiHandler {
-  const get = answering<C>(outer)
+  const get = outerChain<C>(outer)
     .use(conditionalRequests())
     .use(onlyGet())
     .use(requestDeadline(requestDeadlineMs))
     .use(presentedToken())
     .use(beforeTokenCheck)
-    .use(tokenVerifier({ verifier }))
+    .use(authenticatedOwner({ verifier }))
     .handler(async (event, context) => {
       const query = event.multiValueQueryStringParameters ?? {};
       const body = await handle({ query, pathParameters: event.pathParameters ?? {} }, context);
       return ok(body, body.pagination && { Link: pagingLinks(requestTarget(event), body.pagination) });
     });
   const origins = new Set(outer.corsOrigins);
-  const options = answering<C>(outer).handler((event) => preflight(event, origins));
+  const options = outerChain<C>(outer).handler((event) => preflight(event, origins));
 
   return (event, context) => (event.httpMethod === 'OPTIONS' ? options : get)(event, context as C);
 }

@@ -80,7 +80,7 @@ export function readToken(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiVa
 
 type TokenMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, OwnerContext>;
 
-/** Reads the request's token and its digest once, for tokenVerifier and for what a route does beside it. */
+/** Reads the request's token and its digest once, for authenticatedOwner and for what a route does beside it. */
 export const presentedToken = (): TokenMiddleware => ({
   before: ({ event, context }) => {
     const value = readToken(event);
@@ -89,7 +89,7 @@ export const presentedToken = (): TokenMiddleware => ({
 });
 
 /** Whose the token that presentedToken read is, or a 401. */
-export function tokenVerifier({ verifier }: { verifier: TokenVerifier }): TokenMiddleware {
+export function authenticatedOwner({ verifier }: { verifier: TokenVerifier }): TokenMiddleware {
   return {
     before: async ({ context }) => {
       const { token, signal } = context;

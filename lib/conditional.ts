@@ -1,6 +1,7 @@
-// Conditional requests (docs/contract.md section 7.1), for clients that poll: every 200 carries a strong ETag of its body (or the
-// one its route gave it) and may be revalidated; an If-None-Match that holds it gets a 304 without the body, with the
-// 200's caching headers. Errors are untouched: the 401, 400 and 404 checks have already answered before a 200 exists.
+// Conditional requests (docs/contract.md section 7.1), for clients that poll: every 200 carries a strong ETag of its
+// body (or the one its route gave it) and may be revalidated; an If-None-Match that holds it gets a 304 without the
+// body, with the 200's caching headers. Errors are untouched: the 401, 400 and 404 checks have already answered before
+// a 200 exists.
 import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';

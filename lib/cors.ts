@@ -1,6 +1,6 @@
-// Browsers on other origins (docs/contract.md section 7.4). Only the origins listed in CORS_ORIGINS, matched exactly, get CORS
-// headers, on every answer, errors included; a preflight (OPTIONS) from one of them is a 204 that needs no token,
-// and any other OPTIONS is the 405 of any other method. No origin listed: no CORS header at all. No credentials
+// Browsers on other origins (docs/contract.md section 7.4). Only the origins listed in CORS_ORIGINS, matched exactly,
+// get CORS headers, on every answer, errors included; a preflight (OPTIONS) from one of them is a 204 that needs no
+// token, and any other OPTIONS is the 405 of any other method. No origin listed: no CORS header at all. No credentials
 // mode: tokens travel in headers, never in cookies.
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';

@@ -5,13 +5,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApiOptions } from './api.ts';
 import { readSettings, type Environment, type Settings } from './config.ts';
 import { createDocumentClient } from './dynamodb.ts';
-import { createStore, type InstanceReader, type Store } from './store.ts';
+import { createStore, type InstanceReader } from './store.ts';
 import { createVerifier } from './verifiers.ts';
 
 export interface Dependencies extends ApiOptions {
   instances: InstanceReader;
-  /** The store the functions read (and remember Astakos's tokens in). */
-  store: Store;
 }
 
 export function assemble(
@@ -21,7 +19,6 @@ export function assemble(
 ): Dependencies {
   const store = createStore({ client, tables: settings.tables });
   return {
-    store,
     instances: store.instances,
     verifier: createVerifier(settings, store.tokens),
     corsOrigins: settings.corsOrigins,

@@ -41,7 +41,7 @@ function unavailableOr(error: unknown): unknown {
 }
 
 /** Runs DynamoDB calls; a fault the client may retry later surfaces as DependencyUnavailableError. */
-export async function send<T>(call: () => Promise<T>): Promise<T> {
+export async function faultsAsUnavailable<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

@@ -9,7 +9,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Tables } from './config.ts';
-import { send } from './dynamodb.ts';
+import { faultsAsUnavailable } from './dynamodb.ts';
 import {
   CHANGED_BY_OWNER,
   DEFAULT_NAME,
@@ -84,7 +84,7 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
       },
       sdkOptions(options),
     );
-    await send(async () => {
+    await faultsAsUnavailable(async () => {
       for await (const page of pages) {
         for (const item of (page.Items ?? []) as IndexItem[]) {
           found.push({
@@ -130,9 +130,9 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
         return changed.sort((a, b) => a.id - b.id);
       },
 
-      // Strongly consistent: an operator's change is in the very next answer (docs/contract.md 7.6), for 1 read unit, not 0.5.
+      // Strongly consistent: an operator's change is in the very next answer (docs/contract.md section 7.6), for 1 read unit, not 0.5.
       async get(uuid, options) {
-        const { Item } = await send(() =>
+        const { Item } = await faultsAsUnavailable(() =>
           client.send(
             new GetCommand({ TableName: tables.instances, Key: { uuid }, ConsistentRead: true }),
             sdkOptions(options),
@@ -145,14 +145,14 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
 
     tokens: {
       async find(digest, options) {
-        const { Item } = await send(() =>
+        const { Item } = await faultsAsUnavailable(() =>
           client.send(new GetCommand({ TableName: tables.tokens, Key: { digest } }), sdkOptions(options)),
         );
         return Item ? fromTokenItem(Item as TokenItem) : undefined;
       },
 
       async remember(record, options) {
-        await send(() =>
+        await faultsAsUnavailable(() =>
           client.send(
             new PutCommand({
               TableName: tables.tokens,

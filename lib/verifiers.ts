@@ -11,7 +11,7 @@ import type { CallOptions, TokenStore } from './store.ts';
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** A stored token that still holds: not revoked, not past its expiry (even if DynamoDB's TTL has not deleted it). */
-function holding(record: TokenRecord | undefined): VerifiedToken | undefined {
+function stillValid(record: TokenRecord | undefined): VerifiedToken | undefined {
   if (!record || record.revoked) return undefined;
   if (record.expiresAt !== undefined && record.expiresAt <= nowSeconds()) return undefined;
   return record.expiresAt === undefined
@@ -23,7 +23,7 @@ function holding(record: TokenRecord | undefined): VerifiedToken | undefined {
 export function dynamoDbVerifier(tokens: TokenStore): TokenVerifier {
   return {
     async verify({ digest }, options) {
-      return holding(await tokens.find(digest, options));
+      return stillValid(await tokens.find(digest, options));
     },
   };
 }
@@ -103,7 +103,7 @@ export function astakosVerifier(tokens: TokenStore, settings: AstakosOptions): T
     async verify({ value, digest }, options) {
       const record = await tokens.find(digest, options);
       if (record?.revoked) return undefined;
-      const remembered = holding(record);
+      const remembered = stillValid(record);
       if (remembered) return remembered;
       const answer = await askAstakos(value, settings, options);
       if (answer === undefined) return undefined;

@@ -1,5 +1,5 @@
-// What `npm start` loads into DynamoDB Local (docs/contract.md, section 6): the original service's example owner with the
-// instances of both seed documents, and a second owner, so that tenancy can be seen locally.
+// What `npm start` loads into DynamoDB Local (docs/contract.md section 6): the original service's example owner with
+// the instances of both seed documents, and a second owner, so that tenancy can be seen locally.
 import { digestToken } from '../lib/auth.ts';
 import type { LambdaInstance, Timeline } from '../lib/items.ts';
 import type { OperatorStore } from '../operators/store.ts';
@@ -71,10 +71,9 @@ export const SAMPLE_INSTANCES: LambdaInstance[] = [
   started('7c2d8e1f-3a4b-4c5d-8e6f-000000000006', 6, 'Second owner streaming Lambda Instance', OWNER_TWO),
 ];
 
-/** Writes the sample tokens (as digests) and instances. */
 /**
  * The details seed's instance as a build that failed: created (PENDING) a minute before the load, CLUSTER_FAILED at
- * it, so that include=history shows a path (docs/contract.md 7.7). The others are created at the load.
+ * it, so that include=history shows a path (docs/contract.md section 7.7). The others are created at the load.
  */
 function withTimes(instance: LambdaInstance, now: number): LambdaInstance & Partial<Timeline> {
   if (instance.uuid !== SEED_DETAILS_INSTANCE.uuid) return instance;
@@ -90,6 +89,7 @@ function withTimes(instance: LambdaInstance, now: number): LambdaInstance & Part
   };
 }
 
+/** Writes the sample tokens (as digests) and instances. */
 export async function loadSampleData({ instances, tokens }: OperatorStore): Promise<void> {
   const now = Date.now();
   const createdAt = Math.floor(now / 1000);

@@ -1,7 +1,7 @@
-// serverless.yml as the local stack, the tests and the bench read it (the one reader): the functions' environment for
-// a stage, and the DynamoDB tables it declares, so that the key design is written down once. Only the variable sources that serverless.yml uses in
-// those places are resolved here: ${self:path}, ${sls:stage} and ${env:NAME, 'fallback'}. tests/package checks that
-// the tables read here are the tables `serverless package` compiles.
+// serverless.yml as the local stack, the tests and the bench read it (the one reader): the functions' environment for a
+// stage, and the DynamoDB tables it declares, so that the key design is written down once. Only the variable sources
+// that serverless.yml uses in those places are resolved here: ${self:path}, ${sls:stage} and ${env:NAME, 'fallback'}.
+// tests/package checks that the tables read here are the tables `serverless package` compiles.
 import { readFileSync } from 'node:fs';
 import type { CreateTableCommandInput, TimeToLiveSpecification } from '@aws-sdk/client-dynamodb';
 import { parse } from 'yaml';

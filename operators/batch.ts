@@ -3,7 +3,7 @@
 import type { Tables } from '../lib/config.ts';
 import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { send } from '../lib/dynamodb.ts';
+import { faultsAsUnavailable } from '../lib/dynamodb.ts';
 
 const BATCH_WRITE_LIMIT = 25;
 const BATCH_GET_LIMIT = 100;
@@ -83,7 +83,7 @@ export async function writeOrRefuse<T>(
   refusal: (item: Item | undefined) => string,
 ): Promise<T> {
   try {
-    return await send(write);
+    return await faultsAsUnavailable(write);
   } catch (error) {
     const outcome = refusedOver(error);
     if (outcome.refused) throw new RefusedChange(refusal(outcome.item), { cause: error });
@@ -114,7 +114,7 @@ export function createBatches(client: DynamoDBDocumentClient): Batches {
           }
           if (attempt > 1) await backOff(attempt);
           const batch = pending;
-          const output = await send(() =>
+          const output = await faultsAsUnavailable(() =>
             client.send(
               new BatchWriteCommand({ RequestItems: { [table]: batch.map((Item) => ({ PutRequest: { Item } })) } }),
             ),
@@ -133,7 +133,7 @@ export function createBatches(client: DynamoDBDocumentClient): Batches {
           if (attempt > MAX_ATTEMPTS) throw new Error(`DynamoDB kept refusing to read ${pending.length} items.`);
           if (attempt > 1) await backOff(attempt);
           const batch = pending;
-          const output = await send(() =>
+          const output = await faultsAsUnavailable(() =>
             client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: batch, ConsistentRead: true } } })),
           );
           found.push(...(output.Responses?.[table] ?? []));
@@ -154,7 +154,7 @@ export function createBatches(client: DynamoDBDocumentClient): Batches {
         },
       );
       let scanned = 0;
-      await send(async () => {
+      await faultsAsUnavailable(async () => {
         for await (const page of pages) {
           items.push(...(page.Items ?? []));
           onProgress?.((scanned += page.ScannedCount ?? 0));

@@ -1,4 +1,4 @@
-// The operators' instance writes (docs/contract.md, sections 7.6 and 7.7): import (new and replacing), status
+// The operators' instance writes (docs/contract.md sections 7.6 and 7.7): import (new and replacing), status
 // changes, renames, applications, and the scan behind export.
 //
 // Every change of a stored instance is built in one place, instanceUpdate(): one UpdateItem (alone, or one of a
@@ -9,7 +9,7 @@
 // status change is computed from a read, like an application change, because its history is (operators/timeline.ts).
 // A refused change writes nothing and says why, from the item DynamoDB refused it over.
 import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { send } from '../lib/dynamodb.ts';
+import { faultsAsUnavailable } from '../lib/dynamodb.ts';
 import {
   fromInstanceItem,
   isListed,
@@ -225,7 +225,7 @@ export function createInstanceWriter({ client, tables, batches }: StoreParts): I
     at = now(),
   ): Promise<StoredInstance> {
     try {
-      const { Attributes } = await send(() =>
+      const { Attributes } = await faultsAsUnavailable(() =>
         client.send(
           new UpdateCommand({ ...instanceUpdate(table, uuid, change, expected, at), ReturnValues: 'ALL_NEW' }),
         ),
@@ -262,7 +262,7 @@ export function createInstanceWriter({ client, tables, batches }: StoreParts): I
     },
   ): Promise<StoredInstance> {
     for (let attempt = 1; ; attempt++) {
-      const { Item } = await send(() =>
+      const { Item } = await faultsAsUnavailable(() =>
         client.send(new GetCommand({ TableName: table, Key: { uuid }, ConsistentRead: true })),
       );
       const item = Item as InstanceItem | undefined;
@@ -298,7 +298,7 @@ export function createInstanceWriter({ client, tables, batches }: StoreParts): I
   /** Sets the id counter to `id` unless it is already there or beyond. */
   async function raiseIdCounter(id: number): Promise<void> {
     try {
-      await send(() =>
+      await faultsAsUnavailable(() =>
         client.send(
           new UpdateCommand({
             TableName: table,
@@ -352,7 +352,7 @@ export function createInstanceWriter({ client, tables, batches }: StoreParts): I
 
     async create(all, onProgress) {
       if (all.length === 0) return [];
-      const { Attributes } = await send(() =>
+      const { Attributes } = await faultsAsUnavailable(() =>
         client.send(
           new UpdateCommand({
             TableName: table,

@@ -1,8 +1,8 @@
-// The file format of `admin instances import|export`: a JSON array of lambda instances in the shape of the
-// contract (docs/contract.md, section 4), without ids (the importer assigns them), with the times and status
-// history of section 7.7 where the instance has them (an import keeps created_at and the history). A record is validated by ajv
-// against openapi.yaml's own schemas of what the API serves (a UUID, a status code, an application, instance_info),
-// and every problem of every record is reported with its position, so that a file is fixed in one go.
+// The file format of `admin instances import|export`: a JSON array of lambda instances in the shape of the contract
+// (docs/contract.md section 4), without ids (the importer assigns them), with the times and status history of section
+// 7.7 where the instance has them (an import keeps created_at and the history). A record is validated by ajv against
+// openapi.yaml's own schemas of what the API serves (a UUID, a status code, an application, instance_info), and every
+// problem of every record is reported with its position, so that a file is fixed in one go.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
@@ -28,7 +28,7 @@ export interface InstanceRecord {
   applications: Application[];
   /** Absent for an instance stored before times were kept. */
   created_at?: string;
-  /** Exported for the record; an import sets its own (docs/contract.md 7.7). */
+  /** Exported for the record; an import sets its own (docs/contract.md section 7.7). */
   updated_at?: string;
   status_history?: StatusChangeItem[];
 }

@@ -2,11 +2,11 @@
 // here, which the verifiers then refuse without asking Astakos), and the stored tokens as `tokens list` shows them,
 // whatever an item holds.
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { send } from '../lib/dynamodb.ts';
+import { faultsAsUnavailable } from '../lib/dynamodb.ts';
 import { toTokenItem, type TokenRecord } from '../lib/items.ts';
 import type { StoreParts } from './batch.ts';
 
-/** How much of a digest operators see and give (`tokens list`, `tokens revoke --digest`): enough to tell tokens apart. */
+/** How much of a digest operators see and give (`tokens list`, `tokens revoke --digest`): enough to tell apart. */
 const DIGEST_SHOWN = 12;
 
 export const shortDigest = (digest: string): string => digest.slice(0, DIGEST_SHOWN);
@@ -74,7 +74,7 @@ export function createTokenAdmin({ client, tables, batches }: StoreParts): Token
   const table = tables.tokens;
   return {
     async put(record) {
-      await send(() => client.send(new PutCommand({ TableName: table, Item: toTokenItem(record) })));
+      await faultsAsUnavailable(() => client.send(new PutCommand({ TableName: table, Item: toTokenItem(record) })));
     },
 
     async putAll(records) {
@@ -82,7 +82,7 @@ export function createTokenAdmin({ client, tables, batches }: StoreParts): Token
     },
 
     async revoke(digest) {
-      const { Attributes } = await send(() =>
+      const { Attributes } = await faultsAsUnavailable(() =>
         client.send(
           new UpdateCommand({
             TableName: table,

@@ -41,7 +41,7 @@ export const detailRoute = ({ instances, ...api }: Dependencies): ApiHandler => 
     handle: async ({ query, pathParameters }, { owner, signal, instance }) => {
       const asked = parseDetailQuery(query); // 400: every parameter that is wrong, checked before the 404s
       const found = await (instance ?? read(pathParameters.id, signal));
-      // Not a UUID, no such instance, or someone else's: the same 404, after the same one read.
+      // Not a UUID (never read), no such instance, or someone else's: the same 404.
       if (found?.owner !== owner) throw instanceNotFound();
       return detailBody(found, asked);
     },

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import swaggerUiScript from 'swagger-ui-dist/swagger-ui-bundle.js?raw';
 import swaggerUiStyles from 'swagger-ui-dist/swagger-ui.css?raw';
 import openApiDocument from '../../openapi.yaml';
-import { answering, onlyGet, type AnsweringOptions, type ApiHandler } from '../api.ts';
+import { outerChain, onlyGet, type OuterChainOptions, type ApiHandler } from '../api.ts';
 import { conditionalRequests } from '../conditional.ts';
 import { pageNotFound } from '../errors.ts';
 import { requestTarget } from '../requests.ts';
@@ -108,8 +108,8 @@ function respond(event: APIGatewayProxyEvent): APIGatewayProxyResult {
   }
 }
 
-export const docsRoute = (options: AnsweringOptions = {}): ApiHandler =>
-  answering<Context>(options)
+export const docsRoute = (options: OuterChainOptions = {}): ApiHandler =>
+  outerChain<Context>(options)
     .use(conditionalRequests())
     .use(onlyGet())
     .handler((event) => respond(event));

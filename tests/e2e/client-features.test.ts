@@ -1,5 +1,5 @@
-// docs/contract.md sections 7.1 to 7.4 over HTTP through serverless-offline, as a polling browser client on another origin sees
-// them: locally the API must answer as it will behind API Gateway (serverless-offline's own CORS is off).
+// docs/contract.md sections 7.1 to 7.4 over HTTP through serverless-offline, as a polling browser client on another
+// origin sees them: locally the API must answer as it will behind API Gateway (serverless-offline's own CORS is off).
 import { describe, expect, it } from 'vitest';
 import { OWNER_ONE, SAMPLE_INSTANCES } from '../../local/sample-data.ts';
 import { DETAILS_UUID, E2E_ORIGIN, MESSAGE, TOKEN_ONE, errorBody } from '../support/contract.ts';

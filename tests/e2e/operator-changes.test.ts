@@ -1,6 +1,6 @@
-// An operator's change is visible at once (docs/contract.md 7.6): the functions cache tokens, never instance data. Changes go
-// through the operators' store straight into the e2e stack's tables; the next request through serverless-offline
-// shows them, with a new ETag, so a polling client's If-None-Match gets the new body.
+// An operator's change is visible at once (docs/contract.md section 7.6): the functions cache tokens, never instance
+// data. Changes go through the operators' store straight into the e2e stack's tables; the next request through
+// serverless-offline shows them, with a new ETag, so a polling client's If-None-Match gets the new body.
 import { describe, expect, inject, it } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
 import { localDocumentClient } from '../../local/stack.ts';

@@ -1,4 +1,4 @@
-// A client that keeps a copy of an owner's instances (docs/contract.md 7.7 and 7.1), over HTTP through
+// A client that keeps a copy of an owner's instances (docs/contract.md section 7.7 and 7.1), over HTTP through
 // serverless-offline, while an operator creates, changes and destroys instances in the e2e stack's tables: it reads
 // the whole list once, then asks only for what changed since its last poll (DESTROYED ones tell it what to drop), and
 // revalidates one instance's details with If-None-Match. It must end with exactly the server's list, for a fraction
@@ -55,7 +55,7 @@ interface Item {
 const headers = { Authorization: `Token ${token}` };
 const LIST = '/api/lambda-instances';
 
-/** What the operator does between two polls: creates, moves statuses, renames, destroys; the watched one each other time. */
+/** What the operator does between two polls: a create, status changes, a rename, a destroy; the watched one at times */
 async function operatorChanges(round: number): Promise<void> {
   const alive = (await operator.instances.all(owner)).filter(
     ({ status, uuid }) => status !== '6' && uuid !== watched.uuid,

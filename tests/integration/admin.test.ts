@@ -72,7 +72,7 @@ const record = (name: string, extra: object = {}) => ({
   ...extra,
 });
 
-/** An import that must be refused: it exits non-zero, and its standard error is a summary line, then a line a problem. */
+/** An import that must be refused: it exits non-zero; its standard error is a summary line, then a line a problem. */
 async function refusedImport(name: string, records: unknown[]): Promise<{ summary: string; problems: string[] }> {
   const run = await admin('instances', 'import', file(name, records), '--owner', OWNER);
   expect(run.code).not.toBe(0);
@@ -316,7 +316,7 @@ describe('instances', () => {
         updated_at: string;
       }[];
       // created_at and the status history come along; updated_at is the import's: the copy is new to its owner's list,
-      // and a client syncing with changed_since must hear of it (docs/contract.md 7.7).
+      // and a client syncing with changed_since must hear of it (docs/contract.md section 7.7).
       expect(again).toEqual(copy.map((instance, n) => ({ ...instance, updated_at: again[n]?.updated_at })));
       expect(again.every(({ updated_at }, n) => updated_at > copy[n]!.updated_at)).toBe(true);
       expect(again[0]).toMatchObject({

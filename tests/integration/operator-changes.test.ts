@@ -1,4 +1,4 @@
-// Operators change instances (docs/contract.md, sections 7.6 and 7.7) through operators/store.ts on DynamoDB Local:
+// Operators change instances (docs/contract.md sections 7.6 and 7.7) through operators/store.ts on DynamoDB Local:
 // each change, each refusal (which writes nothing, not even a time), replacement on import, DESTROYED being final,
 // and concurrent writers on one instance, of which no acknowledged change may be lost (nor its status history entry)
 // and after which the list's index agrees with the status.

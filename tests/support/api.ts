@@ -9,7 +9,7 @@ import { readSettings, type Environment, type Settings, type Tables } from '../.
 import { assemble, type Dependencies } from '../../lib/dependencies.ts';
 import { detailRoute } from '../../lib/routes/detail.ts';
 import { listRoute } from '../../lib/routes/list.ts';
-import type { Store } from '../../lib/store.ts';
+import { createStore, type Store } from '../../lib/store.ts';
 import { createTables, localDocumentClient } from '../../local/stack.ts';
 import { createOperatorStore, type OperatorStore } from '../../operators/store.ts';
 import { loadSampleData } from '../../local/sample-data.ts';
@@ -20,7 +20,7 @@ export interface TestApi {
   detail: ApiHandler;
   settings: Settings;
   tables: Tables;
-  /** The handlers' own store (through `dynamoDbEndpoint` when one was given). */
+  /** A store on the handlers' client (through `dynamoDbEndpoint` when one was given). */
   store: Store;
   /** Writes straight to DynamoDB Local, for arranging data. */
   operator: OperatorStore;
@@ -63,7 +63,7 @@ export async function testApi({
   });
   const client = localDocumentClient(dynamoDbEndpoint ?? inject('dynamoDbEndpoint'), settings.dynamoDbRequestTimeoutMs);
   const dependencies = assemble(settings, client, logger && { logger });
-  const { store } = dependencies;
+  const store = createStore({ client, tables });
   if (sampleData) await Promise.all([loadSampleData(operator), loadFixtures(operator)]);
   return {
     list: listRoute(dependencies),

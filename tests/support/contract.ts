@@ -1,5 +1,5 @@
-// The contract's fixed words (docs/contract.md section 5) and the sample data's names that the suites use, written once. The
-// tests state them here on their own rather than import lib/errors.ts: a changed message must fail a test.
+// The contract's fixed words (docs/contract.md section 5) and the sample data's names that the suites use, written
+// once. The tests state them here on their own rather than import lib/errors.ts: a changed message must fail a test.
 import {
   OWNER_ONE,
   OWNER_TWO,

@@ -23,7 +23,10 @@ export type KnownInstance = LambdaInstance & Partial<Timeline>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A parameter's one value; undefined when absent, null when given several different values (docs/contract.md 5.1). */
+/**
+ * A parameter's one value; undefined when absent, null when given several different values (docs/contract.md
+ * section 5.1).
+ */
 export function oneValue(query: QueryValues, name: string): string | undefined | null {
   const values = query[name];
   if (values === undefined || values.length === 0) return undefined;
@@ -40,7 +43,10 @@ const error = (status: number, ...details: string[]): Expected => ({
 
 const FAILURES = ['9', '11', '13', '15', '17', '19', '21', '23'];
 
-/** The codes `status=` names (docs/contract.md 7.2), or null when any word is not a code, a message or `failed`. */
+/**
+ * The codes `status=` names (docs/contract.md section 7.2), or null when any word is not a code, a message or
+ * `failed`.
+ */
 function statusesNamed(text: string | null): Set<string> | null {
   if (text === null) return null;
   const codes = new Set<string>();
@@ -143,7 +149,7 @@ function statusBlock({ status, failureMessage }: LambdaInstance) {
   return { ...describeStatus(status), code: status, ...(failureMessage !== '' && { failure_message: failureMessage }) };
 }
 
-/** include=history's timeline (docs/contract.md 7.7): nulls and [] where the instance has no times. */
+/** include=history's timeline (docs/contract.md section 7.7): nulls and [] where the instance has no times. */
 function timeline({ createdAt = null, updatedAt = null, statusHistory = [] }: KnownInstance) {
   return {
     created_at: createdAt,
@@ -190,7 +196,7 @@ export function expectedDetails(
 }
 
 /**
- * Whether an If-None-Match value holds an entity-tag (docs/contract.md 7.1, RFC 9110 13.1.2): `*` alone holds any;
+ * Whether an If-None-Match value holds an entity-tag (docs/contract.md section 7.1, RFC 9110 13.1.2): `*` alone holds any;
  * otherwise one of the listed tags has the same opaque part, W/ or not.
  */
 export function noneMatchHolds(ifNoneMatch: string, tag: string | undefined): boolean {
@@ -200,7 +206,10 @@ export function noneMatchHolds(ifNoneMatch: string, tag: string | undefined): bo
   return listed.includes(tag);
 }
 
-/** The headers of a CORS answer (docs/contract.md 7.4): on every answer to a listed origin; those of a preflight. */
+/**
+ * The headers of a CORS answer (docs/contract.md section 7.4): on every answer to a listed origin; those of a
+ * preflight.
+ */
 export const CORS_HEADERS = {
   'access-control-expose-headers': 'ETag, Link, Retry-After, WWW-Authenticate',
 };
@@ -209,7 +218,7 @@ export const PREFLIGHT_HEADERS = {
   'access-control-allow-headers': 'Authorization, Authentication, X-Api-Key, X-Auth-Token, If-None-Match',
   'access-control-max-age': '600',
 };
-/** What every 200 and 304 carries (docs/contract.md 7.1). */
+/** What every 200 and 304 carries (docs/contract.md section 7.1). */
 export const REVALIDATION_HEADERS = { 'cache-control': 'private, no-cache' };
 /**
  * What every answer carries besides Content-Type and Cache-Control: the OWASP REST Security Cheat Sheet's set. A

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readToken as readTokenOf } from '../../lib/auth.ts';
 import { TOKEN_ONE } from '../support/contract.ts';
 
-/** As API Gateway sends them after http-header-normalizer: the last value in headers, every value in multiValueHeaders. */
+/**
+ * As API Gateway sends them after http-header-normalizer: the last value in headers, every value in
+ * multiValueHeaders.
+ */
 const readToken = (given: Record<string, string | string[]>) =>
   readTokenOf({
     headers: Object.fromEntries(Object.entries(given).map(([name, value]) => [name, [value].flat().at(-1)])),

@@ -1,5 +1,5 @@
-// What every answer to a hostile request must be (docs/contract.md sections 5 and 7, openapi.yaml), and, where the request's
-// verdict settles it, exactly what the shared oracle says it is.
+// What every answer to a hostile request must be (docs/contract.md sections 5 and 7, openapi.yaml), and, where the
+// request's verdict settles it, exactly what the shared oracle says it is.
 import { isDeepStrictEqual } from 'node:util';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { SAMPLE_INSTANCES } from '../../../local/sample-data.ts';

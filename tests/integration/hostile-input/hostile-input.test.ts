@@ -1,8 +1,8 @@
 // Hostile input, property-based: generated API Gateway (REST, payload 1.0) events with arbitrary path ids, query
 // strings and headers (generators.ts) go through the real handlers on DynamoDB Local. Every answer must be
-// 200/400/401/404 (405 for another method, 503 on an injected DynamoDB fault) with a valid JSON envelope (docs/contract.md
-// section 5, openapi.yaml), never a 500, never an exception, never input echoed back (checks.ts). Where the request
-// settles the outcome, the exact status and body are the shared oracle's (tests/support/oracle.ts).
+// 200/400/401/404 (405 for another method, 503 on an injected DynamoDB fault) with a valid JSON envelope
+// (docs/contract.md section 5, openapi.yaml), never a 500, never an exception, never input echoed back (checks.ts).
+// Where the request settles the outcome, the exact status and body are the shared oracle's (tests/support/oracle.ts).
 //
 // Seeded: FUZZ_SEED=<n> replays another run; a failure prints the seed and fast-check's shrunk counterexample.
 import type { APIGatewayProxyResult } from 'aws-lambda';
