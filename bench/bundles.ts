@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { serverlessYml } from '../local/serverless-yml.ts';
+import { serverlessYml } from '../infra/serverless-yml.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

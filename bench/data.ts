@@ -7,7 +7,7 @@ import type { Tables } from '../lib/config.ts';
 import type { LambdaInstance } from '../lib/items.ts';
 import type { StatusCode } from '../lib/statuses.ts';
 import { SEED_DETAILS_INSTANCE } from '../local/sample-data.ts';
-import { localDocumentClient } from '../local/stack.ts';
+import { localDocumentClient } from '../infra/dynamodb.ts';
 import { createOperatorStore } from '../operators/store.ts';
 
 const OWNER = 'be0c0000-0000-4000-8000-000000000001';

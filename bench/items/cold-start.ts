@@ -4,9 +4,9 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { localAwsEnvironment } from '../../local/stack.ts';
-import { stageEnvironment } from '../../local/serverless-yml.ts';
-import { apiEvent } from '../../tests/support/events.ts';
+import { localAwsEnvironment } from '../../infra/dynamodb.ts';
+import { stageEnvironment } from '../../infra/serverless-yml.ts';
+import { apiEvent } from '../../harness/events.ts';
 import { DETAIL_UUID, TOKEN } from '../data.ts';
 import { ratioRow, type Row } from '../rows.ts';
 import { auth, RELAXED_LIMITS, type Setup } from '../setup.ts';

@@ -3,10 +3,10 @@
 // serverless-offline shows them, with a new ETag, so a polling client's If-None-Match gets the new body.
 import { describe, expect, inject, it } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
-import { localDocumentClient } from '../../local/stack.ts';
+import { localDocumentClient } from '../../infra/dynamodb.ts';
 import { createOperatorStore } from '../../operators/store.ts';
 import { SEED_DETAILS_INSTANCE } from '../../local/sample-data.ts';
-import { stageTables } from '../../local/serverless-yml.ts';
+import { stageTables } from '../../infra/serverless-yml.ts';
 import { call } from '../support/http.ts';
 
 // An owner of its own, so that the sample owners' lists, which other e2e files count, stay as they are.

@@ -14,7 +14,7 @@ import { inject, describe, expect, it } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
 import { createStore } from '../../lib/store.ts';
 import { astakosVerifier } from '../../lib/verifiers.ts';
-import { createTables, localDocumentClient } from '../../local/stack.ts';
+import { createTables, localDocumentClient } from '../../infra/dynamodb.ts';
 import { shortDigest } from '../../operators/tokens.ts';
 import { admin as runAdmin } from '../../scripts/admin.ts';
 import type { AdminIo } from '../../operators/commands/context.ts';

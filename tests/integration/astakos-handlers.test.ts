@@ -7,8 +7,8 @@ import { digestToken } from '../../lib/auth.ts';
 import type { LambdaInstance } from '../../lib/items.ts';
 import { testApi } from '../support/api.ts';
 import { MESSAGE, errorBody } from '../support/contract.ts';
-import { invoke } from '../support/events.ts';
-import { startDynamoDbProxy, type DynamoDbProxy } from '../support/dynamodb-proxy.ts';
+import { invoke } from '../../harness/events.ts';
+import { startDynamoDbProxy, type DynamoDbProxy } from '../../harness/dynamodb-proxy.ts';
 import {
   IDENTITY_USERS,
   MISBEHAVING,

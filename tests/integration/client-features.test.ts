@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { OWNER_ONE, SAMPLE_INSTANCES, SEED_DETAILS_INSTANCE } from '../../local/sample-data.ts';
 import { testApi } from '../support/api.ts';
 import { DETAILS_UUID, MESSAGE, TOKEN_ONE, errorBody } from '../support/contract.ts';
-import { apiEvent, headersOf, invoke, lambdaContext } from '../support/events.ts';
+import { apiEvent, headersOf, invoke, lambdaContext } from '../../harness/events.ts';
 import { SECURITY_HEADERS, expectedList } from '../support/oracle.ts';
 
 const APP = 'https://app.example.org';

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ApiHandler } from '../../lib/api.ts';
 import { testApi } from '../support/api.ts';
 import { DETAILS_UUID, MESSAGE, TOKEN_ONE, errorBody } from '../support/contract.ts';
-import { startDynamoDbProxy, type DynamoDbProxy, type FaultMode } from '../support/dynamodb-proxy.ts';
-import { invoke } from '../support/events.ts';
+import { startDynamoDbProxy, type DynamoDbProxy, type FaultMode } from '../../harness/dynamodb-proxy.ts';
+import { invoke } from '../../harness/events.ts';
 import {
   MISBEHAVING,
   SLOW_BUT_VALID,

@@ -1,6 +1,6 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it, vi } from 'vitest';
-import { localClient } from '../../local/stack.ts';
+import { localClient } from '../../infra/dynamodb.ts';
 import { TOKENS } from '../fixtures/tenancy.ts';
 import { testApi } from '../support/api.ts';
 import {
@@ -12,8 +12,8 @@ import {
   TOKEN_TWO,
   errorBody,
 } from '../support/contract.ts';
-import { startDynamoDbProxy } from '../support/dynamodb-proxy.ts';
-import { invoke } from '../support/events.ts';
+import { startDynamoDbProxy } from '../../harness/dynamodb-proxy.ts';
+import { invoke } from '../../harness/events.ts';
 
 const { list, detail } = await testApi({ sampleData: true });
 

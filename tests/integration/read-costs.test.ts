@@ -8,8 +8,8 @@ import { digestToken } from '../../lib/auth.ts';
 import type { LambdaInstance } from '../../lib/items.ts';
 import type { StatusCode } from '../../lib/statuses.ts';
 import { testApi } from '../support/api.ts';
-import { startDynamoDbProxy, type CountedCall } from '../support/dynamodb-proxy.ts';
-import { invoke, type EventOptions } from '../support/events.ts';
+import { startDynamoDbProxy, type CountedCall } from '../../harness/dynamodb-proxy.ts';
+import { invoke, type EventOptions } from '../../harness/events.ts';
 
 const OWNER = 'eade0000-0000-4000-8000-000000000001';
 const LONG_LIST_OWNER = 'eade0000-0000-4000-8000-000000000002';

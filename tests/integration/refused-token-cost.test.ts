@@ -7,8 +7,8 @@ import type { Tables } from '../../lib/config.ts';
 import { TOKENS } from '../fixtures/tenancy.ts';
 import { testApi } from '../support/api.ts';
 import { DETAILS_UUID, MESSAGE, errorBody } from '../support/contract.ts';
-import { startDynamoDbProxy, type DynamoDbProxy } from '../support/dynamodb-proxy.ts';
-import { invoke } from '../support/events.ts';
+import { startDynamoDbProxy, type DynamoDbProxy } from '../../harness/dynamodb-proxy.ts';
+import { invoke } from '../../harness/events.ts';
 
 /** Requests in a row with one token: far fewer than the refusal's seconds allow, even on a busy machine. */
 const REQUESTS = 20;

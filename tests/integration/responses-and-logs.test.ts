@@ -5,7 +5,7 @@ import { digestToken } from '../../lib/auth.ts';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { testApi } from '../support/api.ts';
 import { DETAILS_UUID, TOKEN_ONE as TOKEN } from '../support/contract.ts';
-import { apiEvent, headersOf, lambdaContext } from '../support/events.ts';
+import { apiEvent, headersOf, lambdaContext } from '../../harness/events.ts';
 import { SECURITY_HEADERS } from '../support/oracle.ts';
 
 // The functions' logger at DEBUG, where the request log line is written (at INFO, API Gateway's access log has it).

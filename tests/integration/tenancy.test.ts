@@ -8,7 +8,7 @@ import { digestToken } from '../../lib/auth.ts';
 import type { LambdaInstance } from '../../lib/items.ts';
 import type { StatusCode } from '../../lib/statuses.ts';
 import { testApi } from '../support/api.ts';
-import { invoke, type EventOptions } from '../support/events.ts';
+import { invoke, type EventOptions } from '../../harness/events.ts';
 import { expectedDetails, expectedList, queryValues } from '../support/oracle.ts';
 
 const OWNERS = 10;

@@ -5,10 +5,10 @@ import { describe, expect, inject, it } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
 import type { LambdaInstance } from '../../lib/items.ts';
 import { SEED_DETAILS_INSTANCE } from '../../local/sample-data.ts';
-import { localDocumentClient } from '../../local/stack.ts';
+import { localDocumentClient } from '../../infra/dynamodb.ts';
 import { testApi } from '../support/api.ts';
 import { MESSAGE, errorBody } from '../support/contract.ts';
-import { invoke } from '../support/events.ts';
+import { invoke } from '../../harness/events.ts';
 import { expectedDetails, expectedList, queryValues } from '../support/oracle.ts';
 
 const { list, detail, operator, tables } = await testApi();

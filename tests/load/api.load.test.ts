@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER_ONE, OWNER_TWO, SAMPLE_INSTANCES } from '../../local/sample-data.ts';
-import { stageTables } from '../../local/serverless-yml.ts';
-import { localDocumentClient } from '../../local/stack.ts';
+import { stageTables } from '../../infra/serverless-yml.ts';
+import { localDocumentClient } from '../../infra/dynamodb.ts';
 import { createOperatorStore } from '../../operators/store.ts';
 import { EMPTY_OWNER, TOKENS, loadFixtures } from '../fixtures/tenancy.ts';
 import {

@@ -13,7 +13,7 @@ import {
   tableDeclaration,
   tableDeclarations,
   type TableProperties,
-} from '../../local/serverless-yml.ts';
+} from '../../infra/serverless-yml.ts';
 import { cloudFormationChecker, type Template } from '../support/cloudformation.ts';
 
 const BUNDLE_LIMIT_BYTES = 600 * 1024;

@@ -10,7 +10,7 @@ import { assemble, type Dependencies } from '../../lib/dependencies.ts';
 import { detailRoute } from '../../lib/routes/detail.ts';
 import { listRoute } from '../../lib/routes/list.ts';
 import { createStore, type Store } from '../../lib/store.ts';
-import { createTables, localDocumentClient } from '../../local/stack.ts';
+import { createTables, localDocumentClient } from '../../infra/dynamodb.ts';
 import { createOperatorStore, type OperatorStore } from '../../operators/store.ts';
 import { loadSampleData } from '../../local/sample-data.ts';
 import { loadFixtures } from '../fixtures/tenancy.ts';

@@ -1,7 +1,8 @@
 // The end-to-end stack, as `npm start` builds it (DynamoDB Local with the sample data, the API on serverless-offline,
 // on free ports), plus the fixtures' extra accounts.
 import type { TestProject } from 'vitest/node';
-import { localDocumentClient, startLocalStack } from '../../local/stack.ts';
+import { startLocalStack } from '../../local/stack.ts';
+import { localDocumentClient } from '../../infra/dynamodb.ts';
 import { createOperatorStore } from '../../operators/store.ts';
 import { loadFixtures } from '../fixtures/tenancy.ts';
 import { E2E_ORIGIN } from './contract.ts';

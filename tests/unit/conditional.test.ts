@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { conditionalRequests, entityTag, noneMatchHolds } from '../../lib/conditional.ts';
-import { apiEvent, lambdaContext } from '../support/events.ts';
+import { apiEvent, lambdaContext } from '../../harness/events.ts';
 
 const BODY = '{"status":{"short_description":"Lambda instances","code":200},"data":[]}';
 const tag = entityTag(BODY);

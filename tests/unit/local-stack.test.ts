@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stageEnvironment } from '../../local/serverless-yml.ts';
+import { stageEnvironment } from '../../infra/serverless-yml.ts';
 
 describe('the local stack reads serverless.yml', () => {
   it('resolves the functions’ environment for a stage, with the defaults of unset variables', () => {

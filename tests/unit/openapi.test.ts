@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { serverlessYml } from '../../local/serverless-yml.ts';
+import { serverlessYml } from '../../infra/serverless-yml.ts';
 import { openApiDocument } from '../support/openapi.ts';
 
 /** API Gateway's greedy resource: the 404 of any path that is none of the API's (docs/contract.md section 1). */

@@ -11,8 +11,8 @@ import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { digestToken, readToken } from '../../../lib/auth.ts';
 import { OWNER_TWO, SAMPLE_TOKENS } from '../../../local/sample-data.ts';
 import { testApi } from '../../support/api.ts';
-import { startDynamoDbProxy } from '../../support/dynamodb-proxy.ts';
-import { lambdaContext } from '../../support/events.ts';
+import { startDynamoDbProxy } from '../../../harness/dynamodb-proxy.ts';
+import { lambdaContext } from '../../../harness/events.ts';
 import { UNAUTHORIZED, check, compact, expectedAnswer, type Expected, type Outcome } from './checks.ts';
 import {
   GATEWAY_LINES,

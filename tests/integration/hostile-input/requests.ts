@@ -2,7 +2,7 @@
 // is run against (the sample data and the fixtures' accounts), and whose token it carries.
 import { OWNER_ONE, SAMPLE_INSTANCES, SAMPLE_TOKENS } from '../../../local/sample-data.ts';
 import { EMPTY_OWNER, TOKENS } from '../../fixtures/tenancy.ts';
-import { apiEvent } from '../../support/events.ts';
+import { apiEvent } from '../../../harness/events.ts';
 import type { QueryValues } from '../../support/oracle.ts';
 
 export const VALID_TOKENS: readonly { token: string; owner: string }[] = [

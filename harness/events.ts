@@ -1,6 +1,6 @@
 // API Gateway (REST, payload 1.0) events and a Lambda context, as API Gateway would send them to the functions.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { ApiHandler } from '../../lib/api.ts';
+import type { ApiHandler } from '../lib/api.ts';
 
 export interface EventOptions {
   method?: string;
