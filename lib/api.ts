@@ -162,11 +162,23 @@ export interface Route<C extends OwnerContext> {
   /** The route's own middlewares, before the token check: a read started here goes on beside it (the details'). */
   beforeTokenCheck?: ApiMiddleware<C>[];
   handle: (request: RouteRequest, context: C) => Promise<SuccessBody>;
+  /** The error to answer when the answer is too large for one Lambda response. */
+  tooLarge?: () => Error;
 }
+
+/** Lambda's limit on a response (6 MB), less room for its status and headers. */
+const RESPONSE_BYTES = 6 * 1024 * 1024 - 16 * 1024;
+
+/**
+ * Whether Lambda can return this answer: its body travels as a JSON string, escapes included. A body of n UTF-16
+ * units takes at most 3n bytes so (it is JSON text already: no control character); only a longer one is measured.
+ */
+const fitsOneResponse = ({ body }: APIGatewayProxyResult): boolean =>
+  body.length * 3 < RESPONSE_BYTES || Buffer.byteLength(JSON.stringify(body)) < RESPONSE_BYTES;
 
 export function withApi<C extends OwnerContext = OwnerContext>(
   { verifier, requestDeadlineMs, ...outer }: ApiOptions,
-  { beforeTokenCheck = [], handle }: Route<C>,
+  { beforeTokenCheck = [], handle, tooLarge }: Route<C>,
 ): ApiHandler {
   const get = outerChain<C>(outer)
     .use(conditionalRequests())
@@ -178,7 +190,9 @@ export function withApi<C extends OwnerContext = OwnerContext>(
     .handler(async (event, context) => {
       const query = event.multiValueQueryStringParameters ?? {};
       const body = await handle({ query, pathParameters: event.pathParameters ?? {} }, context);
-      return ok(body, body.pagination && { Link: pagingLinks(requestTarget(event), body.pagination) });
+      const response = ok(body, body.pagination && { Link: pagingLinks(requestTarget(event), body.pagination) });
+      if (tooLarge && !fitsOneResponse(response)) throw tooLarge();
+      return response;
     });
   const origins = new Set(outer.corsOrigins);
   const options = outerChain<C>(outer).handler((event) => preflight(event, origins));

@@ -24,6 +24,10 @@ export const instanceNotFound = (): HttpError => createError(404, "The specified
 
 export const noInstancesFound = (): HttpError => createError(404, 'No lambda instances found.');
 
+/** An answer that one response cannot carry (docs/contract.md section 5.1): never a 503 to retry forever. */
+export const listTooLong = (): HttpError =>
+  createError(400, 'The list is too long to send at once: use limit and page.');
+
 /** Any path that is none of the API's (docs/contract.md section 1), whatever the method. */
 export const noSuchResource = (): HttpError => createError(404, 'No such resource.');
 

@@ -26,7 +26,9 @@ async function stored(overrides: Partial<LambdaInstance> = {}): Promise<StoredIn
 }
 
 const current = async ({ uuid }: Pick<LambdaInstance, 'uuid'>) => store.instances.get(uuid);
-const listed = async ({ owner }: LambdaInstance) => (await store.instances.list(owner)).map(({ uuid }) => uuid);
+/** The owner's listed instances (the list without limit and page). */
+const all = async (owner: string) => (await store.instances.list(owner, { atMost: 10_000 })).items ?? [];
+const listed = async ({ owner }: LambdaInstance) => (await all(owner)).map(({ uuid }) => uuid);
 
 describe('status, destroy and rename', () => {
   it('set-status sets the status and its failure message; a status without one clears it', async () => {
@@ -52,7 +54,7 @@ describe('status, destroy and rename', () => {
     const instance = await stored();
     await operator.instances.rename(instance.uuid, 'Physics, second run');
     expect((await current(instance))?.name).toBe('Physics, second run');
-    expect((await store.instances.list(instance.owner))[0]?.name).toBe('Physics, second run');
+    expect((await all(instance.owner))[0]?.name).toBe('Physics, second run');
   });
 
   it.each([
