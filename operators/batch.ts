@@ -1,21 +1,13 @@
-// The plumbing of the operators' writes: DynamoDB's batch calls in their size limits with unprocessed items retried
-// with backoff, full-table scans, and conditional writes whose refusal is an answer for the operator, not a fault.
-import type { Tables } from '../lib/config.ts';
-import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
+// The plumbing of the operators' bulk reads and writes: DynamoDB's batch calls in their size limits with unprocessed
+// items retried with backoff, full-table scans, and the backoff every retry of an operator's write shares.
 import { BatchGetCommand, BatchWriteCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { faultsAsUnavailable } from '../lib/dynamodb.ts';
+import type { Item } from './refusals.ts';
 
 const BATCH_WRITE_LIMIT = 25;
 const BATCH_GET_LIMIT = 100;
 /** Attempts of a batch's unprocessed items, and of a read-modify-write that lost a race, before giving up. */
 export const MAX_ATTEMPTS = 8;
-
-export type Item = Record<string, NativeAttributeValue>;
-
-/** A change refused for a reason the operator can act on (no such instance, a bad application id, ...). */
-export class RefusedChange extends Error {
-  override readonly name = 'RefusedChange';
-}
 
 /** A batch write that DynamoDB kept refusing part of: what was written and what was not. */
 export class IncompleteWrite extends Error {
@@ -39,13 +31,6 @@ interface ScanFilter {
   values?: Record<string, unknown>;
 }
 
-/** What each of the operators' stores is built on: the client, the stage's tables, and the batch plumbing. */
-export interface StoreParts {
-  client: DynamoDBDocumentClient;
-  tables: Tables;
-  batches: Batches;
-}
-
 export interface Batches {
   /** Puts the items 25 a call; unprocessed ones are retried with backoff, then reported (IncompleteWrite) by `keyOf`. */
   put<T extends Item>(table: string, items: readonly T[], keyOf: (item: T) => string): Promise<void>;
@@ -53,42 +38,6 @@ export interface Batches {
   get(table: string, keys: readonly Item[]): Promise<Item[]>;
   /** Every item of a table that passes the filter (administration only: the API never scans). */
   scan(table: string, filter?: ScanFilter, onProgress?: (scanned: number) => void): Promise<Item[]>;
-}
-
-/**
- * The item a conditional write was refused over (DynamoDB returns it with ReturnValuesOnConditionCheckFailure:
- * 'ALL_OLD'), or undefined when the item did not exist; `refused: false` when the error is no condition's refusal.
- */
-export function refusedOver(error: unknown): { refused: false } | { refused: true; item: Item | undefined } {
-  if (!(error instanceof Error)) return { refused: false };
-  if (error.name === 'ConditionalCheckFailedException') {
-    const { Item: old } = error as { Item?: Parameters<typeof unmarshall>[0] };
-    return { refused: true, item: old && unmarshall(old) };
-  }
-  if (error.name === 'TransactionCanceledException') {
-    const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Parameters<typeof unmarshall>[0] }[] })
-      .CancellationReasons;
-    const failed = reasons?.find(({ Code }) => Code === 'ConditionalCheckFailed');
-    if (failed) return { refused: true, item: failed.Item && unmarshall(failed.Item) };
-  }
-  return { refused: false };
-}
-
-/**
- * Runs a conditional write; a refused condition is a RefusedChange saying `refusal(item)` of the item it was refused
- * over (undefined if there was none), and nothing is written.
- */
-export async function writeOrRefuse<T>(
-  write: () => Promise<T>,
-  refusal: (item: Item | undefined) => string,
-): Promise<T> {
-  try {
-    return await faultsAsUnavailable(write);
-  } catch (error) {
-    const outcome = refusedOver(error);
-    if (outcome.refused) throw new RefusedChange(refusal(outcome.item), { cause: error });
-    throw error;
-  }
 }
 
 export function chunks<T>(all: readonly T[], size: number): T[][] {

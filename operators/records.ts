@@ -16,7 +16,7 @@ import {
   type StoredInstance,
 } from '../lib/items.ts';
 import type { StatusCode } from '../lib/statuses.ts';
-import type { NewInstance } from './instances.ts';
+import type { NewInstance } from './imports.ts';
 
 export interface InstanceRecord {
   uuid: string;

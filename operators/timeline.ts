@@ -1,8 +1,9 @@
 // When (docs/contract.md section 7.7): the times and status history that every operator write stores with its change,
-// in the same conditional write. Every write sets `updated_at` (the writer's clock); a write that changes the status
-// or the failure message adds an entry to the history, newest first, keeping the last STATUS_HISTORY_LENGTH. A
-// SET of the list and a REMOVE of its oldest element cannot share one UpdateExpression (their paths overlap), so a
-// status change is computed from the item as read and written on condition that it is unchanged since.
+// in the same conditional write. Every write sets `updated_at` (the database's clock: operators/clock.ts); a write
+// that changes the status or the failure message adds an entry to the history, newest first, keeping the last
+// STATUS_HISTORY_LENGTH. A SET of the list and a REMOVE of its oldest element cannot share one UpdateExpression (their
+// paths overlap), so a status change is computed from the item as read and written on condition that it is
+// unchanged since.
 import {
   STATUS_HISTORY_LENGTH,
   type InstanceItem,
@@ -10,9 +11,6 @@ import {
   type StatusChangeItem,
   type Timeline,
 } from '../lib/items.ts';
-
-/** The writer's clock, as the tables keep times: RFC 3339, UTC, milliseconds. */
-export const now = (): string => new Date().toISOString();
 
 type StatusOfItem = Pick<InstanceItem, 'status' | 'failure_message' | 'status_history'>;
 

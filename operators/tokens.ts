@@ -4,7 +4,7 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { faultsAsUnavailable } from '../lib/dynamodb.ts';
 import { toTokenItem, type TokenRecord } from '../lib/items.ts';
-import type { StoreParts } from './batch.ts';
+import type { StoreParts } from './store.ts';
 
 /** How much of a digest operators see and give (`tokens list`, `tokens revoke --digest`): enough to tell apart. */
 const DIGEST_SHOWN = 12;

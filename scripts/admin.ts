@@ -8,7 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { createDocumentClient } from '../lib/dynamodb.ts';
 import { stageTables } from '../infra/serverless-yml.ts';
 import { localDocumentClient } from '../infra/dynamodb.ts';
-import { RefusedChange } from '../operators/batch.ts';
+import { RefusedChange } from '../operators/refusals.ts';
 import { createOperatorStore } from '../operators/store.ts';
 import { CommandFailed, type AdminIo, type CommandContext } from '../operators/commands/context.ts';
 import { addInstanceCommands } from '../operators/commands/instances.ts';

@@ -1,7 +1,7 @@
 // What every admin command gets: where it reads and writes, the operators' store of the target, progress bars, and
 // the argument checks several commands share.
 import { InvalidArgumentError } from 'commander';
-import type { Progress } from '../instances.ts';
+import type { Progress } from '../imports.ts';
 import { isUuid } from '../records.ts';
 import type { OperatorStore } from '../store.ts';
 

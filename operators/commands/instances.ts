@@ -67,25 +67,14 @@ export function addInstanceCommands(program: Command, { io, data, progress }: Co
         throw new CommandFailed(
           `Nothing imported. ${parsed.problems.length} problem(s):\n${parsed.problems.join('\n')}`,
         );
-      const { instances } = data();
-      const stored = new Set(await instances.existing(parsed.instances.map(({ uuid }) => uuid)));
-      if (stored.size > 0 && !options.replace) {
-        throw new CommandFailed(
-          `Nothing imported. These uuids are already stored (--replace replaces them):\n${[...stored].join('\n')}`,
-        );
-      }
-      // Each step prints what it wrote before the next may be refused.
-      const replaced = await instances.replace(
-        parsed.instances.filter(({ uuid }) => stored.has(uuid)),
-        { revive: options.revive === true, onProgress: progress('replacing') },
-      );
-      await io.out(replaced.map((instance) => changed('replaced', instance)).join(''));
-      const created = await instances.create(
-        parsed.instances.filter(({ uuid }) => !stored.has(uuid)),
-        progress('importing'),
-      );
-      await io.out(created.map((instance) => changed('created', instance)).join(''));
-      io.err(`Imported ${created.length} new instance(s), replaced ${replaced.length}.\n`);
+      const { replaced, created } = await data().instances.importInstances(parsed.instances, {
+        replace: options.replace === true,
+        revive: options.revive === true,
+        // Each step's lines are printed before the next may be refused.
+        onWritten: (verb, written) => io.out(written.map((instance) => changed(verb, instance)).join('')),
+        progress,
+      });
+      io.err(`Imported ${created} new instance(s), replaced ${replaced}.\n`);
     });
 
   instancesCommand
@@ -112,6 +101,18 @@ export function addInstanceCommands(program: Command, { io, data, progress }: Co
         throw new CommandFailed(`Cannot write ${output}: ${(error as Error).message}`);
       }
       io.err(`Exported ${all.length} instance(s) to ${output}.\n`);
+    });
+
+  instancesCommand
+    .command('reindex')
+    .description(
+      'rebuild the owners’ indexes (what paging reads) from the stored instances: once, for a stage whose ' +
+        'instances were stored before the indexes existed, while nothing else writes',
+    )
+    .option('--owner <uuid>', 'only this owner’s index', uuid)
+    .action(async (options: { owner?: string }) => {
+      const owners = await data().instances.reindex(options.owner);
+      io.err(`Rebuilt the index of ${owners} owner(s).\n`);
     });
 
   instancesCommand

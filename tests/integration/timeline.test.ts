@@ -45,12 +45,8 @@ interface TimelineBody {
 }
 const timelineOf = (answer: { json: Record<string, unknown> }) =>
   (answer.json.data as { timeline: TimelineBody }[])[0]!.timeline;
-/** A moment that is strictly later than every write made so far. */
-async function tick(): Promise<string> {
-  const before = new Date().toISOString();
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  return before;
-}
+/** The database's time now: every write made after it is stamped at or after it. */
+const tick = (): Promise<string> => operator.clock.now();
 
 describe('details: include=history (7.7)', () => {
   it('an imported instance was created and updated at once, its first status the one entry of its history', async () => {

@@ -260,6 +260,7 @@ describe('serverless package', () => {
           'dynamodb:UpdateItem',
           'dynamodb:BatchWriteItem',
           'dynamodb:Scan',
+          'dynamodb:DescribeTable',
         ],
         Resource: { 'Fn::GetAtt': ['InstancesTable', 'Arn'] },
       },

@@ -1,0 +1,99 @@
+// The owners' indexes (lib/owner-index.ts) computed from instances rather than moved by a write: after a bulk load
+// (`put`: fixtures, sample data, the bench), and rebuilt whole by `instances reindex` (a stage whose instances were
+// stored before the indexes existed, or an index to repair). Neither is a transaction over the owner's instances:
+// run them while nothing else writes that owner's instances.
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { faultsAsUnavailable } from '../lib/dynamodb.ts';
+import type { InstanceItem } from '../lib/items.ts';
+import {
+  blockOf,
+  countAttribute,
+  firstAttribute,
+  newestAttribute,
+  ownerIndexKey,
+  readOwnerIndex,
+  type OwnerIndex,
+} from '../lib/owner-index.ts';
+import type { StatusCode } from '../lib/statuses.ts';
+import type { Item } from './refusals.ts';
+import type { StoreParts } from './store.ts';
+
+/** What an owner's index counts of an instance. */
+type Counted = Pick<InstanceItem, 'id' | 'status' | 'updated_at'>;
+
+/**
+ * The index with these instances taken out and those put in. A block's first write goes back to the earliest time
+ * put in; an instance without a time (stored before times were kept) makes it 0, so that no time finds the block
+ * wholly changed.
+ */
+export function withInstances(index: OwnerIndex, removed: readonly Counted[], added: readonly Counted[]): OwnerIndex {
+  const blocks = new Map(index.map((block) => [block.block, { ...block, counts: new Map(block.counts) }]));
+  const blockAt = (id: number) => {
+    const block = blockOf(id);
+    let found = blocks.get(block);
+    if (!found) blocks.set(block, (found = { block, counts: new Map(), newest: 0, first: Infinity }));
+    return found;
+  };
+  const count = (status: StatusCode, id: number, by: number) => {
+    const { counts } = blockAt(id);
+    counts.set(status, (counts.get(status) ?? 0) + by);
+  };
+  for (const { id, status } of removed) count(status, id, -1);
+  for (const { id, status, updated_at } of added) {
+    count(status, id, 1);
+    const block = blockAt(id);
+    const at = updated_at === undefined ? 0 : Date.parse(updated_at);
+    block.newest = Math.max(block.newest, at);
+    block.first = Math.min(block.first, at);
+  }
+  return [...blocks.values()].map((block) => ({ ...block, first: Number.isFinite(block.first) ? block.first : 0 }));
+}
+
+/** The stored item of an owner's index. */
+export function ownerIndexItem(owner: string, index: OwnerIndex): Item {
+  const item: Item = { uuid: ownerIndexKey(owner) };
+  for (const { block, counts, newest, first } of index) {
+    for (const [status, count] of counts) if (count > 0) item[countAttribute(block, status)] = count;
+    item[newestAttribute(block)] = newest;
+    item[firstAttribute(block)] = first;
+  }
+  return item;
+}
+
+export interface OwnerIndexes {
+  /** After a bulk load of these instances over these stored ones: their owners' indexes moved by both. */
+  loaded(replaced: readonly InstanceItem[], written: readonly InstanceItem[]): Promise<void>;
+  /** Every owner's index (or one owner's) rebuilt from the stored instances; returns how many were written. */
+  reindex: (owner?: string) => Promise<number>;
+}
+
+export function createOwnerIndexes({ client, tables, batches }: StoreParts): OwnerIndexes {
+  const table = tables.instances;
+  const write = (owner: string, index: OwnerIndex) =>
+    faultsAsUnavailable(() => client.send(new PutCommand({ TableName: table, Item: ownerIndexItem(owner, index) })));
+
+  return {
+    async loaded(replaced, written) {
+      const owners = new Set([...replaced, ...written].map(({ owner }) => owner));
+      for (const owner of owners) {
+        const { Item } = await faultsAsUnavailable(() =>
+          client.send(new GetCommand({ TableName: table, Key: { uuid: ownerIndexKey(owner) }, ConsistentRead: true })),
+        );
+        const ofOwner = (items: readonly InstanceItem[]) => items.filter((item) => item.owner === owner);
+        await write(owner, withInstances(readOwnerIndex(Item), ofOwner(replaced), ofOwner(written)));
+      }
+    },
+
+    async reindex(owner) {
+      const items = (await batches.scan(
+        table,
+        owner === undefined
+          ? { expression: 'attribute_exists(#owner)', names: { '#owner': 'owner' } }
+          : { expression: '#owner = :owner', names: { '#owner': 'owner' }, values: { ':owner': owner } },
+      )) as InstanceItem[];
+      const byOwner = Map.groupBy(items, (item) => item.owner);
+      for (const [ofOwner, instances] of byOwner) await write(ofOwner, withInstances([], [], instances));
+      return byOwner.size;
+    },
+  };
+}
