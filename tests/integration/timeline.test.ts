@@ -1,11 +1,12 @@
 // When (docs/contract.md section 7.7), through the real handlers on DynamoDB Local: the details' timeline
 // (include=history) and the list of what changed (changed_since), as the operators' writes leave them.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
 import type { LambdaInstance } from '../../lib/items.ts';
 import { SEED_DETAILS_INSTANCE } from '../../local/sample-data.ts';
 import { localDocumentClient } from '../../infra/dynamodb.ts';
+import { createOperatorStore } from '../../operators/store.ts';
 import { testApi } from '../support/api.ts';
 import { MESSAGE, errorBody } from '../support/contract.ts';
 import { invoke } from '../../harness/events.ts';
@@ -240,5 +241,53 @@ describe('list: changed_since (7.7)', () => {
     expect((await ask({ changed_since: local })).statusCode).toBe(200);
     const justAfter = new Date(at).toISOString().replace('Z', '0001Z');
     expect((await ask({ changed_since: justAfter })).statusCode).toBe(404);
+  });
+});
+
+describe('times on the database’s clock (7.7)', () => {
+  /** This machine's real time: DynamoDB Local's clock, which a faked Date does not move. */
+  const realNow = () => performance.timeOrigin + performance.now();
+
+  it.each([-10, 10])(
+    'a writer whose clock is %i minutes off stamps every write within 2 s of the database’s time',
+    async (minutes) => {
+      vi.setSystemTime(Date.now() + minutes * 60_000);
+      try {
+        // A fresh store: its clock has seen no answer yet.
+        const writer = createOperatorStore({ client: localDocumentClient(inject('dynamoDbEndpoint')), tables });
+        const owner = crypto.randomUUID();
+        const before = realNow();
+        const [created] = await writer.instances.create([
+          { ...SEED_DETAILS_INSTANCE, uuid: crypto.randomUUID(), owner, status: '2', failureMessage: '' },
+        ]);
+        const changed = await writer.instances.setStatus(created!.uuid, '10');
+        const after = realNow();
+        for (const at of [created!.updatedAt!, changed.updatedAt!, ...changed.statusHistory.map(({ at }) => at)]) {
+          expect(Date.parse(at)).toBeGreaterThanOrEqual(before - 2000);
+          expect(Date.parse(at)).toBeLessThanOrEqual(after + 2000);
+        }
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
+
+  it('an import of several transactions gives each its own time, in the order they were written', async () => {
+    const owner = crypto.randomUUID();
+    const created = await operator.instances.create(
+      Array.from({ length: 250 }, () => ({
+        ...SEED_DETAILS_INSTANCE,
+        uuid: crypto.randomUUID(),
+        owner,
+        status: '2' as const,
+        failureMessage: '',
+      })),
+    );
+    const times = [...new Set(created.map(({ updatedAt }) => updatedAt!))];
+    // 99 instances and their owner's index a transaction.
+    expect(times).toHaveLength(3);
+    expect([...times].sort()).toEqual(times);
+    const stored = await operator.instances.all(owner);
+    expect(stored.map(({ updatedAt }) => updatedAt)).toEqual(created.map(({ updatedAt }) => updatedAt));
   });
 });
