@@ -50,8 +50,6 @@ interface ImportSteps extends ImportOptions {
 }
 
 export interface Imports {
-  /** The uuids among these that are already stored. */
-  existing(uuids: readonly string[]): Promise<string[]>;
   /**
    * Stores new instances, in order, under ids drawn from the table's atomic counter (one counter update reserves the
    * whole block, so concurrent imports never share an id). Each transaction fails whole if any of its uuids exists.
@@ -138,10 +136,6 @@ export function createImports({ client, tables, batches, writer }: StoreParts): 
   }
 
   const imports: Imports = {
-    async existing(uuids) {
-      return (await stored(uuids)).map(({ uuid }) => uuid);
-    },
-
     async create(all, onProgress) {
       if (all.length === 0) return [];
       const firstId = await reserveIds(all.length);
@@ -198,7 +192,8 @@ export function createImports({ client, tables, batches, writer }: StoreParts): 
     const replaced: StoredInstance[] = [];
     for (const group of transactions(
       all.map(({ instance, stored }) => ({ instance, stored, owner: stored.owner })),
-      ({ instance }) => jsonBytes(instance),
+      // The values its update sends (the time aside).
+      ({ instance, stored }) => jsonBytes(replacement(instance, stored, '')),
     )) {
       let changes: InstanceChange[] = [];
       const at = await writer.write({

@@ -2,9 +2,9 @@
 // (docs/contract.md section 4), without ids (the importer assigns them), with the times and status history of section
 // 7.7 where the instance has them (an import keeps created_at and the history). A record is validated by ajv against
 // openapi.yaml's own schemas of what the API serves (a UUID, a status code, an application, instance_info), then by
-// the rules a schema cannot say (one owner, no uuid twice, a timeline that holds together, application ids unique
-// within the instance, an item DynamoDB can store); every problem of every record is reported with its position, so
-// that a file is fixed in one go, and nothing is written.
+// the rules a schema cannot say: of the file here (one owner, no uuid twice, times that exist, an item DynamoDB can
+// store), of each record in operators/record-rules.ts (a timeline that holds together, application ids unique within
+// the instance). Every problem of every record is reported with its position, so that a file is fixed in one go.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
@@ -21,6 +21,7 @@ import {
 import type { StatusCode } from '../lib/statuses.ts';
 import type { NewInstance } from './imports.ts';
 import { tooLarge } from './item-size.ts';
+import { recordProblems } from './record-rules.ts';
 import { createdTimeline } from './timeline.ts';
 
 export interface InstanceRecord {
@@ -193,62 +194,6 @@ function fileProblems(input: readonly unknown[], owner: string | undefined): Pro
   return problems;
 }
 
-/** A time of a record, named by its field, e.g. `status_history[1].at (2020-01-01T00:00:00.000Z)`. */
-interface NamedTime {
-  field: string;
-  at: string;
-}
-const named = ({ field, at }: NamedTime) => `${field} (${at})`;
-const latest = (times: readonly NamedTime[]) => times.reduce((a, b) => (b.at > a.at ? b : a));
-const earliest = (times: readonly NamedTime[]) => times.reduce((a, b) => (b.at < a.at ? b : a));
-
-/**
- * How far a record's time may be ahead of the database's time as this process knows it: another process that stamped
- * it knew that time within a second or so too (operators/clock.ts). The import stamps no earlier than such a time.
- */
-const CLOCK_SLACK_MS = 2000;
-
-/**
- * Whether a valid record's timeline holds together (docs/contract.md section 7.7): its history newest first, the
- * newest entry the record's status and failure message, created_at at or before every entry, every entry at or
- * before updated_at, and nothing later than the import (`now`, the database's time), which stamps the instance.
- */
-function timelineProblems(record: Partial<InstanceRecord>, now: string): string[] {
-  const problems: string[] = [];
-  const history = (record.status_history ?? []).map(({ at }, n) => ({ field: `status_history[${n}].at`, at }));
-  history.slice(1).forEach((older, n) => {
-    const newer = history[n]!;
-    if (older.at > newer.at)
-      problems.push(`status_history is not newest first: ${named(older)} is after ${named(newer)}`);
-  });
-  const [newest] = record.status_history ?? [];
-  if (newest && newest.code !== record.status)
-    problems.push(`status_history[0].code is ${newest.code}, not the record's status ${record.status}`);
-  if (newest && (newest.failure_message ?? '') !== (record.failure_message ?? ''))
-    problems.push(`status_history[0].failure_message is not the record's failure_message`);
-  const created = record.created_at === undefined ? [] : [{ field: 'created_at', at: record.created_at }];
-  const updated = record.updated_at === undefined ? [] : [{ field: 'updated_at', at: record.updated_at }];
-  const after = [...history, ...updated];
-  if (created[0] && after.length > 0 && earliest(after).at < created[0].at)
-    problems.push(`${named(created[0])} is after ${named(earliest(after))}`);
-  if (updated[0] && history.length > 0 && latest(history).at > updated[0].at)
-    problems.push(`${named(latest(history))} is after ${named(updated[0])}`);
-  const all = [...created, ...after];
-  if (all.length > 0 && Date.parse(latest(all).at) > Date.parse(now) + CLOCK_SLACK_MS)
-    problems.push(`${named(latest(all))} is in the future: the database's time is ${now}`);
-  return problems;
-}
-
-/** What must hold of a valid record's contents, beyond its timeline: each application id once. */
-function applicationProblems({ applications = [] }: Partial<InstanceRecord>): string[] {
-  const first = new Map<string, number>();
-  return applications.flatMap(({ id }, n) => {
-    const seen = first.get(id);
-    if (seen === undefined) first.set(id, n);
-    return seen === undefined ? [] : [`applications[${n}].id repeats applications[${seen}].id`];
-  });
-}
-
 /** The instance a valid record stands for; created_at, when only the history says, is its oldest entry's time. */
 function toNewInstance(record: Partial<InstanceRecord>, owner: string | undefined): NewInstance {
   const createdAt = record.created_at ?? record.status_history?.at(-1)?.at;
@@ -296,7 +241,7 @@ export function parseRecords(
     if (unsound.has(index + 1)) return [];
     const instance = toNewInstance(record, owner);
     const size = tooLargeWhenCreated(instance, now);
-    const found = [...timelineProblems(record, now), ...applicationProblems(record), ...(size ? [size] : [])];
+    const found = [...recordProblems(record, now), ...(size ? [size] : [])];
     problems.push(...found.map((text) => ({ record: index + 1, text })));
     return [instance];
   });

@@ -80,7 +80,7 @@ describe('status, destroy and rename', () => {
   ])('%s of an instance that does not exist is refused and creates nothing', async (_, run) => {
     const uuid = crypto.randomUUID();
     await expect(run(uuid)).rejects.toThrow(new RefusedChange(`No lambda instance ${uuid}.`));
-    expect(await operator.instances.existing([uuid])).toEqual([]);
+    expect(await store.instances.get(uuid)).toBeUndefined();
   });
 });
 
