@@ -6,8 +6,15 @@ import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
-/** An entity-tag in an If-None-Match list: optionally weak, its opaque part quoted (RFC 9110 section 8.8.3). */
-const ENTITY_TAG = /(?:W\/)?"([^"]*)"/g;
+/** An entity-tag: optionally weak, its opaque part quoted, of etagc characters (RFC 9110 section 8.8.3). */
+const ENTITY_TAG = /(?:W\/)?"([\x21\x23-\x7e\x80-\xff]*)"/g;
+/**
+ * A whole If-None-Match list of entity-tags: elements separated by commas with optional white space around them,
+ * empty elements allowed (RFC 9110 section 5.6.1). Anything else is unparsable and holds no tag.
+ */
+const TAG_LIST = new RegExp(
+  String.raw`^[ \t]*(?:${ENTITY_TAG.source}[ \t]*)?(?:,[ \t]*(?:${ENTITY_TAG.source}[ \t]*)?)*$`,
+);
 
 /** A strong entity-tag of the body's bytes. */
 export function entityTag(body: string): string {
@@ -20,6 +27,7 @@ export function entityTag(body: string): string {
  */
 export function noneMatchHolds(ifNoneMatch: string, tag: string): boolean {
   if (ifNoneMatch.trim() === '*') return true;
+  if (!TAG_LIST.test(ifNoneMatch)) return false;
   const opaque = tag.slice(1, -1);
   for (const [, candidate] of ifNoneMatch.matchAll(ENTITY_TAG)) if (candidate === opaque) return true;
   return false;

@@ -7,7 +7,14 @@ import { faultsAsUnavailable } from '../lib/dynamodb.ts';
 import { fromInstanceItem, type Application, type InstanceItem, type StoredInstance } from '../lib/items.ts';
 import type { StatusCode } from '../lib/statuses.ts';
 import { MAX_ATTEMPTS, backOff } from './batch.ts';
-import { instanceUpdate, ownerIndexUpdate, whyRefused, type Expected, type InstanceChange } from './instance-update.ts';
+import {
+  instanceUpdate,
+  ownerIndexUpdate,
+  updatedItem,
+  whyRefused,
+  type Expected,
+  type InstanceChange,
+} from './instance-update.ts';
 import { RefusedChange, StaleRead } from './refusals.ts';
 import type { StoreParts } from './store.ts';
 import { historyAfter } from './timeline.ts';
@@ -80,7 +87,7 @@ export function createInstanceEdits({ client, tables, writer }: StoreParts): Ins
               : new RefusedChange(reason);
           },
         });
-        return fromInstanceItem({ ...item, ...change, updated_at: at, version: version + 1 });
+        return fromInstanceItem(updatedItem(item, change, at));
       } catch (error) {
         if (!(error instanceof StaleRead)) throw error;
         if (attempt === MAX_ATTEMPTS) {

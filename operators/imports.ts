@@ -1,31 +1,31 @@
 // `instances import`: new instances created under ids drawn from the table's counter, stored ones replaced with
 // --replace (docs/contract.md sections 7.6 and 7.7). The file has been checked whole before this runs
-// (operators/records.ts); here every stored uuid is checked before the first write, then the replacements and the
-// new instances are written in transactions of up to 100 actions, each stamped with its own time.
+// (operators/records.ts); here every record is checked against what is stored before the first write
+// (operators/import-plan.ts), then the replacements and the new instances are written in transactions of up to 100
+// actions, each stamped with its own time.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { faultsAsUnavailable } from '../lib/dynamodb.ts';
 import {
   fromInstanceItem,
-  isListed,
   toInstanceItem,
   type InstanceItem,
   type LambdaInstance,
   type StoredInstance,
   type Timeline,
 } from '../lib/items.ts';
+import { planImport, replacement, type ImportOptions, type Replacement } from './import-plan.ts';
 import {
   instancePut,
   instanceUpdate,
   ownerIndexUpdate,
-  whyRefused,
-  type Expected,
+  updatedItem,
   type InstanceChange,
   type TransactItem,
 } from './instance-update.ts';
 import { RefusedChange } from './refusals.ts';
 import type { Stamp, WrittenInstance } from './stamped-writes.ts';
 import type { StoreParts } from './store.ts';
-import { createdTimeline, historyAfter } from './timeline.ts';
+import { createdTimeline } from './timeline.ts';
 
 /** The most actions DynamoDB takes in one transaction. */
 const TRANSACTION_ACTIONS = 100;
@@ -40,19 +40,16 @@ export type Progress = (done: number, total: number) => void;
 /** An instance to store, before it has an id (import records), with the times of an exported one. */
 export type NewInstance = Omit<LambdaInstance, 'id'> & Partial<Timeline>;
 
-interface ImportOptions {
-  /** Replace the instances whose uuid is stored (each keeps its id and owner) instead of refusing the file. */
-  replace?: boolean;
-  /** With `replace`: DESTROYED stored instances may be changed too, which brings them back. */
-  revive?: boolean;
-  /** Told of each step's instances once they are written (replaced ones first), before the next may be refused. */
-  onWritten?: (verb: 'replaced' | 'created', instances: readonly StoredInstance[]) => Promise<void>;
+interface ImportSteps extends ImportOptions {
+  /**
+   * Told of each step's instances once they are written (replaced ones first), before the next may be refused; of
+   * the DESTROYED ones left unchanged (their records identical to them) before anything is written.
+   */
+  onWritten?: (verb: 'unchanged' | 'replaced' | 'created', instances: readonly StoredInstance[]) => Promise<void>;
   progress?: (label: string) => Progress | undefined;
 }
 
 export interface Imports {
-  /** The uuids among these that are already stored. */
-  existing(uuids: readonly string[]): Promise<string[]>;
   /**
    * Stores new instances, in order, under ids drawn from the table's atomic counter (one counter update reserves the
    * whole block, so concurrent imports never share an id). Each transaction fails whole if any of its uuids exists.
@@ -61,17 +58,15 @@ export interface Imports {
    */
   create(all: readonly NewInstance[], onProgress?: Progress): Promise<StoredInstance[]>;
   /**
-   * Replaces stored instances' contents, each keeping its id and owner. A record naming another owner than the
-   * stored one, or changing a DESTROYED instance without `revive`, refuses the whole call before anything is
-   * written. Each transaction is conditional on its instances being unchanged since they were read. Each keeps its
-   * stored created_at and history, to which a changed status or failure message adds an entry.
+   * An import: every record checked against what is stored (operators/import-plan.ts), refusing the whole call before
+   * anything is written; then stored uuids replaced (with `replace`; each keeps its id, owner, created_at and history,
+   * to which a changed status or failure message adds an entry; each transaction conditional on its instances being
+   * unchanged since they were read), then the rest created.
    */
-  replace(
+  importInstances(
     all: readonly NewInstance[],
-    options?: { revive?: boolean; onProgress?: Progress | undefined },
-  ): Promise<StoredInstance[]>;
-  /** An import: stored uuids replaced (with `replace`) or refused, then the rest created. */
-  importInstances(all: readonly NewInstance[], options?: ImportOptions): Promise<{ replaced: number; created: number }>;
+    options?: ImportSteps,
+  ): Promise<{ replaced: number; created: number; unchanged: number }>;
 }
 
 /** Splits instances, in order, into transactions: each instance an action, and one index update per owner in it. */
@@ -96,6 +91,13 @@ export function transactions<T extends { owner: string }>(all: readonly T[], byt
 
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
 
+/**
+ * The newest time an instance to create carries of its own (epoch ms, 0 if none): its updated_at may not precede it.
+ * An import file's times are at most a clock's uncertainty ahead of the database's (operators/records.ts).
+ */
+const newestTime = ({ createdAt, statusHistory }: NewInstance): number =>
+  Math.max(0, ...[createdAt, statusHistory?.[0]?.at].map((time) => (time ? Date.parse(time) : 0)));
+
 /** The owners' index updates of a transaction's instances, one per owner. */
 function ownerIndexUpdates(
   table: string,
@@ -104,22 +106,6 @@ function ownerIndexUpdates(
 ): TransactItem[] {
   const byOwner = Map.groupBy(moves, ({ owner }) => owner);
   return [...byOwner].map(([owner, ofOwner]) => ownerIndexUpdate(table, owner, ofOwner, at.ms));
-}
-
-/**
- * What a replacing record changes: everything but the id, the owner and created_at, which the stored instance keeps;
- * its history gains an entry when the status or the failure message changes.
- */
-function replacement(instance: NewInstance, stored: InstanceItem, at: string): InstanceChange {
-  const history = historyAfter(stored, instance, at);
-  return {
-    name: instance.name,
-    instance_info: instance.instanceInfo,
-    status: instance.status,
-    failure_message: instance.failureMessage,
-    applications: instance.applications,
-    ...(history && { status_history: history }),
-  };
 }
 
 export function createImports({ client, tables, batches, writer }: StoreParts): Imports {
@@ -150,10 +136,6 @@ export function createImports({ client, tables, batches, writer }: StoreParts): 
   }
 
   const imports: Imports = {
-    async existing(uuids) {
-      return (await stored(uuids)).map(({ uuid }) => uuid);
-    },
-
     async create(all, onProgress) {
       if (all.length === 0) return [];
       const firstId = await reserveIds(all.length);
@@ -174,6 +156,7 @@ export function createImports({ client, tables, batches, writer }: StoreParts): 
             ];
           },
           written: group.map(({ uuid, owner, id }): WrittenInstance => ({ uuid, owner, id, version: 0 })),
+          notBefore: Math.max(...group.map(newestTime)),
           refused: () =>
             new RefusedChange(
               `Created ${created.length} of ${all.length} new instances; the next ${group.length} include a uuid ` +
@@ -187,81 +170,69 @@ export function createImports({ client, tables, batches, writer }: StoreParts): 
       return created;
     },
 
-    async replace(all, { revive = false, onProgress } = {}) {
-      const found = new Map((await stored(all.map(({ uuid }) => uuid))).map((item) => [item.uuid, item]));
-      const expected = (instance: NewInstance): Expected => ({
-        owner: instance.owner,
-        version: found.get(instance.uuid)?.version ?? 0,
-        // Replacing a DESTROYED instance with a DESTROYED record (an export imported back) brings nothing back.
-        destroyedToo: revive || !isListed(instance.status),
-      });
-      const reasons = all.flatMap((instance) => {
-        const item = found.get(instance.uuid);
-        const reason = item
-          ? whyRefused(instance.uuid, { status: instance.status }, expected(instance), item)
-          : `${instance.uuid} is not stored.`;
-        return reason === undefined ? [] : [reason];
-      });
-      if (reasons.length > 0) throw new RefusedChange(`Nothing replaced:\n${reasons.join('\n')}`);
-      const replaced: StoredInstance[] = [];
-      const storedOf = (instance: NewInstance): InstanceItem => found.get(instance.uuid)!;
-      for (const group of transactions(all, (instance) => jsonBytes(instance))) {
-        let changes: InstanceChange[] = [];
-        const at = await writer.write({
-          actions: (stamp) => {
-            changes = group.map((instance) => replacement(instance, storedOf(instance), stamp.iso));
-            return [
-              ...group.map((instance, n) =>
-                instanceUpdate(table, instance.uuid, changes[n]!, expected(instance), stamp.iso),
-              ),
-              ...ownerIndexUpdates(
-                table,
-                group.map((instance) => {
-                  const { owner, id, status } = storedOf(instance);
-                  return { owner, id, from: status, to: instance.status };
-                }),
-                stamp,
-              ),
-            ];
-          },
-          written: group.map((instance) => {
-            const { owner, id, version = 0 } = storedOf(instance);
-            return { uuid: instance.uuid, owner, id, version: version + 1 };
-          }),
-          refused: (index, item) =>
-            new RefusedChange(
-              `Replaced ${replaced.length} of ${all.length}; the next ${group.length} were not written, because ` +
-                `${String(item?.uuid ?? group[index]?.uuid)} was changed by someone else since it was read. Import ` +
-                `the file again.`,
-            ),
-        });
-        replaced.push(
-          ...group.map((instance, n) => fromInstanceItem({ ...storedOf(instance), ...changes[n], updated_at: at })),
-        );
-        onProgress?.(replaced.length, all.length);
-      }
-      return replaced;
-    },
-
     async importInstances(all, { replace = false, revive = false, onWritten, progress } = {}) {
-      const storedUuids = new Set(await imports.existing(all.map(({ uuid }) => uuid)));
-      if (storedUuids.size > 0 && !replace) {
-        throw new RefusedChange(
-          `Nothing imported. These uuids are already stored (--replace replaces them):\n${[...storedUuids].join('\n')}`,
-        );
-      }
-      const replaced = await imports.replace(
-        all.filter(({ uuid }) => storedUuids.has(uuid)),
-        { revive, onProgress: progress?.('replacing') },
-      );
+      const found = new Map((await stored(all.map(({ uuid }) => uuid))).map((item) => [item.uuid, item]));
+      const plan = planImport(all, found, { replace, revive });
+      if ('problems' in plan) throw new RefusedChange(`Nothing imported:\n${plan.problems.join('\n')}`);
+      if (plan.unchanged.length > 0) await onWritten?.('unchanged', plan.unchanged);
+      const replaced = await replaceStored(plan.replace, revive, progress?.('replacing'));
       await onWritten?.('replaced', replaced);
-      const created = await imports.create(
-        all.filter(({ uuid }) => !storedUuids.has(uuid)),
-        progress?.('importing'),
-      );
+      const created = await imports.create(plan.create, progress?.('importing'));
       await onWritten?.('created', created);
-      return { replaced: replaced.length, created: created.length };
+      return { replaced: replaced.length, created: created.length, unchanged: plan.unchanged.length };
     },
   };
+
+  /** Writes the replacements, each conditional on its instance's owner and version being those read. */
+  async function replaceStored(
+    all: readonly Replacement[],
+    revive: boolean,
+    onProgress: Progress | undefined,
+  ): Promise<StoredInstance[]> {
+    const replaced: StoredInstance[] = [];
+    for (const group of transactions(
+      all.map(({ instance, stored }) => ({ instance, stored, owner: stored.owner })),
+      // The values its update sends (the time aside).
+      ({ instance, stored }) => jsonBytes(replacement(instance, stored, '')),
+    )) {
+      let changes: InstanceChange[] = [];
+      const at = await writer.write({
+        actions: (stamp) => {
+          changes = group.map(({ instance, stored }) => replacement(instance, stored, stamp.iso));
+          return [
+            ...group.map(({ stored: { uuid, owner, version = 0 } }, n) =>
+              instanceUpdate(table, uuid, changes[n]!, { owner, version, destroyedToo: revive }, stamp.iso),
+            ),
+            ...ownerIndexUpdates(
+              table,
+              group.map(({ instance, stored: { owner, id, status } }) => ({
+                owner,
+                id,
+                from: status,
+                to: instance.status,
+              })),
+              stamp,
+            ),
+          ];
+        },
+        written: group.map(({ stored: { uuid, owner, id, version = 0 } }) => ({
+          uuid,
+          owner,
+          id,
+          version: version + 1,
+        })),
+        refused: (index, item) =>
+          new RefusedChange(
+            `Replaced ${replaced.length} of ${all.length}; the next ${group.length} were not written, because ` +
+              `${String(item?.uuid ?? group[index]?.stored.uuid)} was changed by someone else since it was read. ` +
+              `Import the file again.`,
+          ),
+      });
+      replaced.push(...group.map(({ stored }, n) => fromInstanceItem(updatedItem(stored, changes[n]!, at))));
+      onProgress?.(replaced.length, all.length);
+    }
+    return replaced;
+  }
+
   return imports;
 }

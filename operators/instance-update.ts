@@ -106,6 +106,19 @@ export function instanceUpdate(
   };
 }
 
+/** The item as instanceUpdate leaves it: the change, the list's key with the status, the time and the next version. */
+export function updatedItem(item: InstanceItem, change: InstanceChange, at: string): InstanceItem {
+  const { listed_owner: listedOwner, ...rest } = item;
+  const listed = change.status === undefined ? listedOwner !== undefined : isListed(change.status);
+  return {
+    ...rest,
+    ...change,
+    ...(listed && { listed_owner: item.owner }),
+    updated_at: at,
+    version: (item.version ?? 0) + 1,
+  };
+}
+
 /** The Put that stores a new instance, with its timeline; refused if its uuid is taken. */
 export function instancePut(table: string, instance: LambdaInstance & Timeline): TransactItem {
   return {

@@ -1,8 +1,10 @@
 // The file format of `admin instances import|export`: a JSON array of lambda instances in the shape of the contract
 // (docs/contract.md section 4), without ids (the importer assigns them), with the times and status history of section
 // 7.7 where the instance has them (an import keeps created_at and the history). A record is validated by ajv against
-// openapi.yaml's own schemas of what the API serves (a UUID, a status code, an application, instance_info), and every
-// problem of every record is reported with its position, so that a file is fixed in one go.
+// openapi.yaml's own schemas of what the API serves (a UUID, a status code, an application, instance_info), then by
+// the rules a schema cannot say: of the file here (one owner, no uuid twice, times that exist, an item DynamoDB can
+// store), of each record in operators/record-rules.ts (a timeline that holds together, application ids unique within
+// the instance). Every problem of every record is reported with its position, so that a file is fixed in one go.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
@@ -10,6 +12,7 @@ import { parse } from 'yaml';
 import {
   DEFAULT_NAME,
   STATUS_HISTORY_LENGTH,
+  toInstanceItem,
   toStatusChangeItem,
   type Application,
   type StatusChangeItem,
@@ -17,6 +20,9 @@ import {
 } from '../lib/items.ts';
 import type { StatusCode } from '../lib/statuses.ts';
 import type { NewInstance } from './imports.ts';
+import { tooLarge } from './item-size.ts';
+import { recordProblems } from './record-rules.ts';
+import { createdTimeline } from './timeline.ts';
 
 export interface InstanceRecord {
   uuid: string;
@@ -71,6 +77,7 @@ const RECORD_SCHEMA = {
       updated_at: schema('Time'),
       status_history: {
         type: 'array',
+        minItems: 1,
         maxItems: STATUS_HISTORY_LENGTH,
         items: {
           type: 'object',
@@ -89,7 +96,7 @@ const RECORD_SCHEMA = {
 
 /** ajv's words for a pattern are the pattern: say what it stands for. */
 const PATTERN_MEANS: Record<string, string> = {
-  Uuid: 'must be a lower-case UUID',
+  Uuid: 'must be a UUID',
   'Status/properties/code': 'must be one of the codes "0" to "23"',
   Time: 'must be a UTC time with milliseconds, as exported (2026-11-30T01:02:03.456Z)',
 };
@@ -98,13 +105,19 @@ const PATTERN_MEANS: Record<string, string> = {
 // its formats are documentation (Time says its format with a pattern too, and fileProblems checks the date exists).
 const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
 ajv.addSchema(parse(readFileSync(new URL('../openapi.yaml', import.meta.url), 'utf8')) as object, OPENAPI);
-const validateRecords = ajv.compile(RECORD_SCHEMA);
+const validateRecords = ajv.compile<Partial<InstanceRecord>[]>(RECORD_SCHEMA);
 
 const validateUuid = ajv.getSchema(`${OPENAPI}#/components/schemas/Uuid`)!;
 const validateTime = ajv.getSchema(`${OPENAPI}#/components/schemas/Time`)!;
 
-/** A UUID written in lower case, as the tables keep them. */
-export const isUuid = (value: unknown): value is string => validateUuid(value) === true;
+/**
+ * A UUID in any letter case (UUIDs match case-insensitively, as the API's ids do) as the tables keep it, in lower
+ * case; undefined when it is none.
+ */
+export function asUuid(value: unknown): string | undefined {
+  const lower = typeof value === 'string' ? value.toLowerCase() : undefined;
+  return validateUuid(lower) === true ? lower : undefined;
+}
 
 interface Problem {
   /** The record's position, from 1. */
@@ -129,6 +142,23 @@ function problem({ instancePath, keyword, message = 'is not valid', params, sche
   return { record: Number(index) + 1, text: field === '' ? said : `${field} ${said}` };
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const lowerCase = (value: unknown): unknown => (typeof value === 'string' ? value.toLowerCase() : value);
+
+/** A record with its UUIDs (uuid, owner, application ids) in lower case, as the tables keep them. */
+function withLowerCaseUuids(value: unknown): unknown {
+  if (!isObject(value)) return value;
+  const { uuid, owner, applications } = value;
+  return {
+    ...value,
+    ...(uuid !== undefined && { uuid: lowerCase(uuid) }),
+    ...(owner !== undefined && { owner: lowerCase(owner) }),
+    ...(Array.isArray(applications) && {
+      applications: applications.map((app: unknown) => (isObject(app) ? { ...app, id: lowerCase(app.id) } : app)),
+    }),
+  };
+}
+
 /** A time in the stored format that names no instant (the pattern lets 2026-02-30 through): it does not read back. */
 function isImpossibleTime(time: unknown): boolean {
   if (!validateTime(time)) return false; // the schema's problem
@@ -136,12 +166,12 @@ function isImpossibleTime(time: unknown): boolean {
   return Number.isNaN(instant) || new Date(instant).toISOString() !== time;
 }
 
-/** What the schema cannot say: an owner for each record, --owner agreeing, no uuid twice, times that exist. */
+/** What the schema cannot say of the file: an owner for each record, --owner agreeing, no uuid twice, real times. */
 function fileProblems(input: readonly unknown[], owner: string | undefined): Problem[] {
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
   input.forEach((value, index) => {
-    if (typeof value !== 'object' || value === null) return;
+    if (!isObject(value)) return;
     const record = value as Partial<InstanceRecord>;
     const at = (text: string) => problems.push({ record: index + 1, text });
     if (record.owner === undefined && owner === undefined) at('owner is missing (or give --owner)');
@@ -164,37 +194,63 @@ function fileProblems(input: readonly unknown[], owner: string | undefined): Pro
   return problems;
 }
 
-/** The instances of a parsed import file, or every problem found, each with the record's position (from 1). */
-export function parseRecords(input: unknown, owner?: string): { instances: NewInstance[] } | { problems: string[] } {
+/** The instance a valid record stands for; created_at, when only the history says, is its oldest entry's time. */
+function toNewInstance(record: Partial<InstanceRecord>, owner: string | undefined): NewInstance {
+  const createdAt = record.created_at ?? record.status_history?.at(-1)?.at;
+  return {
+    uuid: record.uuid ?? randomUUID(),
+    owner: record.owner ?? owner!,
+    name: record.name ?? DEFAULT_NAME,
+    instanceInfo: record.instance_info!,
+    status: record.status as StatusCode,
+    failureMessage: record.failure_message ?? '',
+    applications: record.applications ?? [],
+    ...(createdAt !== undefined && { createdAt }),
+    ...(record.status_history !== undefined && {
+      statusHistory: record.status_history.map(({ code, at, failure_message = '' }) => ({
+        code,
+        at,
+        failureMessage: failure_message,
+      })),
+    }),
+  };
+}
+
+/**
+ * Why DynamoDB would refuse the item a new instance is stored as, with the attributes the import adds (the largest
+ * id, the times of `now`'s length, the history it gets), or undefined.
+ */
+const tooLargeWhenCreated = (instance: NewInstance, now: string): string | undefined =>
+  tooLarge(toInstanceItem({ ...instance, id: Number.MAX_SAFE_INTEGER, ...createdTimeline(instance, now) }));
+
+/**
+ * The instances of a parsed import file, or every problem found, each with the record's position (from 1). `owner`
+ * is that of records that name none (--owner); `now` is the database's time, which the import stamps.
+ */
+export function parseRecords(
+  input: unknown,
+  { owner, now }: { owner?: string | undefined; now: string },
+): { instances: NewInstance[] } | { problems: string[] } {
   if (!Array.isArray(input)) return { problems: ['the file must hold a JSON array of lambda instances'] };
-  const problems = [
-    ...(validateRecords(input) ? [] : (validateRecords.errors ?? []).map(problem)),
-    ...fileProblems(input, owner),
-  ];
+  const records = input.map(withLowerCaseUuids);
+  const schemaProblems = validateRecords(records) ? [] : (validateRecords.errors ?? []).map(problem);
+  const problems = [...schemaProblems, ...fileProblems(records, owner)];
+  // The rules built on the fields' meaning, for the records whose fields are what the schema says.
+  const unsound = new Set(problems.map(({ record }) => record));
+  const instances = (records as Partial<InstanceRecord>[]).flatMap((record, index) => {
+    if (unsound.has(index + 1)) return [];
+    const instance = toNewInstance(record, owner);
+    const size = tooLargeWhenCreated(instance, now);
+    const found = [...recordProblems(record, now), ...(size ? [size] : [])];
+    problems.push(...found.map((text) => ({ record: index + 1, text })));
+    return [instance];
+  });
   if (problems.length > 0) {
     return {
       problems: problems.sort((a, b) => a.record - b.record).map(({ record, text }) => `record ${record}: ${text}`),
     };
   }
-  return {
-    instances: (input as Partial<InstanceRecord>[]).map((record) => ({
-      uuid: record.uuid ?? randomUUID(),
-      owner: record.owner ?? owner!,
-      name: record.name ?? DEFAULT_NAME,
-      instanceInfo: record.instance_info!,
-      status: record.status as StatusCode,
-      failureMessage: record.failure_message ?? '',
-      applications: record.applications ?? [],
-      ...(record.created_at !== undefined && { createdAt: record.created_at }),
-      ...(record.status_history !== undefined && {
-        statusHistory: record.status_history.map(({ code, at, failure_message = '' }) => ({
-          code,
-          at,
-          failureMessage: failure_message,
-        })),
-      }),
-    })),
-  };
+  return { instances };
 }
 
 /** The inverse of parseRecords: what `instances export` writes. */

@@ -47,6 +47,8 @@ interface StampedWrite {
   written: readonly WrittenInstance[];
   /** The error to throw when the instance write at `index` is refused over `item` (undefined: none was stored). */
   refused: (index: number, item: Item | undefined) => Error;
+  /** The earliest time it may carry (epoch ms): an imported instance's own times, which its updated_at follows. */
+  notBefore?: number;
 }
 
 export interface StampedWriter {
@@ -63,8 +65,8 @@ export function stampedWriter({
   clock: DatabaseClock;
   table: string;
 }): StampedWriter {
-  async function write({ actions, written, refused }: StampedWrite, late = stampAgain): Promise<string> {
-    let notBefore = 0;
+  async function write({ actions, written, refused, ...floor }: StampedWrite, late = stampAgain): Promise<string> {
+    let notBefore = floor.notBefore ?? 0;
     for (let attempt = 1; ; attempt++) {
       const ms = Math.max(await clock.nowMs(), notBefore);
       const items = actions({ ms, iso: new Date(ms).toISOString() });

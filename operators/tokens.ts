@@ -6,7 +6,7 @@ import { faultsAsUnavailable } from '../lib/dynamodb.ts';
 import { toTokenItem, type TokenRecord } from '../lib/items.ts';
 import type { StoreParts } from './store.ts';
 
-/** How much of a digest operators see and give (`tokens list`, `tokens revoke --digest`): enough to tell apart. */
+/** How much of a digest operators see (`tokens list`): enough to tell apart, and to give to `tokens revoke`. */
 const DIGEST_SHOWN = 12;
 
 export const shortDigest = (digest: string): string => digest.slice(0, DIGEST_SHOWN);

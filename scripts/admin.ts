@@ -28,7 +28,6 @@ function adminProgram(io: AdminIo, opened: (client: DynamoDBDocumentClient) => v
     .option('--region <region>', 'AWS region of the stage')
     .option('--endpoint <url>', 'a DynamoDB endpoint to use instead (e.g. another DynamoDB Local)')
     .exitOverride()
-    .showHelpAfterError()
     .configureOutput({
       writeOut: (text) => outputs.push(io.out(text)),
       writeErr: (text) => io.err(text),
@@ -61,10 +60,23 @@ function adminProgram(io: AdminIo, opened: (client: DynamoDBDocumentClient) => v
         if (done >= total) bar.stop();
       };
     },
+    counter: (label) => {
+      if (!io.terminal) return undefined;
+      const shown = new SingleBar({ format: `${label} {value}`, stream: io.terminal, clearOnComplete: true });
+      shown.start(0, 0);
+      return { update: (count) => shown.update(count), stop: () => shown.stop() };
+    },
   };
   addTokenCommands(program, context);
   addInstanceCommands(program, context);
+  pointToHelpAfterErrors(program);
   return program;
+}
+
+/** An argument error is its message and where to read more, as git does, not the whole usage. */
+function pointToHelpAfterErrors(command: Command, path = command.name()): void {
+  command.showHelpAfterError(`See '${path} --help'.`);
+  for (const subcommand of command.commands) pointToHelpAfterErrors(subcommand, `${path} ${subcommand.name()}`);
 }
 
 /** Runs one admin command line (without `node admin.ts`); resolves to its exit code. */

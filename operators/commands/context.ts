@@ -2,7 +2,7 @@
 // the argument checks several commands share.
 import { InvalidArgumentError } from 'commander';
 import type { Progress } from '../imports.ts';
-import { isUuid } from '../records.ts';
+import { asUuid } from '../records.ts';
 import type { OperatorStore } from '../store.ts';
 
 /** Where a command reads and writes: the process's own streams, or a test's. */
@@ -23,6 +23,14 @@ export interface CommandContext {
   data: () => OperatorStore;
   /** A progress bar on a terminal; nothing when standard error is piped or redirected. */
   progress: (label: string) => Progress | undefined;
+  /** A count of what was done so far, for work whose total is unknown (a scan), on a terminal only. */
+  counter: (label: string) => Counter | undefined;
+}
+
+interface Counter {
+  update: (count: number) => void;
+  /** Takes the count off the terminal: call it however the work ends. */
+  stop: () => void;
 }
 
 /** A command that cannot do what it was asked, for the reason it states; it has written nothing. */
@@ -30,9 +38,11 @@ export class CommandFailed extends Error {
   override readonly name = 'CommandFailed';
 }
 
+/** A UUID in any letter case, as the tables keep it: in lower case. */
 export function uuid(text: string): string {
-  if (!isUuid(text)) throw new InvalidArgumentError('give a lower-case UUID.');
-  return text;
+  const lower = asUuid(text);
+  if (lower === undefined) throw new InvalidArgumentError('give a UUID.');
+  return lower;
 }
 
 export function nonEmpty(text: string): string {

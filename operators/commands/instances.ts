@@ -1,6 +1,7 @@
 // `admin instances import|export|set-status|destroy|rename|app ...`: the operators' changes of lambda instances,
 // one line printed per instance changed.
 import { readFileSync, statSync } from 'node:fs';
+import { getSystemErrorMessage } from 'node:util';
 import { InvalidArgumentError, type Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import type { Application, LambdaInstance } from '../../lib/items.ts';
@@ -8,6 +9,7 @@ import { DESTROYED, describeStatus, isStatusCode, statusNamed, type StatusCode }
 import { parseRecords, toRecord } from '../records.ts';
 import type { OperatorStore } from '../store.ts';
 import { CommandFailed, nonEmpty, uuid, type CommandContext } from './context.ts';
+import { escapedText, terminalJson } from './terminal-text.ts';
 
 function statusCode(text: string): StatusCode {
   const code = statusNamed(text);
@@ -24,15 +26,17 @@ const applicationType = (text: string): Application['type'] => {
 /** The one line printed per changed instance; a stored status the contract does not know is shown as such. */
 function changed(verb: string, instance: LambdaInstance): string {
   const status = isStatusCode(instance.status) ? describeStatus(instance.status).message : 'unknown status';
-  const failure = instance.failureMessage === '' ? '' : `, failure ${JSON.stringify(instance.failureMessage)}`;
-  const apps = instance.applications.map(({ name, id, started }) => `${name} ${id}${started ? ' started' : ''}`);
+  const failure = instance.failureMessage === '' ? '' : `, failure ${terminalJson(instance.failureMessage)}`;
+  const apps = instance.applications.map(
+    ({ name, id, started }) => `${escapedText(name)} ${id}${started ? ' started' : ''}`,
+  );
   return (
-    `${verb} ${instance.uuid} (id ${instance.id}, owner ${instance.owner}): ${JSON.stringify(instance.name)}, ` +
+    `${verb} ${instance.uuid} (id ${instance.id}, owner ${instance.owner}): ${terminalJson(instance.name)}, ` +
     `${status} (${instance.status})${failure}, applications [${apps.join('; ')}]\n`
   );
 }
 
-export function addInstanceCommands(program: Command, { io, data, progress }: CommandContext): void {
+export function addInstanceCommands(program: Command, { io, data, progress, counter }: CommandContext): void {
   /** Runs a change of one instance and prints its line. */
   const change = async (verb: string, run: (store: OperatorStore) => Promise<LambdaInstance>): Promise<void> =>
     io.out(changed(verb, await run(data())));
@@ -45,36 +49,42 @@ export function addInstanceCommands(program: Command, { io, data, progress }: Co
     .command('import')
     .description(
       'add the lambda instances of a JSON file, with new ids; with --replace, stored uuids are replaced (keeping ' +
-        'their id and owner); nothing is written if any record is invalid',
+        'their id and owner); every record is checked first, and nothing is written if any is refused',
     )
     .argument('<file.json>')
     .option('--owner <uuid>', 'the owner of records that name none', uuid)
     .option('--replace', 'replace instances whose uuid is already stored instead of refusing the file')
     .option(
       '--revive',
-      'with --replace: replace DESTROYED instances too, bringing them back (a DESTROYED record may always replace one)',
+      'with --replace: replace DESTROYED instances too (DESTROYED is final without it: only a record identical to ' +
+        'the instance, as exported, is accepted, and changes nothing)',
     )
     .action(async (file: string, options: { owner?: string; replace?: boolean; revive?: boolean }) => {
       if (options.revive && !options.replace) throw new CommandFailed('--revive goes with --replace.');
       let input: unknown;
       try {
-        input = JSON.parse(readFileSync(file, 'utf8'));
+        // A byte order mark is no part of JSON, but editors write one.
+        input = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
       } catch (error) {
         throw new CommandFailed(`Cannot read ${file} as JSON: ${(error as Error).message}`);
       }
-      const parsed = parseRecords(input, options.owner);
+      const store = data();
+      // Times in the file may not be later than the import, which stamps the instances.
+      const parsed = parseRecords(input, { owner: options.owner, now: await store.clock.now() });
       if ('problems' in parsed)
         throw new CommandFailed(
           `Nothing imported. ${parsed.problems.length} problem(s):\n${parsed.problems.join('\n')}`,
         );
-      const { replaced, created } = await data().instances.importInstances(parsed.instances, {
+      const { replaced, created, unchanged } = await store.instances.importInstances(parsed.instances, {
         replace: options.replace === true,
         revive: options.revive === true,
         // Each step's lines are printed before the next may be refused.
         onWritten: (verb, written) => io.out(written.map((instance) => changed(verb, instance)).join('')),
         progress,
       });
-      io.err(`Imported ${created} new instance(s), replaced ${replaced}.\n`);
+      const left =
+        unchanged > 0 ? `; ${unchanged} DESTROYED instance(s) identical to their record left as they are` : '';
+      io.err(`Imported ${created} new instance(s), replaced ${replaced}${left}.\n`);
     });
 
   instancesCommand
@@ -90,15 +100,19 @@ export function addInstanceCommands(program: Command, { io, data, progress }: Co
         throw new CommandFailed(`${output} is not a regular file: write to standard output instead.`);
       if (existing && !options.force) throw new CommandFailed(`${output} exists: give --force to overwrite it.`);
       const { instances } = data();
-      const scanning = progress('scanning');
-      const all = await instances.all(options.owner, scanning && ((scanned) => scanning(scanned, scanned)));
-      const text = `${JSON.stringify(all.map(toRecord), null, 2)}\n`;
+      // A scan's total is unknown until it ends: what it has read so far.
+      const scanned = counter('scanning, items read:');
+      const all = await instances.all(options.owner, scanned?.update).finally(scanned?.stop);
+      const text = `${terminalJson(all.map(toRecord), 2)}\n`;
       if (output === undefined) return io.out(text);
       try {
         // A temporary file beside it, renamed over it: a reader never sees half a file.
         await writeFileAtomic(output, text);
       } catch (error) {
-        throw new CommandFailed(`Cannot write ${output}: ${(error as Error).message}`);
+        // The error names that temporary file: say it of the file the operator gave.
+        const { code, errno } = error as NodeJS.ErrnoException;
+        const why = errno === undefined ? (error as Error).message : `${getSystemErrorMessage(errno)} (${code})`;
+        throw new CommandFailed(`Cannot write ${output}: ${why}.`);
       }
       io.err(`Exported ${all.length} instance(s) to ${output}.\n`);
     });

@@ -1,13 +1,15 @@
-// `admin tokens create|revoke|list`: tokens made by operators, revocations (stored tokens, and ~okeanos tokens never
-// seen here), and the stored tokens as a plain table or JSON, whatever an item holds.
+// `admin tokens create|revoke|list`: tokens made by operators, revocations (stored tokens by the start of their
+// digest, and tokens read from standard input, which blocks ~okeanos tokens never seen here), and the stored tokens
+// as a plain table or JSON, whatever an item holds, their text escaped for the terminal.
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import Table from 'cli-table3';
 import { InvalidArgumentError, type Command } from 'commander';
 import ms from 'ms';
-import { digestToken } from '../../lib/auth.ts';
+import { digestToken, isToken } from '../../lib/auth.ts';
 import { shortDigest, type StoredToken, type TokenAdmin } from '../tokens.ts';
 import { CommandFailed, uuid, type CommandContext } from './context.ts';
+import { escapedText, terminalJson } from './terminal-text.ts';
 
 /** The longest lifetime `tokens create --expires-in` gives a token. */
 const MAX_LIFETIME = '366d';
@@ -29,12 +31,16 @@ function lifetimeSeconds(text: string): number {
   return Math.round(millis / 1000);
 }
 
-/** The start of a digest as operators give it: 8 to 64 lower-case hex digits. */
-const DIGEST_PREFIX = /^[0-9a-f]{8,64}$/;
+/** The start of a digest as operators give it: 8 to 64 hex digits. */
+const DIGEST_PREFIX = /^[0-9a-f]{8,64}$/i;
+/** `tokens revoke -`: the token is read from standard input. */
+const FROM_INPUT = '-';
 
-function digestPrefix(text: string): string {
-  if (!DIGEST_PREFIX.test(text)) throw new InvalidArgumentError('give 8 to 64 lower-case hex digits.');
-  return text;
+/** What `tokens revoke` takes: the start of a stored token's digest (in lower case, as stored), or `-`. */
+function revokeTarget(text: string): string {
+  if (text !== FROM_INPUT && !DIGEST_PREFIX.test(text))
+    throw new InvalidArgumentError('give the start of a digest (8 to 64 hex digits), or - to read a token.');
+  return text.toLowerCase();
 }
 
 const isoTime = (seconds: number): string => new Date(seconds * 1000).toISOString();
@@ -51,7 +57,7 @@ function tokenColumns({ digest, owner, label, createdAt, expiresAt, revoked, odd
     expires: shown(expiresAt === undefined ? undefined : isoTime(expiresAt), 'expires_at', 'never'),
     revoked: revoked ? 'yes' : 'no',
     odd: Object.entries(odd)
-      .map(([attribute, value]) => `${attribute} ${JSON.stringify(value)}`)
+      .map(([attribute, value]) => `${attribute} ${terminalJson(value)}`)
       .join('; '),
   };
 }
@@ -63,7 +69,7 @@ const NO_BORDERS = Object.fromEntries(
     .map((part) => [part, '']),
 );
 
-/** An aligned plain table: a header line, then one line per row. */
+/** An aligned plain table: a header line, then one line per row, whatever its cells hold (escaped). */
 function plainTable(rows: readonly Record<string, string>[]): string {
   const [first] = rows;
   if (!first) return '';
@@ -72,7 +78,7 @@ function plainTable(rows: readonly Record<string, string>[]): string {
     chars: { ...NO_BORDERS, middle: '  ' },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
   });
-  table.push(...rows.map((row) => Object.values(row)));
+  table.push(...rows.map((row) => Object.values(row).map(escapedText)));
   const lines = table.toString().split('\n');
   return `${lines.map((line) => line.trimEnd()).join('\n')}\n`;
 }
@@ -87,18 +93,18 @@ async function firstLine(input: NodeJS.ReadableStream): Promise<string> {
 async function storedDigestStarting(tokens: TokenAdmin, prefix: string): Promise<string> {
   const matches = await tokens.all({ digestPrefix: prefix });
   const [match] = matches;
-  if (!match) throw new CommandFailed('No stored token has a digest starting with that.');
+  if (!match) throw new CommandFailed(`No stored token has a digest starting with ${prefix}.`);
   if (matches.length > 1)
-    throw new CommandFailed(`${matches.length} tokens have a digest starting with that: give more characters.`);
+    throw new CommandFailed(`${matches.length} tokens have a digest starting with ${prefix}: give more digits.`);
   return match.digest;
 }
 
-/** The digest of a token given to revoke, or a refusal of what cannot be one. */
-async function digestOfToken(tokens: TokenAdmin, token: string): Promise<string> {
-  if (token === '') throw new CommandFailed('No token given.');
-  // What looks like the start of a stored digest was most likely meant as one.
-  if (DIGEST_PREFIX.test(token) && (await tokens.all({ digestPrefix: token })).length > 0)
-    throw new CommandFailed(`That is the start of a stored token’s digest, not a token: give --digest ${token}.`);
+/** The digest of the token on standard input, or a refusal of what cannot be one. */
+async function digestOfTokenFrom(input: NodeJS.ReadableStream): Promise<string> {
+  const token = await firstLine(input);
+  if (token === '') throw new CommandFailed('Standard input holds no token.');
+  if (!isToken(token))
+    throw new CommandFailed('Standard input holds no token: one is 1 to 512 printable ASCII characters, no spaces.');
   return digestToken(token);
 }
 
@@ -144,23 +150,15 @@ export function addTokenCommands(program: Command, { io, data }: CommandContext)
   tokensCommand
     .command('revoke')
     .description(
-      'revoke a token for good: a stored one, or an ~okeanos token never seen here, which is then refused without ' +
-        'asking Astakos; or a stored token by the start of its digest',
+      'revoke a token for good: a stored one by the start of its digest, as `tokens list` shows it; or, with -, ' +
+        'the token read from standard input (never from the command line, where the shell keeps it), which also ' +
+        'blocks an ~okeanos token never seen here: refused from then on without asking Astakos',
     )
-    .argument('[token]', 'the token itself, or - to read it from standard input (out of the shell history)')
-    .option(
-      '--digest <prefix>',
-      'instead, the start of a stored token’s digest, as `tokens list` shows it',
-      digestPrefix,
-    )
-    .action(async (given: string | undefined, options: { digest?: string }) => {
-      if ((given === undefined) === (options.digest === undefined))
-        throw new CommandFailed('Give either the token (or - to read it) or --digest <prefix>.');
+    .argument('<digest-prefix|->', 'the start of a stored token’s digest, or - to read the token', revokeTarget)
+    .action(async (target: string) => {
       const { tokens } = data();
       const digest =
-        options.digest === undefined
-          ? await digestOfToken(tokens, given === '-' ? await firstLine(io.stdin) : given!)
-          : await storedDigestStarting(tokens, options.digest);
+        target === FROM_INPUT ? await digestOfTokenFrom(io.stdin) : await storedDigestStarting(tokens, target);
       const before = await tokens.revoke(digest);
       await io.out(
         before === undefined
@@ -191,7 +189,7 @@ export function addTokenCommands(program: Command, { io, data }: CommandContext)
           revoked: token.revoked,
           odd: token.odd,
         }));
-        return io.out(`${JSON.stringify(listed, null, 2)}\n`);
+        return io.out(`${terminalJson(listed, 2)}\n`);
       }
       if (stored.length === 0) return io.err('No tokens.\n');
       // The odd column only when some item has one.

@@ -15,6 +15,7 @@ import { digestToken } from '../../lib/auth.ts';
 import { createStore } from '../../lib/store.ts';
 import { astakosVerifier } from '../../lib/verifiers.ts';
 import { createTables, localDocumentClient } from '../../infra/dynamodb.ts';
+import { parseRecords } from '../../operators/records.ts';
 import { shortDigest } from '../../operators/tokens.ts';
 import { admin as runAdmin } from '../../scripts/admin.ts';
 import type { AdminIo } from '../../operators/commands/context.ts';
@@ -80,6 +81,13 @@ async function refusedImport(name: string, records: unknown[]): Promise<{ summar
   return { summary, problems };
 }
 
+/** Every stored instance, as `instances export` writes them. */
+const exportAll = async (): Promise<string> => (await admin('instances', 'export')).stdout;
+
+/** One instance as `instances export` writes it. */
+const exportedInstance = async (uuid: string) =>
+  (JSON.parse(await exportAll()) as { uuid: string }[]).find((instance) => instance.uuid === uuid);
+
 interface ListedToken {
   digest: string;
   owner: string | null;
@@ -144,18 +152,22 @@ describe('tokens', () => {
     });
   });
 
-  it('revoke takes the token itself, from the command line or from standard input (-), or a digest prefix', async () => {
+  it('revoke takes the start of a stored token’s digest, or - and the token on standard input', async () => {
     const tokens = await Promise.all(
       [1, 2, 3].map(async () => (await admin('tokens', 'create', '--owner', OWNER)).stdout.trim()),
     );
-    const [byArgument, byInput, byPrefix] = tokens as [string, string, string];
-    expect(await admin('tokens', 'revoke', byArgument)).toMatchObject({
+    const [byPrefix, byUpperCasePrefix, byInput] = tokens as [string, string, string];
+    const prefix = shortDigest(digestToken(byPrefix));
+    expect(await admin('tokens', 'revoke', prefix)).toMatchObject({
       code: 0,
-      stdout: `revoked ${shortDigest(digestToken(byArgument))} (owner ${OWNER})\n`,
+      stdout: `revoked ${prefix} (owner ${OWNER})\n`,
     });
+    expect((await admin('tokens', 'revoke', digestToken(byUpperCasePrefix).slice(0, 20).toUpperCase())).code).toBe(0);
     expect((await adminRun(['tokens', 'revoke', '-'], { stdin: `${byInput}\n` })).code).toBe(0);
-    expect((await admin('tokens', 'revoke', '--digest', shortDigest(digestToken(byPrefix)))).code).toBe(0);
     for (const token of tokens) expect((await store.tokens.find(digestToken(token)))?.revoked).toBe(true);
+    expect((await admin('tokens', 'revoke', '--help')).stdout).toMatch(
+      /^Usage: admin tokens revoke \[options\] <digest-prefix\|->\n/,
+    );
   });
 
   it('revoke blocks an ~okeanos token never seen here: refused from then on without asking Astakos', async () => {
@@ -181,25 +193,38 @@ describe('tokens', () => {
   });
 
   it.each([
-    ['no token at all', [], '', /Give either the token/],
-    ['an empty standard input', ['-'], '', /No token given/],
-    ['a token and a digest prefix', ['x', '--digest', 'abcdef01'], '', /Give either the token/],
-    ['a digest prefix no stored token has', ['--digest', 'ffffffffffff'], '', /No stored token has a digest starting/],
-  ])('revoke with %s is refused, writing nothing', async (_, args, stdin, reason) => {
+    [
+      'a digest prefix no stored token has (not taken for a token)',
+      ['deadbeef0000'],
+      '',
+      /^No stored token has a digest starting with deadbeef0000\.\n$/,
+    ],
+    [
+      'a token on the command line',
+      ['tok-abc_XYZ.0123456789'],
+      '',
+      /give the start of a digest \(8 to 64 hex digits\), or - to read a token/,
+    ],
+    ['a digest prefix too short to tell tokens apart', ['abc123'], '', /give the start of a digest/],
+    ['nothing', [], '', /missing required argument/],
+    ['an empty standard input', ['-'], '', /^Standard input holds no token\.\n$/],
+    [
+      'a string with spaces on standard input',
+      ['-'],
+      'tok with space',
+      /holds no token: one is 1 to 512 printable ASCII/,
+    ],
+    [
+      '10,000 characters on standard input',
+      ['-'],
+      'x'.repeat(10_000),
+      /holds no token: one is 1 to 512 printable ASCII/,
+    ],
+  ])('revoke with %s is an error, exit 1, and stores nothing', async (_, args, stdin, reason) => {
     const before = await listedTokens();
     const run = await adminRun(['tokens', 'revoke', ...args], { stdin });
-    expect(run.code).not.toBe(0);
+    expect(run).toMatchObject({ code: 1, stdout: '' });
     expect(run.stderr).toMatch(reason);
-    expect(await listedTokens()).toEqual(before);
-  });
-
-  it('revoke refuses the start of a stored digest given as a token, naming --digest', async () => {
-    const token = (await admin('tokens', 'create', '--owner', OWNER)).stdout.trim();
-    const prefix = shortDigest(digestToken(token));
-    const before = await listedTokens();
-    const run = await admin('tokens', 'revoke', prefix);
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain(`give --digest ${prefix}`);
     expect(await listedTokens()).toEqual(before);
   });
 
@@ -211,14 +236,18 @@ describe('tokens', () => {
     ['a duration past the longest lifetime', ['tokens', 'create', '--owner', OWNER, '--expires-in', '99999999999d']],
     ['a duration of nothing', ['tokens', 'create', '--owner', OWNER, '--expires-in', '0s']],
     ['an unknown command', ['tokens', 'rotate']],
-  ])('%s prints usage, fails and stores no token', async (_, args) => {
-    const before = await listedTokens();
-    const run = await admin(...args);
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toMatch(/Usage:/);
-    expect(run.stdout).toBe('');
-    expect(await listedTokens()).toEqual(before);
-  });
+  ])(
+    '%s is the error and where to read more (as git says it, not the whole usage); nothing stored',
+    async (_, args) => {
+      const before = await listedTokens();
+      const run = await admin(...args);
+      expect(run).toMatchObject({ code: 1, stdout: '' });
+      expect(run.stderr).toMatch(
+        /^error: [^\n]+\n(?:\(Did you mean \w+\?\)\n)?See 'admin tokens(?: create)? --help'\.\n$/,
+      );
+      expect(await listedTokens()).toEqual(before);
+    },
+  );
 
   it('--expires-in states its bound in --help', async () => {
     expect((await admin('tokens', 'create', '--help')).stdout).toMatch(/--expires-in <duration> +lifetime, 1s to 366d/);
@@ -253,6 +282,25 @@ describe('tokens', () => {
   });
 });
 
+describe('tokens list shows stored text as text', () => {
+  /** What a terminal obeys rather than shows: controls (C0, DEL, C1), format characters, separators. */
+  const OBEYED = /(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+  it('a label’s escape sequences colour no terminal and its newlines break no table, in the table or as JSON', async () => {
+    const owner = randomUUID();
+    const label = '\u001b[31mred\u001b[0m\nsecond line\u009b2J \u202etxt.exe \\n';
+    expect((await admin('tokens', 'create', '--owner', owner, '--label', label)).code).toBe(0);
+    const table = await admin('tokens', 'list', '--owner', owner);
+    expect(table.stdout).not.toMatch(OBEYED);
+    const [, row, ...rest] = table.stdout.split('\n');
+    expect(rest).toEqual(['']);
+    expect(row).toContain(String.raw`\u{1b}[31mred\u{1b}[0m\nsecond line\u{9b}2J \u{202e}txt.exe \\n`);
+    const json = await admin('tokens', 'list', '--json', '--owner', owner);
+    expect(json.stdout).not.toMatch(OBEYED);
+    expect((JSON.parse(json.stdout) as ListedToken[])[0]?.label).toBe(label);
+  });
+});
+
 describe('instances', () => {
   it('import validates every record first, reports each problem with its position, and writes nothing', async () => {
     const { summary, problems } = await refusedImport('bad.json', [
@@ -268,7 +316,7 @@ describe('instances', () => {
       'record 3: name must NOT have fewer than 1 characters',
       'record 3: instance_info must be object',
       'record 4: applications[0].started must be boolean',
-      'record 4: applications[0].id must be a lower-case UUID',
+      'record 4: applications[0].id must be a UUID',
       `record 5: owner differs from --owner ${OWNER}`,
     ]);
     expect(summary).toMatch(/^Nothing imported\. 7 problem\(s\):/);
@@ -350,6 +398,124 @@ describe('instances', () => {
     expect((await admin('instances', 'export', '--owner', OWNER)).stdout).not.toContain('"fine"');
   });
 
+  it('import weighs every record in bytes, as DynamoDB does: record 121 of 150, 600 KB in UTF-8, refuses the file', async () => {
+    const before = await exportAll();
+    const records = Array.from({ length: 150 }, (_, n) => record(n === 120 ? 'é'.repeat(300_000) : `big file ${n}`));
+    const { summary, problems } = await refusedImport('oversized.json', records);
+    expect(summary).toBe('Nothing imported. 1 problem(s):');
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^record 121: the item is 600,\d{3} bytes as stored, over DynamoDB's limit of 409,600 \(400 KB\)$/,
+      ),
+    ]);
+    expect(await exportAll()).toBe(before);
+  });
+
+  it('import takes a record up to the limit with what it adds (id, owner, times, history), and not a byte more', async () => {
+    const fits = (length: number) =>
+      'instances' in parseRecords([record('x'.repeat(length))], { owner: OWNER, now: new Date().toISOString() });
+    let [low, high] = [400_000, 409_600];
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      [low, high] = fits(middle) ? [middle, high] : [low, middle - 1];
+    }
+    const before = await exportAll();
+    expect((await refusedImport('over.json', [record('x'.repeat(low + 1))])).problems).toHaveLength(1);
+    expect(await exportAll()).toBe(before);
+    // DynamoDB stores the largest record the check lets through: the check counts no less than DynamoDB does.
+    const run = await admin(
+      'instances',
+      'import',
+      file('at-the-limit.json', [record('x'.repeat(low))]),
+      '--owner',
+      OWNER,
+    );
+    expect(run).toMatchObject({ code: 0, stderr: 'Imported 1 new instance(s), replaced 0.\n' });
+  });
+
+  it('import refuses a timeline that contradicts itself, an empty history, an application id twice; writes nothing', async () => {
+    const before = await exportAll();
+    const app = { id: randomUUID(), name: 'a.jar', type: 'BATCH', started: false };
+    const [y2020, y2021, y2030, y2099] = ['2020', '2021', '2030', '2099'].map((year) => `${year}-01-01T00:00:00.000Z`);
+    const { problems } = await refusedImport('timelines.json', [
+      record('fine', { created_at: y2020, status_history: [{ code: '0', at: y2021 }], updated_at: y2021 }),
+      // Issue 24's: status 9, history oldest first and of other statuses, created after everything, in 2099.
+      record('contradicts itself', {
+        status: '9',
+        created_at: y2099,
+        status_history: [
+          { code: '0', at: y2020 },
+          { code: '5', at: y2030 },
+        ],
+      }),
+      record('empty history', { status_history: [] }),
+      record('updated before its history', { updated_at: y2020, status_history: [{ code: '0', at: y2021 }] }),
+      record('another failure message', {
+        status: '9',
+        failure_message: 'boom',
+        status_history: [{ code: '9', at: y2021, failure_message: 'bang' }],
+      }),
+      record('created after updated', { created_at: y2021, updated_at: y2020 }),
+      record('one application twice', { applications: [app, app] }),
+    ]);
+    expect(problems).toEqual([
+      `record 2: status_history is not newest first: status_history[1].at (${y2030}) is after status_history[0].at (${y2020})`,
+      "record 2: status_history[0].code is 0, not the record's status 9",
+      `record 2: created_at (${y2099}) is after status_history[0].at (${y2020})`,
+      expect.stringMatching(
+        new RegExp(`^record 2: created_at \\(${y2099}\\) is in the future: the database's time is 20`),
+      ),
+      'record 3: status_history must NOT have fewer than 1 items',
+      `record 4: status_history[0].at (${y2021}) is after updated_at (${y2020})`,
+      "record 5: status_history[0].failure_message is not the record's failure_message",
+      `record 6: created_at (${y2021}) is after updated_at (${y2020})`,
+      'record 7: applications[1].id repeats applications[0].id',
+    ]);
+    expect(await exportAll()).toBe(before);
+  });
+
+  it('import of a history without created_at: created when the history starts, its oldest entry', async () => {
+    const uuid = randomUUID();
+    const history = [
+      { code: '1', at: '2021-01-01T00:00:00.000Z' },
+      { code: '0', at: '2020-01-01T00:00:00.000Z' },
+    ];
+    const records = file('no-created-at.json', [
+      record('history only', { uuid, status: '1', status_history: history }),
+    ]);
+    expect((await admin('instances', 'import', records, '--owner', OWNER)).code).toBe(0);
+    expect(await exportedInstance(uuid)).toMatchObject({
+      created_at: '2020-01-01T00:00:00.000Z',
+      status_history: history,
+    });
+  });
+
+  it('reads a file that starts with a UTF-8 byte order mark', async () => {
+    const uuid = randomUUID();
+    const records = file('bom.json', `\uFEFF${JSON.stringify([record('after a BOM', { uuid })])}`);
+    expect((await admin('instances', 'import', records, '--owner', OWNER)).code).toBe(0);
+    expect(await exportedInstance(uuid)).toMatchObject({ name: 'after a BOM' });
+  });
+
+  it('takes UUIDs in any letter case, as the API does, and keeps them in lower case as the tables do', async () => {
+    const [uuid, app] = [randomUUID(), randomUUID()];
+    const upper = record('upper case', {
+      uuid: uuid.toUpperCase(),
+      applications: [{ id: app.toUpperCase(), name: 'a.jar', type: 'BATCH', started: false }],
+    });
+    const run = await admin('instances', 'import', file('upper.json', [upper]), '--owner', OWNER.toUpperCase());
+    expect(run.stdout).toMatch(new RegExp(`^created ${uuid} \\(id \\d+, owner ${OWNER}\\): .*a\\.jar ${app}\\]\\n$`));
+    expect((await admin('instances', 'set-status', uuid.toUpperCase(), 'STOPPED')).stdout).toMatch(`status ${uuid} `);
+    expect((await admin('instances', 'app', 'start', uuid.toUpperCase(), app.toUpperCase())).code).toBe(0);
+    expect(await exportedInstance(uuid)).toMatchObject({
+      uuid,
+      owner: OWNER,
+      status: '1',
+      applications: [{ id: app, started: true }],
+    });
+    expect((await admin('tokens', 'list', '--owner', OWNER.toUpperCase())).code).toBe(0);
+  });
+
   it('refuses uuids that are already stored, writing nothing', async () => {
     const uuid = randomUUID();
     expect(
@@ -392,9 +558,12 @@ describe('instances', () => {
       code: 1,
       stderr: '/dev/null is not a regular file: write to standard output instead.\n',
     });
-    const run = await admin('instances', 'export', '--output', join(directory, 'no-such-folder', 'x.json'));
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^Cannot write .*no-such-folder.*ENOENT/);
+    // Named as given, not as the temporary file written beside it.
+    const output = join(directory, 'no-such-folder', 'x.json');
+    expect(await admin('instances', 'export', '--output', output)).toMatchObject({
+      code: 1,
+      stderr: `Cannot write ${output}: no such file or directory (ENOENT).\n`,
+    });
   });
 });
 
@@ -468,7 +637,7 @@ describe('changing instances', () => {
     const records = file(`revive-${uuid}.json`, [record('Back', { uuid })]);
     const refused = await admin('instances', 'import', records, '--owner', OWNER, '--replace');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`Nothing replaced:\nLambda instance ${uuid} is DESTROYED`);
+    expect(refused.stderr).toContain(`Nothing imported:\nrecord 1: ${uuid} is DESTROYED, which is final`);
     expect((await exported(uuid))?.status).toBe('6');
     expect(await admin('instances', 'import', records, '--owner', OWNER, '--revive')).toMatchObject({
       code: 1,
@@ -476,6 +645,37 @@ describe('changing instances', () => {
     });
     expect((await admin('instances', 'import', records, '--owner', OWNER, '--replace', '--revive')).code).toBe(0);
     expect(await exported(uuid)).toMatchObject({ name: 'Back', status: '0' });
+  });
+
+  it('import --replace changes nothing of a DESTROYED instance without --revive; its export imported back is no change', async () => {
+    const app = { id: randomUUID(), name: 'kept.jar', type: 'BATCH', started: false };
+    const uuid = await imported({ status: '6', applications: [app] });
+    const exportedRecord = await exportedInstance(uuid);
+    const before = await exportAll();
+    // Issue 24's: a DESTROYED record that renames the instance and clears its applications.
+    const renamed = file(`renamed-${uuid}.json`, [{ ...exportedRecord, name: 'Renamed', applications: [] }]);
+    expect(await admin('instances', 'import', renamed, '--replace')).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        `Nothing imported:\nrecord 1: ${uuid} is DESTROYED, which is final, and the record changes its name, ` +
+        'applications: give --revive to replace it\n',
+    });
+    expect(await exportAll()).toBe(before);
+    // The export imported back: nothing to write, not even a time.
+    const back = await admin('instances', 'import', file(`back-${uuid}.json`, [exportedRecord]), '--replace');
+    expect(back).toMatchObject({
+      code: 0,
+      stderr:
+        'Imported 0 new instance(s), replaced 0; 1 DESTROYED instance(s) identical to their record left as they are.\n',
+    });
+    expect(back.stdout).toMatch(new RegExp(`^unchanged ${uuid} .*DESTROYED \\(6\\), applications \\[kept\\.jar`));
+    expect(await exportAll()).toBe(before);
+    expect((await admin('instances', 'import', renamed, '--replace', '--revive')).code).toBe(0);
+    expect(await exportedInstance(uuid)).toMatchObject({ name: 'Renamed', status: '6', applications: [] });
+    expect((await admin('instances', 'import', '--help')).stdout).toMatch(
+      /--revive +with --replace: replace DESTROYED/,
+    );
   });
 
   it('app add, start, stop and remove', async () => {
@@ -497,7 +697,7 @@ describe('changing instances', () => {
     ['an empty name', ['rename', OWNER, ' '], /give one that is not empty/],
     ['an empty application name', ['app', 'add', OWNER, '--name', '', '--type', 'BATCH'], /give one that is not empty/],
     ['a bad application type', ['app', 'add', OWNER, '--name', 'a', '--type', 'batch'], /give BATCH or STREAMING/],
-    ['an application id that is not a UUID', ['app', 'start', OWNER, 'x'], /give a lower-case UUID/],
+    ['an application id that is not a UUID', ['app', 'start', OWNER, 'x'], /give a UUID/],
   ])('%s exits non-zero with the reason, changing nothing', async (_, args, reason) => {
     const run = await admin('instances', ...args);
     expect(run.code).not.toBe(0);
@@ -591,6 +791,16 @@ describe('as a process', { timeout: 60_000 }, () => {
     ]);
     expect(output).toMatch(/importing █+░* \d+\/150/);
     expect(output).toContain('Imported 150 new instance(s), replaced 0.');
+  });
+
+  it('an export shows on a terminal how many items it has read, with no total it cannot know', async () => {
+    const { stdout: output } = await promisify(execFile)('script', [
+      '-qec',
+      `${command('instances', 'export').join(' ')} > /dev/null`,
+      '/dev/null',
+    ]);
+    expect(output).toMatch(/scanning, items read: \d+/);
+    expect(output).not.toMatch(/\d+\/\d+/);
   });
 
   it('a standard output that fails (a full disk) is one line on standard error and exit 1; no progress when piped', async () => {

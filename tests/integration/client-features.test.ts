@@ -102,9 +102,12 @@ describe('conditional requests (7.1)', () => {
     const destroyed = { ...SEED_DETAILS_INSTANCE, uuid, id: 900, status: '6' as const };
     await operator.instances.put([destroyed]);
     const before = await invoke(detail, { headers: auth, id: uuid });
-    // DESTROYED is final (7.6): a replacement that keeps it DESTROYED is the change an operator may make.
+    // DESTROYED is final (7.6): an operator who says so (--revive) may still rename it, keeping it DESTROYED.
     const { id: _, ...record } = destroyed;
-    await operator.instances.replace([{ ...record, name: 'Renamed while polled' }]);
+    await operator.instances.importInstances([{ ...record, name: 'Renamed while polled' }], {
+      replace: true,
+      revive: true,
+    });
     const after = await invoke(detail, {
       headers: { ...auth, 'if-none-match': String(before.headers?.ETag) },
       id: uuid,

@@ -196,14 +196,33 @@ export function expectedDetails(
 }
 
 /**
+ * The entity-tags of an If-None-Match list, or undefined when the value is no such list (RFC 9110 sections 5.6.1 and
+ * 8.8.3): tags (W/ or not) of etagc characters, separated by commas with optional white space; empty elements count
+ * for nothing.
+ */
+function listedTags(ifNoneMatch: string): string[] | undefined {
+  const tags: string[] = [];
+  let rest = ifNoneMatch.replace(/^[ \t]+/, '');
+  for (;;) {
+    const tag = /^(?:W\/)?("[\x21\x23-\x7e\x80-\xff]*")[ \t]*/.exec(rest);
+    if (tag) {
+      tags.push(tag[1]!);
+      rest = rest.slice(tag[0].length);
+    }
+    if (rest === '') return tags;
+    if (!rest.startsWith(',')) return undefined;
+    rest = rest.slice(1).replace(/^[ \t]+/, '');
+  }
+}
+
+/**
  * Whether an If-None-Match value holds an entity-tag (docs/contract.md section 7.1, RFC 9110 13.1.2): `*` alone holds any;
- * otherwise one of the listed tags has the same opaque part, W/ or not.
+ * otherwise one of the listed tags has the same opaque part, W/ or not. A value that is neither holds none
+ * (docs/decisions.md).
  */
 export function noneMatchHolds(ifNoneMatch: string, tag: string | undefined): boolean {
   if (ifNoneMatch.trim() === '*') return true;
-  if (tag === undefined) return false;
-  const listed = [...ifNoneMatch.matchAll(/(?:W\/)?("[^"]*")/g)].map(([, quoted]) => quoted);
-  return listed.includes(tag);
+  return tag !== undefined && (listedTags(ifNoneMatch)?.includes(tag) ?? false);
 }
 
 /**

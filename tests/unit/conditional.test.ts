@@ -22,6 +22,7 @@ describe('If-None-Match (weak comparison, RFC 9110 13.1.2)', () => {
     ['the tag marked weak', `W/${tag}`],
     ['a list holding it', `"other", ${tag}, W/"third"`],
     ['a list without spaces', `"other",${tag}`],
+    ['a list with empty elements', `, "other", ,${tag},`],
     ['*', '*'],
     ['* with spaces', ' * '],
   ])('holds: %s', (_, value) => expect(noneMatchHolds(value, tag)).toBe(true));
@@ -33,6 +34,9 @@ describe('If-None-Match (weak comparison, RFC 9110 13.1.2)', () => {
     ['a prefix of the tag', `${tag.slice(0, -2)}"`],
     ['the tag inside another', `"x${tag.slice(1)}`],
     ['garbage', 'W/, ",,'],
+    ['the tag followed by garbage (unparsable: no tag)', `${tag} garbage`],
+    ['the tag after garbage', `garbage, ${tag}`],
+    ['* in a list', `*, ${tag}`],
   ])('does not hold: %s', (_, value) => expect(noneMatchHolds(value, tag)).toBe(false));
 });
 
