@@ -172,8 +172,6 @@ async function startApi(
   dynamoDbEndpoint: string,
   options: ApiOptions = {},
 ): Promise<RunningProcess & { url: string }> {
-  // The functions' settings, checked as `serverless package` checks them: a bad one fails here, with its name.
-  readSettings(stageEnvironment(stage, { ...process.env, ...options.env }));
   const [httpPort, lambdaPort, websocketPort] = [
     options.httpPort ?? (await freePort()),
     options.lambdaPort ?? (await freePort()),
@@ -181,16 +179,10 @@ async function startApi(
   ];
   await assertPortFree(httpPort, 'PORT');
   const serverless = fileURLToPath(new URL('../node_modules/.bin/serverless', import.meta.url));
-  const child = spawnProcess(serverless, ['offline', 'start', '--stage', stage], {
+  const ports = ['--httpPort', httpPort, '--lambdaPort', lambdaPort, '--websocketPort', websocketPort].map(String);
+  const child = spawnProcess(serverless, ['offline', 'start', '--stage', stage, ...ports], {
     cwd: new URL('..', import.meta.url),
-    env: {
-      ...process.env,
-      ...localAwsEnvironment(dynamoDbEndpoint),
-      ...options.env,
-      PORT: String(httpPort),
-      LAMBDA_PORT: String(lambdaPort),
-      WEBSOCKET_PORT: String(websocketPort),
-    },
+    env: { ...process.env, ...localAwsEnvironment(dynamoDbEndpoint), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lastLines = keepLastLines(child, (text) => options.stdio === 'inherit' && process.stdout.write(text));
@@ -231,6 +223,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const { stop: stopOne } of [...running].reverse()) await stopOne();
   };
   try {
+    // The functions' settings, checked as `serverless package` checks them, before anything starts.
+    if (options.api && options.stage !== undefined)
+      readSettings(stageEnvironment(options.stage, { ...process.env, ...options.api.env }));
     const dynamoDb = await startDynamoDbLocal(options.dynamoDbPort ?? (await freePort()));
     supervise(dynamoDb);
     const stack: LocalStack = { dynamoDbEndpoint: dynamoDb.endpoint, exited, stop };

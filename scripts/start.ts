@@ -1,9 +1,10 @@
 // `npm start`: DynamoDB Local with the sample data, and the API on serverless-offline, until Ctrl-C.
-import { startLocalStack, type LocalStack, type UnexpectedExit } from '../local/stack.ts';
+import { readAll } from '../lib/config.ts';
+import { LOCAL_PORTS } from '../local/ports.ts';
 import { SAMPLE_TOKENS, SEED_DETAILS_INSTANCE } from '../local/sample-data.ts';
+import { startLocalStack, type LocalStack, type UnexpectedExit } from '../local/stack.ts';
 
 const LOCAL_FRONT_END = 'http://localhost:5173';
-const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 let stack: LocalStack | undefined;
 let stopping: Promise<never> | undefined;
 
@@ -27,22 +28,23 @@ function onUnexpectedExit({ name, code, signal, lastLines }: UnexpectedExit): Pr
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
 
 try {
+  const ports = readAll(LOCAL_PORTS, process.env);
   stack = await startLocalStack({
     stage: 'local',
     sampleData: true,
     warmUp: true,
-    dynamoDbPort: port('DYNAMODB_PORT', 8000),
+    dynamoDbPort: ports.dynamoDb,
     api: {
-      httpPort: port('PORT', 3000),
-      lambdaPort: port('LAMBDA_PORT', 3002),
-      websocketPort: port('WEBSOCKET_PORT', 3001),
+      httpPort: ports.api,
+      lambdaPort: ports.lambda,
+      websocketPort: ports.websocket,
       stdio: 'inherit',
       // A front-end dev server's usual origin may call the local API; CORS_ORIGINS= (empty) lists none.
       env: { CORS_ORIGINS: process.env.CORS_ORIGINS ?? LOCAL_FRONT_END },
     },
   });
   void stack.exited.then(onUnexpectedExit);
-  const base = `http://localhost:${port('PORT', 3000)}`;
+  const base = `http://localhost:${ports.api}`;
   const [devToken] = SAMPLE_TOKENS;
   console.log(`
 lambda-instances-api is running at ${base} (DynamoDB Local at ${stack.dynamoDbEndpoint}). Ctrl-C stops both.
