@@ -11,6 +11,7 @@ import { stageEnvironment } from '../infra/serverless-yml.ts';
 import { readSettings, type Tables } from '../lib/config.ts';
 import { createOperatorStore } from '../operators/store.ts';
 import { dynamoDbLocalCommand, ownDynamoDbLocalOn } from './dynamodb-local.ts';
+import { showOfflineOutput } from './offline-output.ts';
 import { loadSampleData } from './sample-data.ts';
 import { spawnTied } from './tied.ts';
 import { warmUp } from './warm-up.ts';
@@ -20,7 +21,10 @@ interface ApiOptions {
   httpPort?: number;
   lambdaPort?: number;
   websocketPort?: number;
-  /** 'inherit' passes serverless-offline's output through (npm start); by default it is kept only for errors. */
+  /**
+   * 'inherit' shows serverless-offline's output (npm start), but not its lines about the requests sent before the
+   * stack is returned (the warm-up's); by default it is kept only for errors.
+   */
   stdio?: 'inherit' | 'pipe';
   /** More environment for serverless-offline (the functions' settings, e.g. CORS_ORIGINS). */
   env?: Record<string, string>;
@@ -69,12 +73,10 @@ interface RunningProcess {
 const KEPT_LINES = 20;
 
 /** Keeps the last lines a child writes, for the message when it fails. */
-function keepLastLines(child: ChildProcess, onText?: (text: string) => void): () => string {
+function keepLastLines(child: ChildProcess): () => string {
   let kept = '';
   const record = (chunk: Buffer) => {
-    const text = chunk.toString();
-    onText?.(text);
-    kept = (kept + text)
+    kept = (kept + chunk.toString())
       .split('\n')
       .slice(-KEPT_LINES - 1)
       .join('\n');
@@ -209,12 +211,15 @@ async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endp
   return { name: 'DynamoDB Local', endpoint, process: child, lastLines, stop: stopper(child) };
 }
 
-/** Runs `serverless offline start` for the stage on DynamoDB Local and resolves when its HTTP server is ready. */
+/**
+ * Runs `serverless offline start` for the stage on DynamoDB Local and resolves when its HTTP server is ready;
+ * `showRequests()` passes on its lines about requests too, when its output is shown.
+ */
 async function startApi(
   stage: string,
   dynamoDbEndpoint: string,
   options: ApiOptions = {},
-): Promise<RunningProcess & { url: string }> {
+): Promise<RunningProcess & { url: string; showRequests: () => void }> {
   const [httpPort, lambdaPort, websocketPort] = [
     options.httpPort ?? (await freePort()),
     options.lambdaPort ?? (await freePort()),
@@ -228,7 +233,8 @@ async function startApi(
     env: { ...process.env, ...localAwsEnvironment(dynamoDbEndpoint), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const lastLines = keepLastLines(child, (text) => options.stdio === 'inherit' && process.stdout.write(text));
+  const lastLines = keepLastLines(child);
+  const { showRequests } = options.stdio === 'inherit' ? showOfflineOutput(child) : { showRequests: () => {} };
   const ready = new Promise<void>((resolve, reject) => {
     const onData = () => lastLines().includes('Server ready') && resolve();
     child.stdout.on('data', onData);
@@ -245,7 +251,14 @@ async function startApi(
     await stop();
     throw error;
   }
-  return { name: 'serverless-offline', process: child, lastLines, stop, url: `http://127.0.0.1:${httpPort}` };
+  return {
+    name: 'serverless-offline',
+    process: child,
+    lastLines,
+    stop,
+    url: `http://127.0.0.1:${httpPort}`,
+    showRequests,
+  };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -284,6 +297,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       supervise(api);
       stack.apiUrl = api.url;
       if (options.warmUp) await warmUp(api.url);
+      // serverless-offline writes a request's lines before its answer, and on Linux a write to a pipe is synchronous:
+      // by the loop's next turn, its lines about the warm-up have been read.
+      await new Promise((resolve) => setImmediate(resolve));
+      api.showRequests();
     }
     return stack;
   } catch (error) {

@@ -60,6 +60,7 @@ API reference (try it out with a token above): ${base}/api/docs
 Try:
   curl -H "Authorization: Token ${devToken?.token}" ${base}/backend/lambda-instances/
   curl -H "Authorization: Token ${devToken?.token}" ${base}/api/lambda-instances/${SEED_DETAILS_INSTANCE.uuid}/
+Requests are logged below.
 `);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -1,6 +1,7 @@
 // `npm start` as a process, through npm as a terminal or an IDE runs it: it frees its port of the DynamoDB Local that
-// an earlier npm start left behind, and a SIGTERM to npm (a process manager's, an IDE's stop) stops the whole stack
-// and frees every port.
+// an earlier npm start left behind, its banner comes before any line of its warm-up's 1,000 requests (the
+// developer's requests are logged after it), and a SIGTERM to npm (a process manager's, an IDE's stop) stops the
+// whole stack and frees every port.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
@@ -67,6 +68,17 @@ describe('npm start, through npm', () => {
       `Stopped DynamoDB Local (pid ${leftover}) that an earlier npm start left running on port ${dynamoDbPort}.`,
     );
     expect(running(leftover)).toBe(false);
+  });
+
+  it('shows serverless-offline’s start-up, then its banner before any line about a request', () => {
+    const beforeBanner = stack.output().slice(0, stack.output().indexOf('is running at'));
+    expect(beforeBanner).toContain('Starting Offline at stage local');
+    expect(beforeBanner).not.toMatch(/λ:|Server ready/);
+  });
+
+  it('logs the developer’s requests after its banner', async () => {
+    await fetch(`${stack.url}/api/docs`);
+    await expect.poll(() => stack.output(), { timeout: 5000 }).toContain('/api/docs (λ: docs)');
   });
 
   it('stops the whole stack on a SIGTERM to npm, and frees every port', async () => {
