@@ -64,6 +64,11 @@ describe('settings', () => {
     expect(settings.identityUrl).toBe('https://a.example/identity/v2.0');
   });
 
+  it('an IDENTITY_URL may be plain http (an Astakos on a private network)', () => {
+    const env = { ...TABLES, TOKEN_VERIFIER: 'astakos', IDENTITY_URL: 'http://astakos.internal:8080/identity/v2.0' };
+    expect(readSettings(env).identityUrl).toBe('http://astakos.internal:8080/identity/v2.0');
+  });
+
   it.each(['1e3', '1.0', ' 5', '5 ', '+5', '-5', '0x10', '99999999999999999999'])(
     '%j is not a positive integer: refused with the variable’s name',
     (value) => {
