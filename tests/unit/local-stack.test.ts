@@ -1,22 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { stageEnvironment } from '../../infra/serverless-yml.ts';
+import { serverlessYml, stageEnvironment } from '../../infra/serverless-yml.ts';
+import { FUNCTION_SETTINGS, readSettings } from '../../lib/config.ts';
 
-describe('the local stack reads serverless.yml', () => {
-  it('resolves the functions’ environment for a stage, with the defaults of unset variables', () => {
-    expect(stageEnvironment('local', {})).toEqual({
+describe('serverless.yml passes the functions their settings', () => {
+  it('each as the deploying shell has it, or empty: the defaults are lib/config.ts’s alone', () => {
+    const { INSTANCES_TABLE: _instances, TOKENS_TABLE: _tokens, ...passed } = serverlessYml.provider.environment;
+    for (const [name, value] of Object.entries(passed)) expect(value).toBe(`\${env:${name}, ''}`);
+  });
+
+  it('every one that lib/config.ts reads', () => {
+    const names = Object.values(FUNCTION_SETTINGS).map(({ name }) => name);
+    expect(Object.keys(serverlessYml.provider.environment)).toEqual(expect.arrayContaining(names));
+  });
+
+  it('the stage’s tables, and nothing else when the deploying shell sets nothing', () => {
+    const tables = {
       INSTANCES_TABLE: 'lambda-instances-api-local-instances',
       TOKENS_TABLE: 'lambda-instances-api-local-tokens',
-      TOKEN_VERIFIER: 'dynamodb',
-      IDENTITY_URL: '',
-      IDENTITY_TIMEOUT_MS: '2000',
-      IDENTITY_REMEMBER_SECONDS: '300',
-      TOKEN_CACHE_SECONDS: '60',
-      TOKEN_CACHE_SIZE: '1000',
-      DYNAMODB_REQUEST_TIMEOUT_MS: '600',
-      REQUEST_DEADLINE_MS: '2500',
-      CORS_ORIGINS: '',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    });
+    };
+    expect(stageEnvironment('local', {})).toMatchObject(tables);
+    expect(readSettings(stageEnvironment('local', {}))).toEqual(readSettings(tables));
   });
 
   it('takes a set variable from the deploying shell’s environment, as serverless does', () => {
