@@ -2,9 +2,9 @@
 // as the instances it changes, so that a page of a long list is found without reading what lies before it
 // (docs/contract.md section 5.1; docs/decisions.md, "Big owners"). It counts the owner's instances by block of ids
 // (BLOCK_IDS consecutive ids) and status, and for each block keeps the time of the first and of the newest write to
-// any of its instances. Stamps are monotonic per block (a write carrying an older stamp than the block's newest is
-// refused and stamped again), so `newest` is the newest `updated_at` of the block and `first` is at or before every
-// one of them.
+// any of its instances. A write that was slow to arrive may land after a newer one and leave its older time: the
+// newest `updated_at` of a block is at most the sync margin (docs/contract.md section 7.7) past `newest`, and none is
+// more than that before `first`.
 import { isStatusCode, type StatusCode } from './statuses.ts';
 
 /** Ids per block: a page is found by reading at most one block's ids before it. */

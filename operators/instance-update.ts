@@ -9,7 +9,6 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isListed, toInstanceItem, type InstanceItem, type LambdaInstance, type Timeline } from '../lib/items.ts';
 import { blockOf, countAttribute, firstAttribute, newestAttribute, ownerIndexKey } from '../lib/owner-index.ts';
 import { DESTROYED, type StatusCode } from '../lib/statuses.ts';
-import type { Item } from './refusals.ts';
 
 /** One action of a transaction. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -140,8 +139,9 @@ export interface IndexMove {
 
 /**
  * The UpdateItem that moves an owner's index with a write at `at` (epoch ms): each block written gets `at` as its
- * newest write (and as its first, if it has none), each status move its counts; refused if a block has a newer
- * write already, so that stamps never go back within a block (the write is then stamped again).
+ * newest write (and as its first, if it has none), each status move its counts. It is never refused: a write that was
+ * slow to arrive may leave an older time than the block's newest, which readers allow for (lib/owner-index.ts), where
+ * a condition would let a nearby writer starve a distant one.
  */
 export function ownerIndexUpdate(table: string, owner: string, moves: readonly IndexMove[], at: number): TransactItem {
   const deltas = new Map<string, number>();
@@ -156,13 +156,11 @@ export function ownerIndexUpdate(table: string, owner: string, moves: readonly I
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':at': at };
   const set: string[] = [];
-  const conditions: string[] = [];
   for (const block of blocks) {
     const [newest, first] = [`#t${block}`, `#c${block}`];
     names[newest] = newestAttribute(block);
     names[first] = firstAttribute(block);
     set.push(`${newest} = :at`, `${first} = if_not_exists(${first}, :at)`);
-    conditions.push(`(attribute_not_exists(${newest}) OR ${newest} <= :at)`);
   }
   const add = [...deltas].flatMap(([attribute, delta], n) => {
     if (delta === 0) return [];
@@ -175,19 +173,8 @@ export function ownerIndexUpdate(table: string, owner: string, moves: readonly I
       TableName: table,
       Key: { uuid: ownerIndexKey(owner) },
       UpdateExpression: `SET ${set.join(', ')}${add.length > 0 ? ` ADD ${add.join(', ')}` : ''}`,
-      ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }
-
-/** The newest write among these ids' blocks in an owner's index item as refused (0 if none). */
-export function newestWrite(item: Item | undefined, ids: readonly number[]): number {
-  return Math.max(0, ...ids.map((id) => Number(item?.[newestAttribute(blockOf(id))] ?? 0)));
-}
-
-/** Whether a transaction's action is an owner's index update (not an instance's write). */
-export const isOwnerIndexAction = (action: TransactItem | undefined): boolean =>
-  String(action?.Update?.Key?.uuid ?? '').startsWith(ownerIndexKey(''));

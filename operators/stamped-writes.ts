@@ -2,8 +2,6 @@
 // (lib/owner-index.ts), stamped with the database's time (operators/clock.ts) when it is sent, so that a syncing
 // client can trust `changed_since` (docs/contract.md section 7.7):
 // - each write carries its own time, taken just before it leaves (an import of many transactions, many times);
-// - within a block of an owner's ids, times never go back: a write carrying an older time than the block's newest is
-//   refused by the index's condition and stamped again, later;
 // - a write whose answer comes more than LATE_MS after its time is stamped again once it is in, so that no change
 //   becomes visible carrying a time much older than the moment it became visible (the margin of README's sync
 //   recipe counts on it).
@@ -11,13 +9,7 @@ import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-
 import { faultsAsUnavailable } from '../lib/dynamodb.ts';
 import { MAX_ATTEMPTS, backOff, chunks } from './batch.ts';
 import type { DatabaseClock } from './clock.ts';
-import {
-  instanceUpdate,
-  isOwnerIndexAction,
-  newestWrite,
-  ownerIndexUpdate,
-  type TransactItem,
-} from './instance-update.ts';
+import { instanceUpdate, ownerIndexUpdate, type TransactItem } from './instance-update.ts';
 import { RefusedChange, StaleRead, refusal, type Item } from './refusals.ts';
 
 /** How late an answer may come after its write's time before the write is stamped again. */
@@ -52,7 +44,7 @@ interface StampedWrite {
 }
 
 export interface StampedWriter {
-  /** Writes it, at a time no earlier than its blocks' newest; resolves to that time. */
+  /** Writes it; resolves to the time it carries. */
   write(write: StampedWrite): Promise<string>;
 }
 
@@ -65,8 +57,7 @@ export function stampedWriter({
   clock: DatabaseClock;
   table: string;
 }): StampedWriter {
-  async function write({ actions, written, refused, ...floor }: StampedWrite, late = stampAgain): Promise<string> {
-    let notBefore = floor.notBefore ?? 0;
+  async function write({ actions, written, refused, notBefore = 0 }: StampedWrite, late = stampAgain): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       const ms = Math.max(await clock.nowMs(), notBefore);
       const items = actions({ ms, iso: new Date(ms).toISOString() });
@@ -74,18 +65,12 @@ export function stampedWriter({
         await faultsAsUnavailable(() => client.send(new TransactWriteCommand({ TransactItems: items })));
       } catch (error) {
         const why = refusal(error);
-        if (why?.kind === 'condition' && !isOwnerIndexAction(items[why.index])) throw refused(why.index, why.item);
+        if (why?.kind === 'condition') throw refused(why.index, why.item);
         if (why === undefined) throw error;
+        // Another transaction held one of its items (an owner's index, most often): wait a little and try again.
         if (attempt === MAX_ATTEMPTS)
-          throw new RefusedChange(`Other writes kept coming first (${MAX_ATTEMPTS} attempts): nothing written.`);
-        // A newer write in one of its blocks: stamp it after that one. A transaction in the way: wait a little.
-        if (why.kind === 'condition')
-          notBefore =
-            newestWrite(
-              why.item,
-              written.map(({ id }) => id),
-            ) + 1;
-        else await backOff(attempt);
+          throw new RefusedChange(`Other writes kept holding its items (${MAX_ATTEMPTS} attempts): nothing written.`);
+        await backOff(attempt);
         continue;
       }
       if ((await clock.nowMs()) - ms > LATE_MS) await late(written);

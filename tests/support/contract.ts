@@ -25,6 +25,9 @@ export const MESSAGE = {
   internalError: 'Internal server error.',
 } as const;
 
+/** What a syncing client takes off the server's time of its last answer for its next changed_since (section 7.7). */
+export const SYNC_MARGIN_MS = 10_000;
+
 export const errorBody = (status: number, detail: string) => ({ errors: [{ status, detail }] });
 
 /** The headers some error statuses carry besides the envelope. */
