@@ -1,13 +1,7 @@
 // The request path's data access: what the two functions read (a token, an instance, an owner's list) and the one
 // write they may make (remembering a token Astakos accepted). Callers ask domain questions and get domain types;
 // only lib/ knows table names, keys and the index. The operators' writes are operators/store.ts.
-import {
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Tables } from './config.ts';
 import type { Paging } from './requests.ts';
 import type { StatusCode } from './statuses.ts';
@@ -16,7 +10,9 @@ import {
   CHANGED_BY_OWNER,
   DEFAULT_NAME,
   LISTED_BY_OWNER,
+  OWNED_BY_OWNER,
   fromInstanceItem,
+  isListed,
   fromTokenItem,
   toTokenItem,
   type InstanceItem,
@@ -25,6 +21,18 @@ import {
   type TokenItem,
   type TokenRecord,
 } from './items.ts';
+import {
+  blocksOfPage,
+  changedIn,
+  countIn,
+  idsOf,
+  ownerIndexKey,
+  readOwnerIndex,
+  type BlockCount,
+  type BlockShare,
+  type Counted,
+  type OwnerIndex,
+} from './owner-index.ts';
 
 /** What every read and write of a request takes: the request's deadline, as an abort signal. */
 export interface CallOptions {
@@ -83,87 +91,238 @@ const sdkOptions = ({ signal }: CallOptions = {}) => (signal ? { abortSignal: si
  * entries are about 150 KB, a few more calls than 1 MB pages for a long list.
  */
 const QUERY_LIMIT = 1000;
+/**
+ * The most changes a changed_since list reads from the changes index, sorts and pages in memory; past it, the list
+ * counts them by block from the owner's index instead (docs/decisions.md, "Big owners").
+ */
+const FEW_CHANGES = 1000;
+/** Blocks read or counted at a time: a page of a sparse filter, or the changes of many blocks. */
+const BLOCKS_AT_ONCE = 4;
+
+/** A Query's owner index and its key: the owner's instances in one of three orders and selections. */
+const INDEXES = {
+  /** What the list shows (all but DESTROYED), by id. */
+  listed: { IndexName: LISTED_BY_OWNER, owner: 'listed_owner', range: 'id' },
+  /** Every instance, by id. */
+  owned: { IndexName: OWNED_BY_OWNER, owner: 'owner', range: 'id' },
+  /** Every instance with a time, by its last write. */
+  changed: { IndexName: CHANGED_BY_OWNER, owner: 'owner', range: 'updated_at' },
+} as const;
+
+/** What a Query of an owner index reads: the owner's entries whose range key is in `from`..`to` and pass the filter. */
+interface IndexRead {
+  index: (typeof INDEXES)[keyof typeof INDEXES];
+  owner: string;
+  from: number | string;
+  to?: number;
+  filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> } | undefined;
+}
+
+/** The Query input of an owner index read. */
+function queryOf({ index, owner, from, to, filter }: IndexRead) {
+  return {
+    IndexName: index.IndexName,
+    KeyConditionExpression: `#owner = :owner AND #range ${to === undefined ? '>= :from' : 'BETWEEN :from AND :to'}`,
+    ...(filter && { FilterExpression: filter.expression }),
+    ExpressionAttributeNames: {
+      '#owner': index.owner,
+      '#range': index.range,
+      ...filter?.names,
+    },
+    ExpressionAttributeValues: {
+      ':owner': owner,
+      ':from': from,
+      ...(to !== undefined && { ':to': to }),
+      ...filter?.values,
+    },
+  };
+}
+
+/** The filter of the instances of these statuses and (or) written at or after `since`; none for neither. */
+function filterOf(statuses: ReadonlySet<StatusCode> | undefined, since?: string): IndexRead['filter'] {
+  const codes = [...(statuses ?? [])];
+  const parts = [
+    ...(codes.length > 0 ? [`#status IN (${codes.map((_, n) => `:status${n}`).join(', ')})`] : []),
+    ...(since === undefined ? [] : ['#updated_at >= :since']),
+  ];
+  if (parts.length === 0) return undefined;
+  return {
+    expression: parts.join(' AND '),
+    names: {
+      ...(codes.length > 0 && { '#status': 'status' }),
+      ...(since !== undefined && { '#updated_at': 'updated_at' }),
+    },
+    values: {
+      ...Object.fromEntries(codes.map((code, n) => [`:status${n}`, code])),
+      ...(since !== undefined && { ':since': since }),
+    },
+  };
+}
+
+/** The task's results for each of `all`, in order, BLOCKS_AT_ONCE under way at a time; a failure stops the rest. */
+async function fewAtATime<T, R>(all: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < all.length && !failed) {
+      const at = next++;
+      results[at] = await task(all[at]!).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BLOCKS_AT_ONCE, all.length) }, worker));
+  return results;
+}
+
+const sum = (counts: readonly BlockCount[]): number => counts.reduce((total, { count }) => total + count, 0);
+
+/**
+ * The page the query asks for out of `count` matches, read by `read` from an offset; or all of them, unless more than
+ * `atMost`. A page past the last reads nothing.
+ */
+async function pageOf(
+  count: number,
+  { paging, atMost: most }: Pick<ListQuery, 'paging' | 'atMost'>,
+  read: (offset: number, take: number) => Promise<InstanceSummary[]>,
+): Promise<ListPage> {
+  if (!paging) return { count, items: count > most ? undefined : await read(0, count) };
+  const offset = (paging.page - 1) * paging.limit;
+  return { count, items: offset >= count ? [] : await read(offset, Math.min(paging.limit, count - offset)) };
+}
 
 export function createStore({ client, tables }: { client: DynamoDBDocumentClient; tables: Tables }): Store {
-  /** Every page of a Query of one of the owner indexes, as summaries (with `updatedAt` when the index has it). */
+  /**
+   * The entries of an index read from the `skip`-th that passes its filter on, `take` of them, as summaries (with
+   * `updatedAt` where the index has it). It asks for as many entries as it expects to need, `entriesEach` for each
+   * one it takes (1 without a filter, so never more than it takes), and for more while it has too few.
+   */
   async function summaries(
-    query: Pick<QueryCommandInput, 'IndexName' | 'KeyConditionExpression' | 'ExpressionAttributeValues'> & {
-      ExpressionAttributeNames?: Record<string, string>;
-    },
-    { withUpdatedAt = false, ...options }: CallOptions & { withUpdatedAt?: boolean } = {},
+    read: IndexRead,
+    { skip = 0, take, entriesEach = 1 }: { skip?: number; take: number; entriesEach?: number },
+    options?: CallOptions,
   ): Promise<InstanceSummary[]> {
     const found: InstanceSummary[] = [];
-    const pages = paginateQuery(
-      { client, pageSize: QUERY_LIMIT },
-      {
-        TableName: tables.instances,
-        ...query,
-        ProjectionExpression: `#uuid, #id, #name, #status, failure_message${withUpdatedAt ? ', updated_at' : ''}`,
-        ExpressionAttributeNames: {
-          '#uuid': 'uuid',
-          '#id': 'id',
-          '#name': 'name',
-          '#status': 'status',
-          ...query.ExpressionAttributeNames,
-        },
-      },
-      sdkOptions(options),
-    );
-    await faultsAsUnavailable(async () => {
-      for await (const page of pages) {
-        for (const item of (page.Items ?? []) as IndexItem[]) {
-          found.push({
-            uuid: item.uuid,
-            name: item.name ?? DEFAULT_NAME,
-            id: item.id,
-            status: item.status,
-            failureMessage: item.failure_message ?? '',
-            ...(item.updated_at !== undefined && { updatedAt: item.updated_at }),
-          });
-        }
+    const input = { TableName: tables.instances, ...queryOf(read) };
+    const wanted = skip + take;
+    let seen = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const limit = Math.min(QUERY_LIMIT, Math.ceil((wanted - seen) * entriesEach));
+      const { Items = [], LastEvaluatedKey } = await faultsAsUnavailable(() =>
+        client.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: start }), sdkOptions(options)),
+      );
+      for (const item of (Items as IndexItem[]).slice(Math.max(0, skip - seen), wanted - seen)) {
+        found.push({
+          uuid: item.uuid,
+          name: item.name ?? DEFAULT_NAME,
+          id: item.id,
+          status: item.status,
+          failureMessage: item.failure_message ?? '',
+          ...(item.updated_at !== undefined && { updatedAt: item.updated_at }),
+        });
       }
-    });
+      seen += Items.length;
+      start = LastEvaluatedKey;
+    } while (start && seen < wanted);
     return found;
   }
 
-  /** The owner's listed instances (all but DESTROYED), in id order, with their status. */
-  const listed = (owner: string, options?: CallOptions) =>
-    // One Query per 1,000 of the owner's slim index entries: never a Scan, never another owner's item, never a full
-    // item (the index carries what the list shows, status included).
-    summaries(
-      {
-        IndexName: LISTED_BY_OWNER,
-        KeyConditionExpression: 'listed_owner = :owner',
-        ExpressionAttributeValues: { ':owner': owner },
-      },
-      options,
-    );
+  /** How many entries of an index read pass its filter: its entries are counted, not sent. */
+  async function countOf(read: IndexRead, options?: CallOptions): Promise<number> {
+    const input = { TableName: tables.instances, ...queryOf(read), Select: 'COUNT' as const, Limit: QUERY_LIMIT };
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const { Count = 0, LastEvaluatedKey } = await faultsAsUnavailable(() =>
+        client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }), sdkOptions(options)),
+      );
+      count += Count;
+      start = LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
 
-  /** The owner's instances changed at or after `since` (DESTROYED ones included), in id order, with `updatedAt`. */
-  async function changed(owner: string, since: string, options?: CallOptions) {
-    // The index's range is the time of each instance's last change: the owner's unchanged instances are never read.
-    const found = await summaries(
-      {
-        IndexName: CHANGED_BY_OWNER,
-        KeyConditionExpression: '#owner = :owner AND updated_at >= :since',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':owner': owner, ':since': since },
-      },
-      { ...options, withUpdatedAt: true },
+  /** The owner's index item, as blocks (none: the owner has no instances). Eventually consistent, as the indexes are. */
+  async function ownerIndex(owner: string, options?: CallOptions): Promise<OwnerIndex> {
+    const { Item } = await faultsAsUnavailable(() =>
+      client.send(
+        new GetCommand({ TableName: tables.instances, Key: { uuid: ownerIndexKey(owner) } }),
+        sdkOptions(options),
+      ),
     );
-    return found.sort((a, b) => a.id - b.id);
+    return readOwnerIndex(Item);
+  }
+
+  /**
+   * The page's instances from an index by id, given the blocks that hold them: without a filter, one read from the
+   * first block's instances before the page to the page's end; with one, a read of each block, a few at a time.
+   */
+  async function blocksRead(
+    shares: readonly BlockShare[],
+    read: Omit<IndexRead, 'from' | 'to'>,
+    options?: CallOptions,
+  ): Promise<InstanceSummary[]> {
+    const [first, last] = [shares[0], shares.at(-1)];
+    if (!first || !last) return [];
+    if (!read.filter) {
+      const take = shares.reduce((total, share) => total + share.take, 0);
+      return summaries(
+        { ...read, from: idsOf(first.block).from, to: idsOf(last.block).to },
+        { skip: first.skip, take },
+        options,
+      );
+    }
+    const pages = await fewAtATime(shares, ({ block, ...share }) =>
+      summaries({ ...read, ...idsOf(block) }, share, options),
+    );
+    return pages.flat();
+  }
+
+  /** The owner's instances that the list shows (all but DESTROYED), of these statuses if given, in id order. */
+  async function listed(owner: string, query: ListQuery, options?: CallOptions): Promise<ListPage> {
+    const { statuses } = query;
+    const shown: Counted = (status) => isListed(status) && (!statuses || statuses.has(status));
+    const counts = (await ownerIndex(owner, options)).map((block) => ({
+      block: block.block,
+      count: countIn(block, shown),
+      entries: countIn(block, isListed),
+    }));
+    const read = { index: INDEXES.listed, owner, filter: filterOf(statuses) };
+    return pageOf(sum(counts), query, (offset, take) => blocksRead(blocksOfPage(counts, offset, take), read, options));
+  }
+
+  /**
+   * The owner's instances changed at or after `since` (DESTROYED ones included), of these statuses if given, in id
+   * order, with `updatedAt`. A few changes are read from the changes index whole; more are counted by block of the
+   * owner's index, each block partly changed since then by a count of its instances, and the page read by id.
+   */
+  async function changed(owner: string, since: string, query: ListQuery, options?: CallOptions): Promise<ListPage> {
+    const { statuses } = query;
+    const few = await summaries({ index: INDEXES.changed, owner, from: since }, { take: FEW_CHANGES + 1 }, options);
+    if (few.length <= FEW_CHANGES) {
+      const matching = few.filter(({ status }) => !statuses || statuses.has(status)).sort((a, b) => a.id - b.id);
+      return pageOf(matching.length, query, (offset, take) => Promise.resolve(matching.slice(offset, offset + take)));
+    }
+    const read = { index: INDEXES.owned, owner, filter: filterOf(statuses, since) };
+    const counted: Counted = (status) => !statuses || statuses.has(status);
+    const sinceMs = Date.parse(since);
+    const counts = await fewAtATime(await ownerIndex(owner, options), async (block) => ({
+      block: block.block,
+      count: changedIn(block, sinceMs, counted) ?? (await countOf({ ...read, ...idsOf(block.block) }, options)),
+      entries: countIn(block),
+    }));
+    return pageOf(sum(counts), query, (offset, take) => blocksRead(blocksOfPage(counts, offset, take), read, options));
   }
 
   return {
     instances: {
-      async list(owner, { statuses, changedSince, paging, atMost }, options) {
-        const read =
-          changedSince === undefined ? await listed(owner, options) : await changed(owner, changedSince, options);
-        const matching = statuses ? read.filter(({ status }) => statuses.has(status)) : read;
-        if (!paging) return { count: matching.length, items: matching.length > atMost ? undefined : matching };
-        const start = (paging.page - 1) * paging.limit;
-        return { count: matching.length, items: matching.slice(start, start + paging.limit) };
-      },
+      list: (owner, query, options) =>
+        query.changedSince === undefined
+          ? listed(owner, query, options)
+          : changed(owner, query.changedSince, query, options),
 
       // Strongly consistent: an operator's change is in the very next answer (docs/contract.md section 7.6), for 1 read unit, not 0.5.
       async get(uuid, options) {

@@ -7,7 +7,14 @@
 // write.
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isListed, toInstanceItem, type InstanceItem, type LambdaInstance, type Timeline } from '../lib/items.ts';
-import { blockOf, countAttribute, firstAttribute, newestAttribute, ownerIndexKey } from '../lib/owner-index.ts';
+import {
+  OWNER_INDEX_VERSION,
+  blockOf,
+  countAttribute,
+  firstAttribute,
+  newestAttribute,
+  ownerIndexKey,
+} from '../lib/owner-index.ts';
 import { DESTROYED, type StatusCode } from '../lib/statuses.ts';
 import type { Item } from './refusals.ts';
 
@@ -127,8 +134,9 @@ export interface IndexMove {
 
 /**
  * The UpdateItem that moves an owner's index with a write at `at` (epoch ms): each block written gets `at` as its
- * newest write (and as its first, if it has none), each status move its counts; refused if a block has a newer
- * write already, so that stamps never go back within a block (the write is then stamped again).
+ * newest write (and as its first, if it has none), each status move its counts, the item its next version (what a
+ * bulk load's rewrite of the whole item is conditional on); refused if a block has a newer write already, so that
+ * stamps never go back within a block (the write is then stamped again).
  */
 export function ownerIndexUpdate(table: string, owner: string, moves: readonly IndexMove[], at: number): TransactItem {
   const deltas = new Map<string, number>();
@@ -140,8 +148,8 @@ export function ownerIndexUpdate(table: string, owner: string, moves: readonly I
     if (from !== undefined) deltas.set(countAttribute(block, from), (deltas.get(countAttribute(block, from)) ?? 0) - 1);
     if (to !== undefined) deltas.set(countAttribute(block, to), (deltas.get(countAttribute(block, to)) ?? 0) + 1);
   }
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':at': at };
+  const names: Record<string, string> = { '#version': OWNER_INDEX_VERSION };
+  const values: Record<string, unknown> = { ':at': at, ':one': 1 };
   const set: string[] = [];
   const conditions: string[] = [];
   for (const block of blocks) {
@@ -161,7 +169,7 @@ export function ownerIndexUpdate(table: string, owner: string, moves: readonly I
     Update: {
       TableName: table,
       Key: { uuid: ownerIndexKey(owner) },
-      UpdateExpression: `SET ${set.join(', ')}${add.length > 0 ? ` ADD ${add.join(', ')}` : ''}`,
+      UpdateExpression: `SET ${set.join(', ')} ADD ${[...add, '#version :one'].join(', ')}`,
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
