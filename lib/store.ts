@@ -93,9 +93,9 @@ const sdkOptions = ({ signal }: CallOptions = {}) => (signal ? { abortSignal: si
 const QUERY_LIMIT = 1000;
 /**
  * The most changes a changed_since list reads from the changes index, sorts and pages in memory; past it, the list
- * counts them by block from the owner's index instead (docs/decisions.md, "Big owners").
+ * counts them by block from the owner's index instead (docs/decisions.md, "Big owners"). One Query tells which.
  */
-const FEW_CHANGES = 1000;
+const FEW_CHANGES = QUERY_LIMIT - 1;
 /** Blocks read or counted at a time: a page of a sparse filter, or the changes of many blocks. */
 const BLOCKS_AT_ONCE = 4;
 

@@ -102,8 +102,8 @@ describe('a long list (5.1)', () => {
 });
 
 describe('changed_since on a long list (7.7)', () => {
-  it('a few changes (at most a thousand), some at exactly that time, paged and filtered', async () => {
-    expect(matching({ changed_since: T3 })).toBeLessThanOrEqual(1000);
+  it('a few changes (fewer than a thousand), some at exactly that time, paged and filtered', async () => {
+    expect(matching({ changed_since: T3 })).toBeLessThan(1000);
     await expectAsContract([
       { changed_since: T3 },
       ...everyPage([400], { changed_since: T3 }),
@@ -113,7 +113,7 @@ describe('changed_since on a long list (7.7)', () => {
   }, 60_000);
 
   it('many changes: unchanged blocks skipped, wholly changed ones counted, a partly changed one read', async () => {
-    expect(matching({ changed_since: T2 })).toBeGreaterThan(1000);
+    expect(matching({ changed_since: T2 })).toBeGreaterThanOrEqual(1000);
     await expectAsContract([
       { changed_since: T2 },
       ...everyPage([150], { changed_since: T2 }),
