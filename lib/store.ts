@@ -91,25 +91,20 @@ const sdkOptions = ({ signal }: CallOptions = {}) => (signal ? { abortSignal: si
  * entries are about 150 KB, a few more calls than 1 MB pages for a long list.
  */
 const QUERY_LIMIT = 1000;
-/**
- * The most changes a changed_since list reads from the changes index, sorts and pages in memory; past it, the list
- * counts them by block from the owner's index instead (docs/decisions.md, "Big owners"). One Query tells which.
- */
-const FEW_CHANGES = QUERY_LIMIT - 1;
-/** Blocks read or counted at a time: a page of a sparse filter, or the changes of many blocks. */
+/** Blocks read or counted at a time: the pages of a sparse filter, the changes of many blocks. */
 const BLOCKS_AT_ONCE = 4;
 
-/** A Query's owner index and its key: the owner's instances in one of three orders and selections. */
+/** The owner indexes (serverless.yml): the owner's instances in one of three selections and orders. */
 const INDEXES = {
   /** What the list shows (all but DESTROYED), by id. */
-  listed: { IndexName: LISTED_BY_OWNER, owner: 'listed_owner', range: 'id' },
+  listed: { IndexName: LISTED_BY_OWNER, owner: 'listed_owner', range: 'id', withUpdatedAt: false },
   /** Every instance, by id. */
-  owned: { IndexName: OWNED_BY_OWNER, owner: 'owner', range: 'id' },
+  owned: { IndexName: OWNED_BY_OWNER, owner: 'owner', range: 'id', withUpdatedAt: true },
   /** Every instance with a time, by its last write. */
-  changed: { IndexName: CHANGED_BY_OWNER, owner: 'owner', range: 'updated_at' },
+  changed: { IndexName: CHANGED_BY_OWNER, owner: 'owner', range: 'updated_at', withUpdatedAt: true },
 } as const;
 
-/** What a Query of an owner index reads: the owner's entries whose range key is in `from`..`to` and pass the filter. */
+/** A Query of an owner index: the owner's entries whose range key is from `from` (to `to`) that pass the filter. */
 interface IndexRead {
   index: (typeof INDEXES)[keyof typeof INDEXES];
   owner: string;
@@ -118,17 +113,21 @@ interface IndexRead {
   filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> } | undefined;
 }
 
-/** The Query input of an owner index read. */
-function queryOf({ index, owner, from, to, filter }: IndexRead) {
+/** The Query's input, for what the list shows of each entry (never a full item) or for their count. */
+function queryOf({ index, owner, from, to, filter }: IndexRead, select: 'summaries' | 'count') {
+  const names: Record<string, string> = { '#owner': index.owner, '#range': index.range, ...filter?.names };
+  if (select === 'summaries')
+    Object.assign(names, { '#uuid': 'uuid', '#id': 'id', '#name': 'name', '#status': 'status' });
   return {
     IndexName: index.IndexName,
     KeyConditionExpression: `#owner = :owner AND #range ${to === undefined ? '>= :from' : 'BETWEEN :from AND :to'}`,
     ...(filter && { FilterExpression: filter.expression }),
-    ExpressionAttributeNames: {
-      '#owner': index.owner,
-      '#range': index.range,
-      ...filter?.names,
-    },
+    ...(select === 'count'
+      ? { Select: 'COUNT' as const }
+      : {
+          ProjectionExpression: `#uuid, #id, #name, #status, failure_message${index.withUpdatedAt ? ', updated_at' : ''}`,
+        }),
+    ExpressionAttributeNames: names,
     ExpressionAttributeValues: {
       ':owner': owner,
       ':from': from,
@@ -159,6 +158,15 @@ function filterOf(statuses: ReadonlySet<StatusCode> | undefined, since?: string)
   };
 }
 
+const toSummary = (item: IndexItem): InstanceSummary => ({
+  uuid: item.uuid,
+  name: item.name ?? DEFAULT_NAME,
+  id: item.id,
+  status: item.status,
+  failureMessage: item.failure_message ?? '',
+  ...(item.updated_at !== undefined && { updatedAt: item.updated_at }),
+});
+
 /** The task's results for each of `all`, in order, BLOCKS_AT_ONCE under way at a time; a failure stops the rest. */
 async function fewAtATime<T, R>(all: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
@@ -185,59 +193,81 @@ const sum = (counts: readonly BlockCount[]): number => counts.reduce((total, { c
  */
 async function pageOf(
   count: number,
-  { paging, atMost: most }: Pick<ListQuery, 'paging' | 'atMost'>,
+  { paging, atMost }: Pick<ListQuery, 'paging' | 'atMost'>,
   read: (offset: number, take: number) => Promise<InstanceSummary[]>,
 ): Promise<ListPage> {
-  if (!paging) return { count, items: count > most ? undefined : await read(0, count) };
+  if (!paging) return { count, items: count > atMost ? undefined : await read(0, count) };
   const offset = (paging.page - 1) * paging.limit;
   return { count, items: offset >= count ? [] : await read(offset, Math.min(paging.limit, count - offset)) };
 }
 
+/** The page the query asks for out of matches all read. */
+const pageOfRead = (matching: readonly InstanceSummary[], query: ListQuery): Promise<ListPage> =>
+  pageOf(matching.length, query, (offset, take) => Promise.resolve(matching.slice(offset, offset + take)));
+
 export function createStore({ client, tables }: { client: DynamoDBDocumentClient; tables: Tables }): Store {
+  const query = (
+    input: ReturnType<typeof queryOf> & { Limit: number },
+    start: object | undefined,
+    options?: CallOptions,
+  ) =>
+    faultsAsUnavailable(() =>
+      client.send(
+        new QueryCommand({ TableName: tables.instances, ...input, ExclusiveStartKey: start as never }),
+        sdkOptions(options),
+      ),
+    );
+
   /**
-   * The entries of an index read from the `skip`-th that passes its filter on, `take` of them, as summaries (with
-   * `updatedAt` where the index has it). It asks for as many entries as it expects to need, `entriesEach` for each
-   * one it takes (1 without a filter, so never more than it takes), and for more while it has too few.
+   * The entries of an index read from the `skip`-th that passes its filter on, `take` of them, as summaries. It asks
+   * for as many entries as it expects to need, `entriesEach` for each one it takes (1 without a filter: never more
+   * than it takes), and for more while it has too few.
    */
   async function summaries(
     read: IndexRead,
     { skip = 0, take, entriesEach = 1 }: { skip?: number; take: number; entriesEach?: number },
     options?: CallOptions,
   ): Promise<InstanceSummary[]> {
-    const found: InstanceSummary[] = [];
-    const input = { TableName: tables.instances, ...queryOf(read) };
+    const items: InstanceSummary[] = [];
     const wanted = skip + take;
     let seen = 0;
-    let start: Record<string, unknown> | undefined;
+    let start: object | undefined;
     do {
       const limit = Math.min(QUERY_LIMIT, Math.ceil((wanted - seen) * entriesEach));
-      const { Items = [], LastEvaluatedKey } = await faultsAsUnavailable(() =>
-        client.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: start }), sdkOptions(options)),
+      const { Items = [], LastEvaluatedKey } = await query(
+        { ...queryOf(read, 'summaries'), Limit: limit },
+        start,
+        options,
       );
-      for (const item of (Items as IndexItem[]).slice(Math.max(0, skip - seen), wanted - seen)) {
-        found.push({
-          uuid: item.uuid,
-          name: item.name ?? DEFAULT_NAME,
-          id: item.id,
-          status: item.status,
-          failureMessage: item.failure_message ?? '',
-          ...(item.updated_at !== undefined && { updatedAt: item.updated_at }),
-        });
-      }
+      items.push(...(Items as IndexItem[]).slice(Math.max(0, skip - seen), wanted - seen).map(toSummary));
       seen += Items.length;
       start = LastEvaluatedKey;
     } while (start && seen < wanted);
-    return found;
+    return items;
   }
 
-  /** How many entries of an index read pass its filter: its entries are counted, not sent. */
+  /**
+   * The first QUERY_LIMIT entries of an index read that pass its filter, in one Query: all of them when `complete`
+   * (a Query that stops at its Limit says there may be more, so exactly QUERY_LIMIT entries are not complete).
+   */
+  async function firstEntries(read: IndexRead, options?: CallOptions) {
+    const { Items = [], LastEvaluatedKey } = await query(
+      { ...queryOf(read, 'summaries'), Limit: QUERY_LIMIT },
+      undefined,
+      options,
+    );
+    return { items: (Items as IndexItem[]).map(toSummary), complete: LastEvaluatedKey === undefined };
+  }
+
+  /** How many entries of an index read pass its filter: they are counted, not sent. */
   async function countOf(read: IndexRead, options?: CallOptions): Promise<number> {
-    const input = { TableName: tables.instances, ...queryOf(read), Select: 'COUNT' as const, Limit: QUERY_LIMIT };
     let count = 0;
-    let start: Record<string, unknown> | undefined;
+    let start: object | undefined;
     do {
-      const { Count = 0, LastEvaluatedKey } = await faultsAsUnavailable(() =>
-        client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }), sdkOptions(options)),
+      const { Count = 0, LastEvaluatedKey } = await query(
+        { ...queryOf(read, 'count'), Limit: QUERY_LIMIT },
+        start,
+        options,
       );
       count += Count;
       start = LastEvaluatedKey;
@@ -269,11 +299,8 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
     if (!first || !last) return [];
     if (!read.filter) {
       const take = shares.reduce((total, share) => total + share.take, 0);
-      return summaries(
-        { ...read, from: idsOf(first.block).from, to: idsOf(last.block).to },
-        { skip: first.skip, take },
-        options,
-      );
+      const range = { from: idsOf(first.block).from, to: idsOf(last.block).to };
+      return summaries({ ...read, ...range }, { skip: first.skip, take }, options);
     }
     const pages = await fewAtATime(shares, ({ block, ...share }) =>
       summaries({ ...read, ...idsOf(block) }, share, options),
@@ -281,30 +308,42 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
     return pages.flat();
   }
 
-  /** The owner's instances that the list shows (all but DESTROYED), of these statuses if given, in id order. */
+  /**
+   * The owner's instances that the list shows (all but DESTROYED), of these statuses if given, in id order. Without a
+   * page, one Query of the first entries is the answer when it holds all of them, as it does for most owners;
+   * otherwise the owner's index gives the count and the blocks where the page lies.
+   */
   async function listed(owner: string, query: ListQuery, options?: CallOptions): Promise<ListPage> {
     const { statuses } = query;
+    const read = { index: INDEXES.listed, owner, filter: filterOf(statuses) };
+    if (!query.paging) {
+      const first = await firstEntries({ ...read, from: 0 }, options);
+      if (first.complete) return pageOfRead(first.items, query);
+    }
     const shown: Counted = (status) => isListed(status) && (!statuses || statuses.has(status));
     const counts = (await ownerIndex(owner, options)).map((block) => ({
       block: block.block,
       count: countIn(block, shown),
       entries: countIn(block, isListed),
     }));
-    const read = { index: INDEXES.listed, owner, filter: filterOf(statuses) };
     return pageOf(sum(counts), query, (offset, take) => blocksRead(blocksOfPage(counts, offset, take), read, options));
   }
 
   /**
    * The owner's instances changed at or after `since` (DESTROYED ones included), of these statuses if given, in id
-   * order, with `updatedAt`. A few changes are read from the changes index whole; more are counted by block of the
-   * owner's index, each block partly changed since then by a count of its instances, and the page read by id.
+   * order, with `updatedAt`. Changes that one Query of the changes index reads whole are sorted and paged in memory;
+   * more are counted by block of the owner's index (each block partly changed since then by a count of its
+   * instances) and the page read by id (docs/decisions.md, "Big owners").
    */
   async function changed(owner: string, since: string, query: ListQuery, options?: CallOptions): Promise<ListPage> {
     const { statuses } = query;
-    const few = await summaries({ index: INDEXES.changed, owner, from: since }, { take: FEW_CHANGES + 1 }, options);
-    if (few.length <= FEW_CHANGES) {
-      const matching = few.filter(({ status }) => !statuses || statuses.has(status)).sort((a, b) => a.id - b.id);
-      return pageOf(matching.length, query, (offset, take) => Promise.resolve(matching.slice(offset, offset + take)));
+    const few = await firstEntries({ index: INDEXES.changed, owner, from: since }, options);
+    if (few.complete) {
+      const matching = few.items.filter(({ status }) => !statuses || statuses.has(status));
+      return pageOfRead(
+        matching.sort((a, b) => a.id - b.id),
+        query,
+      );
     }
     const read = { index: INDEXES.owned, owner, filter: filterOf(statuses, since) };
     const counted: Counted = (status) => !statuses || statuses.has(status);
