@@ -87,10 +87,17 @@ const sdkOptions = ({ signal }: CallOptions = {}) => (signal ? { abortSignal: si
 
 /**
  * Items a Query asks for at a time. Without a Limit, DynamoDB Local reads the rest of the partition for every 1 MB
- * page (a 30,000-instance list took minutes); with one it reads what it returns. Deployed, 1,000 of the indexes'
- * entries are about 150 KB, a few more calls than 1 MB pages for a long list.
+ * page (a 30,000-instance list took minutes); with one it reads what it returns. One more than a block of ids holds
+ * (lib/owner-index.ts): a block, or a thousand changes, is read or counted whole by one Query, which then says it
+ * reached the end (a Query that stops at its Limit says there may be more, even when there is none). Deployed, a
+ * thousand of the indexes' entries are about 150 KB, a few more calls than 1 MB pages for a long list.
  */
-const QUERY_LIMIT = 1000;
+const QUERY_LIMIT = 1001;
+/**
+ * The most changes a changed_since list reads from the changes index before it counts those of the blocks partly
+ * changed one by one: about a second of DynamoDB Local's time, a few MB of a function's memory.
+ */
+const CHANGES_READ_AT_MOST = 10_000;
 /** Blocks read or counted at a time: the pages of a sparse filter, the changes of many blocks. */
 const BLOCKS_AT_ONCE = 4;
 
@@ -247,16 +254,23 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
   }
 
   /**
-   * The first QUERY_LIMIT entries of an index read that pass its filter, in one Query: all of them when `complete`
-   * (a Query that stops at its Limit says there may be more, so exactly QUERY_LIMIT entries are not complete).
+   * The entries of an index read that pass its filter, a Query of QUERY_LIMIT at a time, from `start` (the range's
+   * beginning by default) until the range's end or until `atMost` were read; `next` is where the next would start
+   * (undefined: at the end).
    */
-  async function firstEntries(read: IndexRead, options?: CallOptions) {
-    const { Items = [], LastEvaluatedKey } = await query(
-      { ...queryOf(read, 'summaries'), Limit: QUERY_LIMIT },
-      undefined,
-      options,
-    );
-    return { items: (Items as IndexItem[]).map(toSummary), complete: LastEvaluatedKey === undefined };
+  async function entries(read: IndexRead, atMost: number, start?: object, options?: CallOptions) {
+    const items: InstanceSummary[] = [];
+    let next = start;
+    do {
+      const { Items = [], LastEvaluatedKey } = await query(
+        { ...queryOf(read, 'summaries'), Limit: Math.min(QUERY_LIMIT, atMost - items.length) },
+        next,
+        options,
+      );
+      items.push(...(Items as IndexItem[]).map(toSummary));
+      next = LastEvaluatedKey;
+    } while (next && items.length < atMost);
+    return { items, next };
   }
 
   /** How many entries of an index read pass its filter: they are counted, not sent. */
@@ -317,8 +331,8 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
     const { statuses } = query;
     const read = { index: INDEXES.listed, owner, filter: filterOf(statuses) };
     if (!query.paging) {
-      const first = await firstEntries({ ...read, from: 0 }, options);
-      if (first.complete) return pageOfRead(first.items, query);
+      const first = await entries({ ...read, from: 0 }, QUERY_LIMIT, undefined, options);
+      if (!first.next) return pageOfRead(first.items, query);
     }
     const shown: Counted = (status) => isListed(status) && (!statuses || statuses.has(status));
     const counts = (await ownerIndex(owner, options)).map((block) => ({
@@ -331,26 +345,37 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
 
   /**
    * The owner's instances changed at or after `since` (DESTROYED ones included), of these statuses if given, in id
-   * order, with `updatedAt`. Changes that one Query of the changes index reads whole are sorted and paged in memory;
-   * more are counted by block of the owner's index (each block partly changed since then by a count of its
-   * instances) and the page read by id (docs/decisions.md, "Big owners").
+   * order, with `updatedAt` (docs/decisions.md, "Big owners"). Changes that one Query of the changes index reads to
+   * the end are sorted and paged in memory. More are counted by block of the owner's index: none in a block written
+   * last before `since`, all in a block first written since; the changes of the blocks partly changed are read on
+   * from the changes index while that reads fewer entries than those blocks hold (up to CHANGES_READ_AT_MOST),
+   * otherwise counted block by block. The page is then read by id.
    */
   async function changed(owner: string, since: string, query: ListQuery, options?: CallOptions): Promise<ListPage> {
     const { statuses } = query;
-    const few = await firstEntries({ index: INDEXES.changed, owner, from: since }, options);
-    if (few.complete) {
-      const matching = few.items.filter(({ status }) => !statuses || statuses.has(status));
-      return pageOfRead(
-        matching.sort((a, b) => a.id - b.id),
+    const matching = (read: readonly InstanceSummary[]) =>
+      pageOfRead(
+        read.filter(({ status }) => !statuses || statuses.has(status)).sort((a, b) => a.id - b.id),
         query,
       );
+    const changes = { index: INDEXES.changed, owner, from: since };
+    const first = await entries(changes, QUERY_LIMIT, undefined, options);
+    if (!first.next) return matching(first.items);
+    const counted: Counted = (status) => !statuses || statuses.has(status);
+    const blocks = (await ownerIndex(owner, options)).map((block) => ({
+      block,
+      known: changedIn(block, Date.parse(since), counted),
+    }));
+    const partly = blocks.reduce((total, { block, known }) => total + (known === undefined ? countIn(block) : 0), 0);
+    const readOn = Math.min(partly, CHANGES_READ_AT_MOST) - first.items.length;
+    if (readOn > 0) {
+      const rest = await entries(changes, readOn, first.next, options);
+      if (!rest.next) return matching([...first.items, ...rest.items]);
     }
     const read = { index: INDEXES.owned, owner, filter: filterOf(statuses, since) };
-    const counted: Counted = (status) => !statuses || statuses.has(status);
-    const sinceMs = Date.parse(since);
-    const counts = await fewAtATime(await ownerIndex(owner, options), async (block) => ({
+    const counts = await fewAtATime(blocks, async ({ block, known }) => ({
       block: block.block,
-      count: changedIn(block, sinceMs, counted) ?? (await countOf({ ...read, ...idsOf(block.block) }, options)),
+      count: known ?? (await countOf({ ...read, ...idsOf(block.block) }, options)),
       entries: countIn(block),
     }));
     return pageOf(sum(counts), query, (offset, take) => blocksRead(blocksOfPage(counts, offset, take), read, options));

@@ -184,7 +184,7 @@ describe('the list', () => {
     expect(first).toMatchObject({ calls: [OWNER_INDEX, INDEX_QUERY], items: 1 + PAGE });
     expect(whole).toMatchObject({
       calls: [OWNER_INDEX, ...Array<string>(3).fill(INDEX_QUERY)],
-      items: 1000 + 1 + LONG_LIST,
+      items: 1001 + 1 + LONG_LIST,
     });
     expect(first.readUnits).toBeLessThanOrEqual(whole.readUnits / 10);
     console.info(
@@ -232,7 +232,7 @@ describe('a list of what changed (changed_since) and the details with their hist
     expect(await changes()).toMatchObject({ calls: [CHANGES_QUERY], readUnits: changed.readUnits, items: 5 });
   }, 60_000);
 
-  it("more than 999 changes: a thousand of them, the owner's index, a count of each block partly changed, the page", async () => {
+  it("more than 1,000 changes: 1,001 of them, the owner's index, a count of each block partly changed, the page", async () => {
     const OWNED_QUERY = 'Query instances/owned-by-owner';
     // Since T2: the long list's second block wholly (its first write at T2), the first and third partly (T1, then
     // the five changes above and T3), and the thousand older ones stored since then.
