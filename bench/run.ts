@@ -28,7 +28,7 @@ const sizes: Sizes = smoke
       others: 200,
       paged: 60,
       lastPage: 3,
-      big: 3000,
+      big: 1500,
       bigPages: once(1),
       imported: 100,
       coldRuns: 1,

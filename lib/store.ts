@@ -213,7 +213,7 @@ const pageOfRead = (matching: readonly InstanceSummary[], query: ListQuery): Pro
   pageOf(matching.length, query, (offset, take) => Promise.resolve(matching.slice(offset, offset + take)));
 
 export function createStore({ client, tables }: { client: DynamoDBDocumentClient; tables: Tables }): Store {
-  const query = (
+  const queryIndex = (
     input: ReturnType<typeof queryOf> & { Limit: number },
     start: object | undefined,
     options?: CallOptions,
@@ -226,50 +226,30 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
     );
 
   /**
-   * The entries of an index read from the `skip`-th that passes its filter on, `take` of them, as summaries. It asks
-   * for as many entries as it expects to need, `entriesEach` for each one it takes (1 without a filter: never more
-   * than it takes), and for more while it has too few.
+   * The entries of an index read that pass its filter, as summaries, from `start` (the range's beginning by default):
+   * `take` of them after the first `skip`, or fewer at the range's end; `next` is where a Query would go on
+   * (undefined: at the end). Each Query asks for as many entries as it expects to need, `entriesEach` for each one
+   * (1 without a filter: never more than it takes), QUERY_LIMIT at most.
    */
-  async function summaries(
+  async function entries(
     read: IndexRead,
-    { skip = 0, take, entriesEach = 1 }: { skip?: number; take: number; entriesEach?: number },
+    { skip = 0, take, entriesEach = 1, start }: { skip?: number; take: number; entriesEach?: number; start?: object },
     options?: CallOptions,
-  ): Promise<InstanceSummary[]> {
+  ): Promise<{ items: InstanceSummary[]; next: object | undefined }> {
     const items: InstanceSummary[] = [];
     const wanted = skip + take;
     let seen = 0;
-    let start: object | undefined;
+    let next = start;
     do {
-      const limit = Math.min(QUERY_LIMIT, Math.ceil((wanted - seen) * entriesEach));
-      const { Items = [], LastEvaluatedKey } = await query(
-        { ...queryOf(read, 'summaries'), Limit: limit },
-        start,
+      const { Items = [], LastEvaluatedKey } = await queryIndex(
+        { ...queryOf(read, 'summaries'), Limit: Math.min(QUERY_LIMIT, Math.ceil((wanted - seen) * entriesEach)) },
+        next,
         options,
       );
       items.push(...(Items as IndexItem[]).slice(Math.max(0, skip - seen), wanted - seen).map(toSummary));
       seen += Items.length;
-      start = LastEvaluatedKey;
-    } while (start && seen < wanted);
-    return items;
-  }
-
-  /**
-   * The entries of an index read that pass its filter, a Query of QUERY_LIMIT at a time, from `start` (the range's
-   * beginning by default) until the range's end or until `atMost` were read; `next` is where the next would start
-   * (undefined: at the end).
-   */
-  async function entries(read: IndexRead, atMost: number, start?: object, options?: CallOptions) {
-    const items: InstanceSummary[] = [];
-    let next = start;
-    do {
-      const { Items = [], LastEvaluatedKey } = await query(
-        { ...queryOf(read, 'summaries'), Limit: Math.min(QUERY_LIMIT, atMost - items.length) },
-        next,
-        options,
-      );
-      items.push(...(Items as IndexItem[]).map(toSummary));
       next = LastEvaluatedKey;
-    } while (next && items.length < atMost);
+    } while (next && seen < wanted);
     return { items, next };
   }
 
@@ -278,7 +258,7 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
     let count = 0;
     let start: object | undefined;
     do {
-      const { Count = 0, LastEvaluatedKey } = await query(
+      const { Count = 0, LastEvaluatedKey } = await queryIndex(
         { ...queryOf(read, 'count'), Limit: QUERY_LIMIT },
         start,
         options,
@@ -314,11 +294,11 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
     if (!read.filter) {
       const take = shares.reduce((total, share) => total + share.take, 0);
       const range = { from: idsOf(first.block).from, to: idsOf(last.block).to };
-      return summaries({ ...read, ...range }, { skip: first.skip, take }, options);
+      return (await entries({ ...read, ...range }, { skip: first.skip, take }, options)).items;
     }
-    const pages = await fewAtATime(shares, ({ block, ...share }) =>
-      summaries({ ...read, ...idsOf(block) }, share, options),
-    );
+    const pages = await fewAtATime(shares, async ({ block, ...share }) => {
+      return (await entries({ ...read, ...idsOf(block) }, share, options)).items;
+    });
     return pages.flat();
   }
 
@@ -331,7 +311,7 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
     const { statuses } = query;
     const read = { index: INDEXES.listed, owner, filter: filterOf(statuses) };
     if (!query.paging) {
-      const first = await entries({ ...read, from: 0 }, QUERY_LIMIT, undefined, options);
+      const first = await entries({ ...read, from: 0 }, { take: QUERY_LIMIT }, options);
       if (!first.next) return pageOfRead(first.items, query);
     }
     const shown: Counted = (status) => isListed(status) && (!statuses || statuses.has(status));
@@ -359,17 +339,18 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
         query,
       );
     const changes = { index: INDEXES.changed, owner, from: since };
-    const first = await entries(changes, QUERY_LIMIT, undefined, options);
+    const first = await entries(changes, { take: QUERY_LIMIT }, options);
     if (!first.next) return matching(first.items);
     const counted: Counted = (status) => !statuses || statuses.has(status);
+    const sinceMs = Date.parse(since);
     const blocks = (await ownerIndex(owner, options)).map((block) => ({
       block,
-      known: changedIn(block, Date.parse(since), counted),
+      known: changedIn(block, sinceMs, counted),
     }));
     const partly = blocks.reduce((total, { block, known }) => total + (known === undefined ? countIn(block) : 0), 0);
     const readOn = Math.min(partly, CHANGES_READ_AT_MOST) - first.items.length;
     if (readOn > 0) {
-      const rest = await entries(changes, readOn, first.next, options);
+      const rest = await entries(changes, { take: readOn, start: first.next }, options);
       if (!rest.next) return matching([...first.items, ...rest.items]);
     }
     const read = { index: INDEXES.owned, owner, filter: filterOf(statuses, since) };

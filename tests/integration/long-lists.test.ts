@@ -57,9 +57,11 @@ const { list, operator } = await testApi();
 await operator.tokens.put({ digest: digestToken(TOKEN), owner: OWNER, createdAt: 0, revoked: false });
 await operator.instances.put(loaded);
 
-/** The list's answer to the owner against the contract's, given what is stored now. */
-async function expectAsContract(queries: readonly Record<string, string>[]): Promise<void> {
-  const stored: KnownInstance[] = await operator.instances.all();
+/** The list's answer to the owner against the contract's, given what is stored (the load, unless told). */
+async function expectAsContract(
+  queries: readonly Record<string, string>[],
+  stored: readonly KnownInstance[] = loaded,
+): Promise<void> {
   for (const query of queries) {
     const answer = await invoke(list, { headers: { authorization: `Token ${TOKEN}` }, query });
     const expected = expectedList(stored, OWNER, queryValues(query));
@@ -88,13 +90,13 @@ function everyPage(limits: readonly number[], query: Record<string, string> = {}
 describe('a long list (5.1)', () => {
   it('every page of several limits is the slice the contract names, and a page past the last is the 404', async () => {
     expect(matching({})).toBeGreaterThan(1900);
-    await expectAsContract([{}, ...everyPage([1000, 250, 97])]);
+    await expectAsContract([{}, ...everyPage([1000, 97])]);
   }, 60_000);
 
   it('filtered pages (7.2): a frequent status, a failure group, a sparse status across blocks, DESTROYED', async () => {
     await expectAsContract([
-      ...everyPage([200], { status: 'STARTED' }),
-      ...everyPage([300], { status: 'failed', include: 'status' }),
+      ...everyPage([300], { status: 'STARTED' }),
+      ...everyPage([500], { status: 'failed', include: 'status' }),
       ...everyPage([7], { status: 'INIT_FAILED' }),
       { status: 'INIT_FAILED,PENDING' },
       { status: 'DESTROYED', limit: '10', page: '1' },
@@ -116,7 +118,7 @@ describe('changed_since on a long list (7.7)', () => {
   it('more changes, in blocks partly changed that hold more instances still: read on from the changes', async () => {
     expect(matching({ changed_since: T3 })).toBeGreaterThan(1000);
     await expectAsContract([
-      ...everyPage([250], { changed_since: T3 }),
+      ...everyPage([400], { changed_since: T3 }),
       { changed_since: T3, status: 'failed', limit: '20', page: '6' },
     ]);
   }, 60_000);
@@ -125,7 +127,7 @@ describe('changed_since on a long list (7.7)', () => {
     expect(matching({ changed_since: T2 })).toBeGreaterThan(1000);
     await expectAsContract([
       { changed_since: T2 },
-      ...everyPage([150], { changed_since: T2 }),
+      ...everyPage([300], { changed_since: T2 }),
       { changed_since: T2, status: 'DESTROYED,INIT_FAILED', limit: '5', page: '3' },
       { changed_since: '2026-11-01T12:00:00Z', status: 'failed', limit: '100', page: '4' },
     ]);
@@ -136,11 +138,10 @@ describe('changed_since on a long list (7.7)', () => {
   }, 60_000);
 
   it("after operators' changes, the owner's index moves with them: new, changed, destroyed, revived", async () => {
-    const block7 = (await operator.instances.all(OWNER)).filter(({ id }) => id >= 7000);
+    const block7 = loaded.filter(({ owner, id }) => owner === OWNER && id >= 7000);
     const [started, running, named] = block7.filter(({ status }) => status === '0');
     const destroyed = block7.find(({ status }) => status === '6')!;
-    const since = await operator.clock.now();
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    const since = await operator.clock.now(); // the writes' clock: every write below is stamped at or after it
     await operator.instances.setStatus(started!.uuid, '4');
     await operator.instances.setStatus(running!.uuid, '6');
     await operator.instances.setStatus(destroyed.uuid, '1', '', { revive: true });
@@ -148,11 +149,15 @@ describe('changed_since on a long list (7.7)', () => {
     await operator.instances.create([
       { ...loaded[1]!, uuid: crypto.randomUUID(), name: 'New', createdAt: null, updatedAt: null, statusHistory: [] },
     ]);
-    await expectAsContract([
-      { changed_since: since },
-      { changed_since: T2, limit: '500', page: '2' },
-      ...everyPage([1000], {}, await operator.instances.all(OWNER)),
-      { status: 'STOPPING,STOPPED', limit: '50', page: '7' },
-    ]);
+    const stored = await operator.instances.all();
+    await expectAsContract(
+      [
+        { changed_since: since },
+        { changed_since: T2, limit: '500', page: '2' },
+        ...everyPage([1000], {}, stored),
+        { status: 'STOPPING,STOPPED', limit: '50', page: '7' },
+      ],
+      stored,
+    );
   }, 60_000);
 });
