@@ -208,6 +208,12 @@ async function pageOf(
   return { count, items: offset >= count ? [] : await read(offset, Math.min(paging.limit, count - offset)) };
 }
 
+/** Whether a status is one of these (any, without). */
+const among =
+  (statuses: ReadonlySet<StatusCode> | undefined): Counted =>
+  (status) =>
+    !statuses || statuses.has(status);
+
 /** The page the query asks for out of matches all read. */
 const pageOfRead = (matching: readonly InstanceSummary[], query: ListQuery): Promise<ListPage> =>
   pageOf(matching.length, query, (offset, take) => Promise.resolve(matching.slice(offset, offset + take)));
@@ -311,10 +317,15 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
     const { statuses } = query;
     const read = { index: INDEXES.listed, owner, filter: filterOf(statuses) };
     if (!query.paging) {
-      const first = await entries({ ...read, from: 0 }, { take: QUERY_LIMIT }, options);
-      if (!first.next) return pageOfRead(first.items, query);
+      // Filtered here, not by DynamoDB: the status filters cost what the plain list costs.
+      const first = await entries({ ...read, filter: undefined, from: 0 }, { take: QUERY_LIMIT }, options);
+      if (!first.next)
+        return pageOfRead(
+          first.items.filter(({ status }) => among(statuses)(status)),
+          query,
+        );
     }
-    const shown: Counted = (status) => isListed(status) && (!statuses || statuses.has(status));
+    const shown: Counted = (status) => isListed(status) && among(statuses)(status);
     const counts = (await ownerIndex(owner, options)).map((block) => ({
       block: block.block,
       count: countIn(block, shown),
@@ -335,17 +346,16 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
     const { statuses } = query;
     const matching = (read: readonly InstanceSummary[]) =>
       pageOfRead(
-        read.filter(({ status }) => !statuses || statuses.has(status)).sort((a, b) => a.id - b.id),
+        read.filter(({ status }) => among(statuses)(status)).sort((a, b) => a.id - b.id),
         query,
       );
     const changes = { index: INDEXES.changed, owner, from: since };
     const first = await entries(changes, { take: QUERY_LIMIT }, options);
     if (!first.next) return matching(first.items);
-    const counted: Counted = (status) => !statuses || statuses.has(status);
     const sinceMs = Date.parse(since);
     const blocks = (await ownerIndex(owner, options)).map((block) => ({
       block,
-      known: changedIn(block, sinceMs, counted),
+      known: changedIn(block, sinceMs, among(statuses)),
     }));
     const partly = blocks.reduce((total, { block, known }) => total + (known === undefined ? countIn(block) : 0), 0);
     const readOn = Math.min(partly, CHANGES_READ_AT_MOST) - first.items.length;
