@@ -239,7 +239,12 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
    */
   async function entries(
     read: IndexRead,
-    { skip = 0, take, entriesEach = 1, start }: { skip?: number; take: number; entriesEach?: number; start?: object },
+    {
+      skip = 0,
+      take,
+      entriesEach = 1,
+      start,
+    }: { skip?: number; take: number; entriesEach?: number; start?: object | undefined },
     options?: CallOptions,
   ): Promise<{ items: InstanceSummary[]; next: object | undefined }> {
     const items: InstanceSummary[] = [];
@@ -316,14 +321,14 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
   async function listed(owner: string, query: ListQuery, options?: CallOptions): Promise<ListPage> {
     const { statuses } = query;
     const read = { index: INDEXES.listed, owner, filter: filterOf(statuses) };
-    if (!query.paging) {
-      // Filtered here, not by DynamoDB: the status filters cost what the plain list costs.
-      const first = await entries({ ...read, filter: undefined, from: 0 }, { take: QUERY_LIMIT }, options);
-      if (!first.next)
-        return pageOfRead(
-          first.items.filter(({ status }) => among(statuses)(status)),
-          query,
-        );
+    const unfiltered = { ...read, filter: undefined, from: 0 };
+    // Filtered here, not by DynamoDB: the status filters cost what the plain list costs.
+    const first = query.paging ? undefined : await entries(unfiltered, { take: QUERY_LIMIT }, options);
+    if (first && !first.next) {
+      return pageOfRead(
+        first.items.filter(({ status }) => among(statuses)(status)),
+        query,
+      );
     }
     const shown: Counted = (status) => isListed(status) && among(statuses)(status);
     const counts = (await ownerIndex(owner, options)).map((block) => ({
@@ -331,7 +336,12 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
       count: countIn(block, shown),
       entries: countIn(block, isListed),
     }));
-    return pageOf(sum(counts), query, (offset, take) => blocksRead(blocksOfPage(counts, offset, take), read, options));
+    return pageOf(sum(counts), query, async (offset, take) => {
+      if (!first || statuses) return blocksRead(blocksOfPage(counts, offset, take), read, options);
+      // The whole list, unfiltered: on from the first Query.
+      const rest = await entries(unfiltered, { take: take - first.items.length, start: first.next }, options);
+      return [...first.items, ...rest.items];
+    });
   }
 
   /**
