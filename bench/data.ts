@@ -1,23 +1,28 @@
 // The bench's table contents: one owner with a short list (the details, the list and the scale rows read it), one
-// with a long list (page N, and a few of it changed later: changed_since), other owners' instances around them, and
-// the tokens. Everything is written through the operators' store, so the items have exactly the layout that the
-// functions read.
+// with a long list (page N, and a few of it changed later: changed_since), one with the most instances an owner may
+// hold (docs/contract.md section 5.1), other owners' instances around them, and the tokens. Everything is written
+// through the operators' store, so the items (and the owners' indexes) have exactly the layout that the functions
+// read.
 import { digestToken } from '../lib/auth.ts';
 import type { Tables } from '../lib/config.ts';
 import type { LambdaInstance } from '../lib/items.ts';
 import type { StatusCode } from '../lib/statuses.ts';
 import { SEED_DETAILS_INSTANCE } from '../local/sample-data.ts';
 import { localDocumentClient } from '../infra/dynamodb.ts';
+import type { NewInstance } from '../operators/imports.ts';
 import { createOperatorStore } from '../operators/store.ts';
 
 const OWNER = 'be0c0000-0000-4000-8000-000000000001';
 const PAGED_OWNER = 'be0c0000-0000-4000-8000-000000000002';
+export const BIG_OWNER = 'be0c0000-0000-4000-8000-000000000003';
+const IMPORTING_OWNER = 'be0c0000-0000-4000-8000-000000000004';
 export const TOKEN = 'bench-token-0000000000000000000000001';
 export const PAGED_TOKEN = 'bench-token-paged-00000000000000000002';
+export const BIG_TOKEN = 'bench-token-big-0000000000000000000003';
 /** The n-th of the owner's tokens that only one request presents: a warm container has not cached it. */
 export const freshToken = (n: number): string => `bench-fresh-token-${String(n).padStart(20, '0')}`;
 
-const uuidOf = (group: 'a' | 'b' | 'c', n: number): string =>
+const uuidOf = (group: 'a' | 'b' | 'c' | 'd' | 'e', n: number): string =>
   `${group}0000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 /** The owner's first instance: the one the details read. */
 export const DETAIL_UUID = uuidOf('a', 1);
@@ -44,11 +49,22 @@ const others = (from: number, to: number): LambdaInstance[] =>
     return instance(uuidOf('c', n + 1), 10_000_001 + n, owner, n % 10 === 9 ? '6' : '1');
   });
 
+/**
+ * The big owner's n-th instance (from 0): STARTED, but one in ten DESTROYED and one in a hundred STOPPED (a sparse
+ * status filter), its ids 1,000 to a block (lib/owner-index.ts).
+ */
+const bigInstance = (n: number): LambdaInstance =>
+  instance(uuidOf('d', n + 1), 2_000_000 + n, BIG_OWNER, n % 10 === 9 ? '6' : n % 100 === 7 ? '1' : '0');
+/** The status a big owner's page filters by: one in a hundred of its instances. */
+export const BIG_SPARSE_STATUS = 'STOPPED';
+
 export interface Contents {
   /** The owner's instances (all CLUSTER_FAILED). */
   owned: number;
   /** The paged owner's instances (all STARTED); 0 for none. */
   paged: number;
+  /** The big owner's instances; 0 for none. */
+  big: number;
   others: number;
   freshTokens: number;
 }
@@ -71,6 +87,7 @@ export async function fill(endpoint: string, tables: Tables, contents: Contents)
   await store.tokens.putAll([
     token(TOKEN, OWNER),
     token(PAGED_TOKEN, PAGED_OWNER),
+    token(BIG_TOKEN, BIG_OWNER),
     ...Array.from({ length: contents.freshTokens }, (_, n) => token(freshToken(n), OWNER)),
   ]);
   const put = async (all: LambdaInstance[]): Promise<void> => {
@@ -83,21 +100,51 @@ export async function fill(endpoint: string, tables: Tables, contents: Contents)
   await put(
     Array.from({ length: contents.paged }, (_, n) => instance(uuidOf('b', n + 1), 1_000_001 + n, PAGED_OWNER, '0')),
   );
+  for (let from = 0; from < contents.big; from += CHUNK)
+    await put(Array.from({ length: Math.min(CHUNK, contents.big - from) }, (_, n) => bigInstance(from + n)));
   for (let from = 0; from < contents.others; from += CHUNK)
     await put(others(from, Math.min(contents.others, from + CHUNK)));
   client.destroy();
 }
 
 /**
- * Moves `count` of the paged owner's instances to STOPPED, as an operator would, after the time it returns: what a
- * `changed_since` of that time lists.
+ * Moves the first `count` of the paged (or the big) owner's instances to STOPPED, as an operator would, after the
+ * time it returns: what a `changed_since` of that time lists.
  */
-export async function changePaged(endpoint: string, tables: Tables, count: number): Promise<string> {
+export async function changeFirst(
+  endpoint: string,
+  tables: Tables,
+  owner: 'paged' | 'big',
+  count: number,
+): Promise<string> {
   const client = localDocumentClient(endpoint);
-  const { instances } = createOperatorStore({ client, tables });
-  const since = new Date().toISOString();
-  await new Promise((resolve) => setTimeout(resolve, 5)); // no write in the millisecond of `since`: all are after
-  for (let n = 1; n <= count; n++) await instances.setStatus(uuidOf('b', n), '1');
+  const { instances, clock } = createOperatorStore({ client, tables });
+  // The writes' own clock (the database's): every write after this is stamped at or after `since`.
+  const since = await clock.now();
+  for (let n = 1; n <= count; n++) await instances.setStatus(uuidOf(owner === 'paged' ? 'b' : 'd', n), '1');
   client.destroy();
   return since;
 }
+
+/**
+ * Writes `count` of the big owner's instances again, spread evenly over its ids (so over every block of its index),
+ * after the time it returns, through the bulk load (a few seconds for what thousands of operators' changes would
+ * take minutes): what a `changed_since` of that time lists, most of every block unchanged.
+ */
+export async function changeBigAcrossBlocks(endpoint: string, tables: Tables, big: number, count: number) {
+  const client = localDocumentClient(endpoint);
+  const { instances, clock } = createOperatorStore({ client, tables });
+  // The writes' own clock (the database's): every write after this is stamped at or after `since`.
+  const since = await clock.now();
+  const every = Math.floor(big / count);
+  await instances.put(Array.from({ length: count }, (_, n) => ({ ...bigInstance(n * every), name: 'Changed' })));
+  client.destroy();
+  return since;
+}
+
+/** New instances for an import (an owner of their own), as an import file's records are: without ids. */
+export const importRecords = (count: number): NewInstance[] =>
+  Array.from({ length: count }, (_, n) => {
+    const { id: _id, ...record } = instance(uuidOf('e', n + 1), 0, IMPORTING_OWNER, '2');
+    return record;
+  });

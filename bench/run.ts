@@ -11,6 +11,8 @@ import { startDynamoDbProxy } from '../harness/dynamodb-proxy.ts';
 import { buildBundle } from './bundles.ts';
 import { fill } from './data.ts';
 import { coldStart } from './items/cold-start.ts';
+import { bigOwner } from './items/big-owner.ts';
+import { imports } from './items/imports.ts';
 import { lists } from './items/lists.ts';
 import { polling } from './items/polling.ts';
 import { freshTokensNeeded, warm } from './items/warm.ts';
@@ -22,11 +24,25 @@ const smoke = process.env.BENCH_SMOKE === '1';
 const seven = (iterations: number, warmup: number) => ({ rounds: 7, iterations, warmup });
 const once = (iterations: number) => ({ rounds: 1, iterations, warmup: 1 });
 const sizes: Sizes = smoke
-  ? { others: 200, paged: 60, lastPage: 3, coldRuns: 1, warm: once(5), network: once(2), pages: once(2) }
+  ? {
+      others: 200,
+      paged: 60,
+      lastPage: 3,
+      big: 1500,
+      bigPages: once(1),
+      imported: 100,
+      coldRuns: 1,
+      warm: once(5),
+      network: once(2),
+      pages: once(2),
+    }
   : {
-      others: 100_000,
+      others: 10_000,
       paged: 2000,
       lastPage: 100,
+      big: 100_000,
+      bigPages: once(3),
+      imported: 5000,
       coldRuns: 31,
       warm: seven(200, 50),
       network: seven(40, 10),
@@ -71,11 +87,11 @@ try {
     bundles: { detail, list, floor },
   };
   await Promise.all([
-    fill(endpoint, setup.tables, { owned: 20, paged: sizes.paged, others: sizes.others, freshTokens }),
-    fill(endpoint, setup.smallTables, { owned: 20, paged: 0, others: 10, freshTokens: 0 }),
+    fill(endpoint, setup.tables, { owned: 20, paged: sizes.paged, big: sizes.big, others: sizes.others, freshTokens }),
+    fill(endpoint, setup.smallTables, { owned: 20, paged: 0, big: 0, others: 10, freshTokens: 0 }),
   ]);
   const rows: Row[] = [];
-  for (const [name, item] of Object.entries({ 'cold starts': coldStart, warm, lists, polling })) {
+  for (const [name, item] of Object.entries({ 'cold starts': coldStart, warm, lists, polling, bigOwner, imports })) {
     log(name);
     rows.push(...(await item(setup)));
   }

@@ -15,11 +15,16 @@ import { createFloors } from './floor.ts';
 import type { Rounds, Task } from './timing.ts';
 
 export interface Sizes {
-  /** Other owners' instances in the full table (the scale row compares a table with 10). */
+  /** Other owners' instances in the full table, besides the big owner's (the scale row compares a table with 10). */
   others: number;
   /** The paged owner's instances, and the last page read at limit 20. */
   paged: number;
   lastPage: number;
+  /** The big owner's instances (docs/contract.md section 5.1), and the rounds of each of its pages. */
+  big: number;
+  bigPages: Rounds;
+  /** New instances of the import's throughput. */
+  imported: number;
   /** Fresh processes per cold-start variant. */
   coldRuns: number;
   /** Warm timings on loopback; through the proxy that holds each call 5 ms; of pages of the long list. */

@@ -106,6 +106,8 @@ export const LISTED_BY_OWNER = 'listed-by-owner';
 export const STATUS_HISTORY_LENGTH = 20;
 /** The sparse index of instances with a time, DESTROYED included: HASH owner, RANGE updated_at (serverless.yml). */
 export const CHANGED_BY_OWNER = 'changed-by-owner';
+/** Every instance with an owner, DESTROYED included: HASH owner, RANGE id (serverless.yml). */
+export const OWNED_BY_OWNER = 'owned-by-owner';
 export const DEFAULT_NAME = 'Lambda Instance';
 
 /** Whether the list shows an instance of this status: then, and only then, its item carries listed_owner. */

@@ -15,10 +15,18 @@ export const ownerIndexKey = (owner: string): string => `owner:${owner}`;
 
 export const blockOf = (id: number): number => Math.floor(id / BLOCK_IDS);
 
+/** The first and the last id a block may hold. */
+export const idsOf = (block: number): { from: number; to: number } => ({
+  from: block * BLOCK_IDS,
+  to: (block + 1) * BLOCK_IDS - 1,
+});
+
 /** The attributes of a block: its count of instances of a status, and its first and newest write (epoch ms). */
 export const countAttribute = (block: number, status: StatusCode): string => `n${block}_${status}`;
 export const newestAttribute = (block: number): string => `t${block}`;
 export const firstAttribute = (block: number): string => `c${block}`;
+/** Counts the item's writes, as `version` counts an instance's. */
+export const OWNER_INDEX_VERSION = 'version';
 
 export interface Block {
   block: number;
@@ -53,9 +61,68 @@ export function readOwnerIndex(item: Readonly<Record<string, unknown>> | undefin
   return [...blocks.values()].sort((a, b) => a.block - b.block);
 }
 
-/** How many of a block's instances have one of these statuses (every status when none are given). */
-export function countIn({ counts }: Block, statuses?: ReadonlySet<StatusCode>): number {
+/** Which statuses a count takes in. */
+export type Counted = (status: StatusCode) => boolean;
+
+/** How many of a block's instances have a status counted (every status by default). */
+export function countIn({ counts }: Block, counted: Counted = () => true): number {
   let sum = 0;
-  for (const [status, count] of counts) if (!statuses || statuses.has(status)) sum += count;
+  for (const [status, count] of counts) if (counted(status)) sum += count;
   return sum;
+}
+
+/** A block's instances that a list shows, and its entries in the index the list reads them from. */
+export interface BlockCount {
+  block: number;
+  count: number;
+  entries: number;
+}
+
+/**
+ * A block's part of a page: how many of the instances it shows to pass over, then how many to take, and how many
+ * of its index entries there are to read for each (1: every entry is one; more: a filter passes some).
+ */
+export interface BlockShare {
+  block: number;
+  skip: number;
+  take: number;
+  entriesEach: number;
+}
+
+/**
+ * The blocks that hold the `take` instances shown from the `offset`-th on, given every block's count in id order: the
+ * page's first block with the instances before the page in it, then as many blocks as the page needs.
+ */
+export function blocksOfPage(counts: readonly BlockCount[], offset: number, take: number): BlockShare[] {
+  const shares: BlockShare[] = [];
+  let before = 0;
+  let wanted = take;
+  for (const { block, count, entries } of counts) {
+    if (wanted === 0) break;
+    const skip = Math.max(0, offset - before);
+    before += count;
+    if (skip >= count) continue;
+    const taken = Math.min(count - skip, wanted);
+    shares.push({ block, skip, take: taken, entriesEach: entries / count });
+    wanted -= taken;
+  }
+  return shares;
+}
+
+/**
+ * How far a block's times may be from its instances' (ms): a write that was slow to arrive may leave an older time
+ * than the block's newest, up to the sync margin of docs/contract.md section 7.7.
+ */
+const SETTLED_MS = 10_000;
+
+/**
+ * How many of a block's instances of the counted statuses were written at or after `since` (epoch ms), as far as the
+ * index can tell: none when its newest write is older by more than SETTLED_MS, all when its first one is later by
+ * as much; undefined when some were written before and some may have been written since, which only its instances
+ * can tell.
+ */
+export function changedIn(block: Block, since: number, counted?: Counted): number | undefined {
+  if (block.newest + SETTLED_MS < since) return 0;
+  if (block.first - SETTLED_MS >= since) return countIn(block, counted);
+  return undefined;
 }

@@ -1,13 +1,7 @@
 // The request path's data access: what the two functions read (a token, an instance, an owner's list) and the one
 // write they may make (remembering a token Astakos accepted). Callers ask domain questions and get domain types;
 // only lib/ knows table names, keys and the index. The operators' writes are operators/store.ts.
-import {
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Tables } from './config.ts';
 import type { Paging } from './requests.ts';
 import type { StatusCode } from './statuses.ts';
@@ -16,7 +10,9 @@ import {
   CHANGED_BY_OWNER,
   DEFAULT_NAME,
   LISTED_BY_OWNER,
+  OWNED_BY_OWNER,
   fromInstanceItem,
+  isListed,
   fromTokenItem,
   toTokenItem,
   type InstanceItem,
@@ -25,6 +21,18 @@ import {
   type TokenItem,
   type TokenRecord,
 } from './items.ts';
+import {
+  blocksOfPage,
+  changedIn,
+  countIn,
+  idsOf,
+  ownerIndexKey,
+  readOwnerIndex,
+  type BlockCount,
+  type BlockShare,
+  type Counted,
+  type OwnerIndex,
+} from './owner-index.ts';
 
 /** What every read and write of a request takes: the request's deadline, as an abort signal. */
 export interface CallOptions {
@@ -79,91 +87,307 @@ const sdkOptions = ({ signal }: CallOptions = {}) => (signal ? { abortSignal: si
 
 /**
  * Items a Query asks for at a time. Without a Limit, DynamoDB Local reads the rest of the partition for every 1 MB
- * page (a 30,000-instance list took minutes); with one it reads what it returns. Deployed, 1,000 of the indexes'
- * entries are about 150 KB, a few more calls than 1 MB pages for a long list.
+ * page (a 30,000-instance list took minutes); with one it reads what it returns. One more than a block of ids holds
+ * (lib/owner-index.ts): a block, or a thousand changes, is read or counted whole by one Query, which then says it
+ * reached the end (a Query that stops at its Limit says there may be more, even when there is none). Deployed, a
+ * thousand of the indexes' entries are about 150 KB, a few more calls than 1 MB pages for a long list.
  */
-const QUERY_LIMIT = 1000;
+const QUERY_LIMIT = 1001;
+/**
+ * The most changes a changed_since list reads from the changes index before it counts those of the blocks partly
+ * changed one by one: about a second of DynamoDB Local's time, a few MB of a function's memory.
+ */
+const CHANGES_READ_AT_MOST = 10_000;
+/** Blocks read or counted at a time: the pages of a sparse filter, the changes of many blocks. */
+const BLOCKS_AT_ONCE = 4;
+
+/** The owner indexes (serverless.yml): the owner's instances in one of three selections and orders. */
+const INDEXES = {
+  /** What the list shows (all but DESTROYED), by id. */
+  listed: { IndexName: LISTED_BY_OWNER, owner: 'listed_owner', range: 'id', withUpdatedAt: false },
+  /** Every instance, by id. */
+  owned: { IndexName: OWNED_BY_OWNER, owner: 'owner', range: 'id', withUpdatedAt: true },
+  /** Every instance with a time, by its last write. */
+  changed: { IndexName: CHANGED_BY_OWNER, owner: 'owner', range: 'updated_at', withUpdatedAt: true },
+} as const;
+
+/** A Query of an owner index: the owner's entries whose range key is from `from` (to `to`) that pass the filter. */
+interface IndexRead {
+  index: (typeof INDEXES)[keyof typeof INDEXES];
+  owner: string;
+  from: number | string;
+  to?: number;
+  filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> } | undefined;
+}
+
+/** The Query's input, for what the list shows of each entry (never a full item) or for their count. */
+function queryOf({ index, owner, from, to, filter }: IndexRead, select: 'summaries' | 'count') {
+  const names: Record<string, string> = { '#owner': index.owner, '#range': index.range, ...filter?.names };
+  if (select === 'summaries')
+    Object.assign(names, { '#uuid': 'uuid', '#id': 'id', '#name': 'name', '#status': 'status' });
+  return {
+    IndexName: index.IndexName,
+    KeyConditionExpression: `#owner = :owner AND #range ${to === undefined ? '>= :from' : 'BETWEEN :from AND :to'}`,
+    ...(filter && { FilterExpression: filter.expression }),
+    ...(select === 'count'
+      ? { Select: 'COUNT' as const }
+      : {
+          ProjectionExpression: `#uuid, #id, #name, #status, failure_message${index.withUpdatedAt ? ', updated_at' : ''}`,
+        }),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: {
+      ':owner': owner,
+      ':from': from,
+      ...(to !== undefined && { ':to': to }),
+      ...filter?.values,
+    },
+  };
+}
+
+/** The filter of the instances of these statuses and (or) written at or after `since`; none for neither. */
+function filterOf(statuses: ReadonlySet<StatusCode> | undefined, since?: string): IndexRead['filter'] {
+  const codes = [...(statuses ?? [])];
+  const parts = [
+    ...(codes.length > 0 ? [`#status IN (${codes.map((_, n) => `:status${n}`).join(', ')})`] : []),
+    ...(since === undefined ? [] : ['#updated_at >= :since']),
+  ];
+  if (parts.length === 0) return undefined;
+  return {
+    expression: parts.join(' AND '),
+    names: {
+      ...(codes.length > 0 && { '#status': 'status' }),
+      ...(since !== undefined && { '#updated_at': 'updated_at' }),
+    },
+    values: {
+      ...Object.fromEntries(codes.map((code, n) => [`:status${n}`, code])),
+      ...(since !== undefined && { ':since': since }),
+    },
+  };
+}
+
+const toSummary = (item: IndexItem): InstanceSummary => ({
+  uuid: item.uuid,
+  name: item.name ?? DEFAULT_NAME,
+  id: item.id,
+  status: item.status,
+  failureMessage: item.failure_message ?? '',
+  ...(item.updated_at !== undefined && { updatedAt: item.updated_at }),
+});
+
+/** The task's results for each of `all`, in order, BLOCKS_AT_ONCE under way at a time; a failure stops the rest. */
+async function fewAtATime<T, R>(all: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < all.length && !failed) {
+      const at = next++;
+      results[at] = await task(all[at]!).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BLOCKS_AT_ONCE, all.length) }, worker));
+  return results;
+}
+
+const sum = (counts: readonly BlockCount[]): number => counts.reduce((total, { count }) => total + count, 0);
+
+/**
+ * The page the query asks for out of `count` matches, read by `read` from an offset; or all of them, unless more than
+ * `atMost`. A page past the last reads nothing.
+ */
+async function pageOf(
+  count: number,
+  { paging, atMost }: Pick<ListQuery, 'paging' | 'atMost'>,
+  read: (offset: number, take: number) => Promise<InstanceSummary[]>,
+): Promise<ListPage> {
+  if (!paging) return { count, items: count > atMost ? undefined : await read(0, count) };
+  const offset = (paging.page - 1) * paging.limit;
+  return { count, items: offset >= count ? [] : await read(offset, Math.min(paging.limit, count - offset)) };
+}
+
+/** Whether a status is one of these (any, without). */
+const among =
+  (statuses: ReadonlySet<StatusCode> | undefined): Counted =>
+  (status) =>
+    !statuses || statuses.has(status);
+
+/** The page the query asks for out of matches all read. */
+const pageOfRead = (matching: readonly InstanceSummary[], query: ListQuery): Promise<ListPage> =>
+  pageOf(matching.length, query, (offset, take) => Promise.resolve(matching.slice(offset, offset + take)));
 
 export function createStore({ client, tables }: { client: DynamoDBDocumentClient; tables: Tables }): Store {
-  /** Every page of a Query of one of the owner indexes, as summaries (with `updatedAt` when the index has it). */
-  async function summaries(
-    query: Pick<QueryCommandInput, 'IndexName' | 'KeyConditionExpression' | 'ExpressionAttributeValues'> & {
-      ExpressionAttributeNames?: Record<string, string>;
-    },
-    { withUpdatedAt = false, ...options }: CallOptions & { withUpdatedAt?: boolean } = {},
-  ): Promise<InstanceSummary[]> {
-    const found: InstanceSummary[] = [];
-    const pages = paginateQuery(
-      { client, pageSize: QUERY_LIMIT },
-      {
-        TableName: tables.instances,
-        ...query,
-        ProjectionExpression: `#uuid, #id, #name, #status, failure_message${withUpdatedAt ? ', updated_at' : ''}`,
-        ExpressionAttributeNames: {
-          '#uuid': 'uuid',
-          '#id': 'id',
-          '#name': 'name',
-          '#status': 'status',
-          ...query.ExpressionAttributeNames,
-        },
-      },
-      sdkOptions(options),
+  const queryIndex = (
+    input: ReturnType<typeof queryOf> & { Limit: number },
+    start: object | undefined,
+    options?: CallOptions,
+  ) =>
+    faultsAsUnavailable(() =>
+      client.send(
+        new QueryCommand({ TableName: tables.instances, ...input, ExclusiveStartKey: start as never }),
+        sdkOptions(options),
+      ),
     );
-    await faultsAsUnavailable(async () => {
-      for await (const page of pages) {
-        for (const item of (page.Items ?? []) as IndexItem[]) {
-          found.push({
-            uuid: item.uuid,
-            name: item.name ?? DEFAULT_NAME,
-            id: item.id,
-            status: item.status,
-            failureMessage: item.failure_message ?? '',
-            ...(item.updated_at !== undefined && { updatedAt: item.updated_at }),
-          });
-        }
-      }
-    });
-    return found;
+
+  /**
+   * The entries of an index read that pass its filter, as summaries, from `start` (the range's beginning by default):
+   * `take` of them after the first `skip`, or fewer at the range's end; `next` is where a Query would go on
+   * (undefined: at the end). Each Query asks for as many entries as it expects to need, `entriesEach` for each one
+   * (1 without a filter: never more than it takes), QUERY_LIMIT at most.
+   */
+  async function entries(
+    read: IndexRead,
+    {
+      skip = 0,
+      take,
+      entriesEach = 1,
+      start,
+    }: { skip?: number; take: number; entriesEach?: number; start?: object | undefined },
+    options?: CallOptions,
+  ): Promise<{ items: InstanceSummary[]; next: object | undefined }> {
+    const items: InstanceSummary[] = [];
+    const wanted = skip + take;
+    let seen = 0;
+    let next = start;
+    do {
+      const { Items = [], LastEvaluatedKey } = await queryIndex(
+        { ...queryOf(read, 'summaries'), Limit: Math.min(QUERY_LIMIT, Math.ceil((wanted - seen) * entriesEach)) },
+        next,
+        options,
+      );
+      items.push(...(Items as IndexItem[]).slice(Math.max(0, skip - seen), wanted - seen).map(toSummary));
+      seen += Items.length;
+      next = LastEvaluatedKey;
+    } while (next && seen < wanted);
+    return { items, next };
   }
 
-  /** The owner's listed instances (all but DESTROYED), in id order, with their status. */
-  const listed = (owner: string, options?: CallOptions) =>
-    // One Query per 1,000 of the owner's slim index entries: never a Scan, never another owner's item, never a full
-    // item (the index carries what the list shows, status included).
-    summaries(
-      {
-        IndexName: LISTED_BY_OWNER,
-        KeyConditionExpression: 'listed_owner = :owner',
-        ExpressionAttributeValues: { ':owner': owner },
-      },
-      options,
-    );
+  /** How many entries of an index read pass its filter: they are counted, not sent. */
+  async function countOf(read: IndexRead, options?: CallOptions): Promise<number> {
+    let count = 0;
+    let start: object | undefined;
+    do {
+      const { Count = 0, LastEvaluatedKey } = await queryIndex(
+        { ...queryOf(read, 'count'), Limit: QUERY_LIMIT },
+        start,
+        options,
+      );
+      count += Count;
+      start = LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
 
-  /** The owner's instances changed at or after `since` (DESTROYED ones included), in id order, with `updatedAt`. */
-  async function changed(owner: string, since: string, options?: CallOptions) {
-    // The index's range is the time of each instance's last change: the owner's unchanged instances are never read.
-    const found = await summaries(
-      {
-        IndexName: CHANGED_BY_OWNER,
-        KeyConditionExpression: '#owner = :owner AND updated_at >= :since',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':owner': owner, ':since': since },
-      },
-      { ...options, withUpdatedAt: true },
+  /** The owner's index item, as blocks (none: the owner has no instances). Eventually consistent, as the indexes are. */
+  async function ownerIndex(owner: string, options?: CallOptions): Promise<OwnerIndex> {
+    const { Item } = await faultsAsUnavailable(() =>
+      client.send(
+        new GetCommand({ TableName: tables.instances, Key: { uuid: ownerIndexKey(owner) } }),
+        sdkOptions(options),
+      ),
     );
-    return found.sort((a, b) => a.id - b.id);
+    return readOwnerIndex(Item);
+  }
+
+  /**
+   * The page's instances from an index by id, given the blocks that hold them: without a filter, one read from the
+   * first block's instances before the page to the page's end; with one, a read of each block, a few at a time.
+   */
+  async function blocksRead(
+    shares: readonly BlockShare[],
+    read: Omit<IndexRead, 'from' | 'to'>,
+    options?: CallOptions,
+  ): Promise<InstanceSummary[]> {
+    const [first, last] = [shares[0], shares.at(-1)];
+    if (!first || !last) return [];
+    if (!read.filter) {
+      const take = shares.reduce((total, share) => total + share.take, 0);
+      const range = { from: idsOf(first.block).from, to: idsOf(last.block).to };
+      return (await entries({ ...read, ...range }, { skip: first.skip, take }, options)).items;
+    }
+    const pages = await fewAtATime(shares, async ({ block, ...share }) => {
+      return (await entries({ ...read, ...idsOf(block) }, share, options)).items;
+    });
+    return pages.flat();
+  }
+
+  /**
+   * The owner's instances that the list shows (all but DESTROYED), of these statuses if given, in id order. Without a
+   * page, one Query of the first entries is the answer when it holds all of them, as it does for most owners;
+   * otherwise the owner's index gives the count and the blocks where the page lies.
+   */
+  async function listed(owner: string, query: ListQuery, options?: CallOptions): Promise<ListPage> {
+    const { statuses } = query;
+    const read = { index: INDEXES.listed, owner, filter: filterOf(statuses) };
+    const unfiltered = { ...read, filter: undefined, from: 0 };
+    // Filtered here, not by DynamoDB: the status filters cost what the plain list costs.
+    const first = query.paging ? undefined : await entries(unfiltered, { take: QUERY_LIMIT }, options);
+    if (first && !first.next) {
+      return pageOfRead(
+        first.items.filter(({ status }) => among(statuses)(status)),
+        query,
+      );
+    }
+    const shown: Counted = (status) => isListed(status) && among(statuses)(status);
+    const counts = (await ownerIndex(owner, options)).map((block) => ({
+      block: block.block,
+      count: countIn(block, shown),
+      entries: countIn(block, isListed),
+    }));
+    return pageOf(sum(counts), query, async (offset, take) => {
+      if (!first || statuses) return blocksRead(blocksOfPage(counts, offset, take), read, options);
+      // The whole list, unfiltered: on from the first Query.
+      const rest = await entries(unfiltered, { take: take - first.items.length, start: first.next }, options);
+      return [...first.items, ...rest.items];
+    });
+  }
+
+  /**
+   * The owner's instances changed at or after `since` (DESTROYED ones included), of these statuses if given, in id
+   * order, with `updatedAt` (docs/decisions.md, "Big owners"). Changes that one Query of the changes index reads to
+   * the end are sorted and paged in memory. More are counted by block of the owner's index: none in a block written
+   * last before `since`, all in a block first written since; the changes of the blocks partly changed are read on
+   * from the changes index while that reads fewer entries than those blocks hold (up to CHANGES_READ_AT_MOST),
+   * otherwise counted block by block. The page is then read by id.
+   */
+  async function changed(owner: string, since: string, query: ListQuery, options?: CallOptions): Promise<ListPage> {
+    const { statuses } = query;
+    const matching = (read: readonly InstanceSummary[]) =>
+      pageOfRead(
+        read.filter(({ status }) => among(statuses)(status)).sort((a, b) => a.id - b.id),
+        query,
+      );
+    const changes = { index: INDEXES.changed, owner, from: since };
+    const first = await entries(changes, { take: QUERY_LIMIT }, options);
+    if (!first.next) return matching(first.items);
+    const sinceMs = Date.parse(since);
+    const blocks = (await ownerIndex(owner, options)).map((block) => ({
+      block,
+      known: changedIn(block, sinceMs, among(statuses)),
+    }));
+    const partly = blocks.reduce((total, { block, known }) => total + (known === undefined ? countIn(block) : 0), 0);
+    const readOn = Math.min(partly, CHANGES_READ_AT_MOST) - first.items.length;
+    if (readOn > 0) {
+      const rest = await entries(changes, { take: readOn, start: first.next }, options);
+      if (!rest.next) return matching([...first.items, ...rest.items]);
+    }
+    const read = { index: INDEXES.owned, owner, filter: filterOf(statuses, since) };
+    const counts = await fewAtATime(blocks, async ({ block, known }) => ({
+      block: block.block,
+      count: known ?? (await countOf({ ...read, ...idsOf(block.block) }, options)),
+      entries: countIn(block),
+    }));
+    return pageOf(sum(counts), query, (offset, take) => blocksRead(blocksOfPage(counts, offset, take), read, options));
   }
 
   return {
     instances: {
-      async list(owner, { statuses, changedSince, paging, atMost }, options) {
-        const read =
-          changedSince === undefined ? await listed(owner, options) : await changed(owner, changedSince, options);
-        const matching = statuses ? read.filter(({ status }) => statuses.has(status)) : read;
-        if (!paging) return { count: matching.length, items: matching.length > atMost ? undefined : matching };
-        const start = (paging.page - 1) * paging.limit;
-        return { count: matching.length, items: matching.slice(start, start + paging.limit) };
-      },
+      list: (owner, query, options) =>
+        query.changedSince === undefined
+          ? listed(owner, query, options)
+          : changed(owner, query.changedSince, query, options),
 
       // Strongly consistent: an operator's change is in the very next answer (docs/contract.md section 7.6), for 1 read unit, not 0.5.
       async get(uuid, options) {

@@ -6,6 +6,7 @@ import type { Item } from './refusals.ts';
 
 const BATCH_WRITE_LIMIT = 25;
 const BATCH_GET_LIMIT = 100;
+const SCAN_LIMIT = 1000;
 /** Attempts of a batch's unprocessed items, and of a read-modify-write that lost a race, before giving up. */
 export const MAX_ATTEMPTS = 8;
 
@@ -94,8 +95,9 @@ export function createBatches(client: DynamoDBDocumentClient): Batches {
 
     async scan(table, filter, onProgress) {
       const items: Item[] = [];
+      // A page of at most SCAN_LIMIT items: without a Limit, DynamoDB Local reads the rest of the table for every 1 MB.
       const pages = paginateScan(
-        { client },
+        { client, pageSize: SCAN_LIMIT },
         {
           TableName: table,
           ...(filter && { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names }),

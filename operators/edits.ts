@@ -76,7 +76,13 @@ export function createInstanceEdits({ client, tables, writer }: StoreParts): Ins
             change = compute(item, stamp.iso);
             return [
               instanceUpdate(table, uuid, change, { ...expected, version }, stamp.iso),
-              ownerIndexUpdate(table, item.owner, [{ id: item.id, from: item.status, to: change.status }], stamp.ms),
+              // A change that keeps the status (a rename, an application) moves no count, only the block's time.
+              ownerIndexUpdate(
+                table,
+                item.owner,
+                [{ id: item.id, from: item.status, to: change.status ?? item.status }],
+                stamp.ms,
+              ),
             ];
           },
           written: [{ uuid, owner: item.owner, id: item.id, version: version + 1 }],

@@ -7,7 +7,14 @@
 // write.
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isListed, toInstanceItem, type InstanceItem, type LambdaInstance, type Timeline } from '../lib/items.ts';
-import { blockOf, countAttribute, firstAttribute, newestAttribute, ownerIndexKey } from '../lib/owner-index.ts';
+import {
+  OWNER_INDEX_VERSION,
+  blockOf,
+  countAttribute,
+  firstAttribute,
+  newestAttribute,
+  ownerIndexKey,
+} from '../lib/owner-index.ts';
 import { DESTROYED, type StatusCode } from '../lib/statuses.ts';
 
 /** One action of a transaction. */
@@ -139,9 +146,10 @@ export interface IndexMove {
 
 /**
  * The UpdateItem that moves an owner's index with a write at `at` (epoch ms): each block written gets `at` as its
- * newest write (and as its first, if it has none), each status move its counts. It is never refused: a write that was
- * slow to arrive may leave an older time than the block's newest, which readers allow for (lib/owner-index.ts), where
- * a condition would let a nearby writer starve a distant one.
+ * newest write (and as its first, if it has none), each status move its counts, the item its next version (what a
+ * bulk load's rewrite of the whole item is conditional on). It is never refused: a write that was slow to arrive may
+ * leave an older time than the block's newest, which readers allow for (lib/owner-index.ts), where a condition would
+ * let a nearby writer starve a distant one.
  */
 export function ownerIndexUpdate(table: string, owner: string, moves: readonly IndexMove[], at: number): TransactItem {
   const deltas = new Map<string, number>();
@@ -153,8 +161,8 @@ export function ownerIndexUpdate(table: string, owner: string, moves: readonly I
     if (from !== undefined) deltas.set(countAttribute(block, from), (deltas.get(countAttribute(block, from)) ?? 0) - 1);
     if (to !== undefined) deltas.set(countAttribute(block, to), (deltas.get(countAttribute(block, to)) ?? 0) + 1);
   }
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':at': at };
+  const names: Record<string, string> = { '#version': OWNER_INDEX_VERSION };
+  const values: Record<string, unknown> = { ':at': at, ':one': 1 };
   const set: string[] = [];
   for (const block of blocks) {
     const [newest, first] = [`#t${block}`, `#c${block}`];
@@ -172,7 +180,7 @@ export function ownerIndexUpdate(table: string, owner: string, moves: readonly I
     Update: {
       TableName: table,
       Key: { uuid: ownerIndexKey(owner) },
-      UpdateExpression: `SET ${set.join(', ')}${add.length > 0 ? ` ADD ${add.join(', ')}` : ''}`,
+      UpdateExpression: `SET ${set.join(', ')} ADD ${[...add, '#version :one'].join(', ')}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },

@@ -6,6 +6,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { faultsAsUnavailable } from '../lib/dynamodb.ts';
 import type { InstanceItem } from '../lib/items.ts';
 import {
+  OWNER_INDEX_VERSION,
   blockOf,
   countAttribute,
   firstAttribute,
@@ -15,16 +16,20 @@ import {
   type OwnerIndex,
 } from '../lib/owner-index.ts';
 import type { StatusCode } from '../lib/statuses.ts';
-import type { Item } from './refusals.ts';
+import { MAX_ATTEMPTS, backOff } from './batch.ts';
+import { refusal, type Item } from './refusals.ts';
 import type { StoreParts } from './store.ts';
 
 /** What an owner's index counts of an instance. */
 type Counted = Pick<InstanceItem, 'id' | 'status' | 'updated_at'>;
 
+/** A block's first write when it holds an instance stored before times were kept: earlier than any time asked. */
+const UNTIMED = Number.MIN_SAFE_INTEGER;
+
 /**
  * The index with these instances taken out and those put in. A block's first write goes back to the earliest time
- * put in; an instance without a time (stored before times were kept) makes it 0, so that no time finds the block
- * wholly changed.
+ * put in; an instance without a time (stored before times were kept) makes it UNTIMED, so that no time finds the
+ * block wholly changed.
  */
 export function withInstances(index: OwnerIndex, removed: readonly Counted[], added: readonly Counted[]): OwnerIndex {
   const blocks = new Map(index.map((block) => [block.block, { ...block, counts: new Map(block.counts) }]));
@@ -42,16 +47,16 @@ export function withInstances(index: OwnerIndex, removed: readonly Counted[], ad
   for (const { id, status, updated_at } of added) {
     count(status, id, 1);
     const block = blockAt(id);
-    const at = updated_at === undefined ? 0 : Date.parse(updated_at);
+    const at = updated_at === undefined ? UNTIMED : Date.parse(updated_at);
     block.newest = Math.max(block.newest, at);
     block.first = Math.min(block.first, at);
   }
   return [...blocks.values()].map((block) => ({ ...block, first: Number.isFinite(block.first) ? block.first : 0 }));
 }
 
-/** The stored item of an owner's index. */
-export function ownerIndexItem(owner: string, index: OwnerIndex): Item {
-  const item: Item = { uuid: ownerIndexKey(owner) };
+/** The stored item of an owner's index, at a version. */
+export function ownerIndexItem(owner: string, index: OwnerIndex, version = 1): Item {
+  const item: Item = { uuid: ownerIndexKey(owner), [OWNER_INDEX_VERSION]: version };
   for (const { block, counts, newest, first } of index) {
     for (const [status, count] of counts) if (count > 0) item[countAttribute(block, status)] = count;
     item[newestAttribute(block)] = newest;
@@ -69,19 +74,42 @@ export interface OwnerIndexes {
 
 export function createOwnerIndexes({ client, tables, batches }: StoreParts): OwnerIndexes {
   const table = tables.instances;
-  const write = (owner: string, index: OwnerIndex) =>
-    faultsAsUnavailable(() => client.send(new PutCommand({ TableName: table, Item: ownerIndexItem(owner, index) })));
+
+  /**
+   * Moves an owner's index by a bulk load's instances: read, computed, and written whole on condition that no other
+   * write came in between (several loaders of one owner at once, as the bench runs them); a lost race reads again.
+   */
+  async function load(owner: string, removed: readonly Counted[], added: readonly Counted[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const { Item } = await faultsAsUnavailable(() =>
+        client.send(new GetCommand({ TableName: table, Key: { uuid: ownerIndexKey(owner) }, ConsistentRead: true })),
+      );
+      const version = Number(Item?.[OWNER_INDEX_VERSION] ?? 0);
+      try {
+        await faultsAsUnavailable(() =>
+          client.send(
+            new PutCommand({
+              TableName: table,
+              Item: ownerIndexItem(owner, withInstances(readOwnerIndex(Item), removed, added), version + 1),
+              ConditionExpression: version === 0 ? 'attribute_not_exists(#version)' : '#version = :read',
+              ExpressionAttributeNames: { '#version': OWNER_INDEX_VERSION },
+              ...(version > 0 && { ExpressionAttributeValues: { ':read': version } }),
+            }),
+          ),
+        );
+        return;
+      } catch (error) {
+        if (refusal(error)?.kind !== 'condition' || attempt === MAX_ATTEMPTS) throw error;
+        await backOff(attempt);
+      }
+    }
+  }
 
   return {
     async loaded(replaced, written) {
       const owners = new Set([...replaced, ...written].map(({ owner }) => owner));
-      for (const owner of owners) {
-        const { Item } = await faultsAsUnavailable(() =>
-          client.send(new GetCommand({ TableName: table, Key: { uuid: ownerIndexKey(owner) }, ConsistentRead: true })),
-        );
-        const ofOwner = (items: readonly InstanceItem[]) => items.filter((item) => item.owner === owner);
-        await write(owner, withInstances(readOwnerIndex(Item), ofOwner(replaced), ofOwner(written)));
-      }
+      const ofOwner = (owner: string, items: readonly InstanceItem[]) => items.filter((item) => item.owner === owner);
+      for (const owner of owners) await load(owner, ofOwner(owner, replaced), ofOwner(owner, written));
     },
 
     async reindex(owner) {
@@ -92,7 +120,10 @@ export function createOwnerIndexes({ client, tables, batches }: StoreParts): Own
           : { expression: '#owner = :owner', names: { '#owner': 'owner' }, values: { ':owner': owner } },
       )) as InstanceItem[];
       const byOwner = Map.groupBy(items, (item) => item.owner);
-      for (const [ofOwner, instances] of byOwner) await write(ofOwner, withInstances([], [], instances));
+      for (const [ofOwner, instances] of byOwner) {
+        const item = ownerIndexItem(ofOwner, withInstances([], [], instances));
+        await faultsAsUnavailable(() => client.send(new PutCommand({ TableName: table, Item: item })));
+      }
       return byOwner.size;
     },
   };

@@ -38,7 +38,7 @@ describe('npm run bench', () => {
     }
   });
 
-  it('measures each function against its floor, and the list, the 304 poll, the bundles and the cost', () => {
+  it('measures each function against its floor, and the list, the big owner, the 304 poll, the bundles, the cost and an import', () => {
     const items = results.rows.map(({ item }) => item);
     for (const name of ['detail', 'list']) {
       expect(items).toEqual(
@@ -62,11 +62,16 @@ describe('npm run bench', () => {
         'list ?status=failed&include=status: latency vs the plain list',
         'list ?status=PENDING: latency vs the plain list',
         expect.stringMatching(/^scale: list latency, \d+ other instances in the table vs 10$/),
-        expect.stringMatching(/^page N: page \d+ of \d+ instances vs page 1, latency$/),
+        expect.stringMatching(/^page N: page \d+ of \d+ instances vs the whole list, latency$/),
         expect.stringMatching(/^list \?changed_since, 5 of \d+ changed: latency vs the plain list$/),
         expect.stringMatching(/^list \?changed_since, 5 of \d+ changed: read units vs the plain list$/),
+        expect.stringMatching(/^big owner, \d+ instances: page 1 \(limit 100\) latency vs the whole list's$/),
+        expect.stringMatching(/^big owner, \d+ instances: page 1 \(limit 100\) read units vs the whole list's$/),
+        expect.stringMatching(/^big owner, \d+ instances: last page \(limit 1000, page \d+\), latency$/),
+        expect.stringMatching(/^big owner, \d+ instances: \?changed_since, \d+ changed across every block, .*latency$/),
+        expect.stringMatching(/^import of \d+ new instances: throughput$/),
       ]),
     );
-    expect(items).toHaveLength(27);
+    expect(items).toHaveLength(36);
   });
 });

@@ -1,7 +1,8 @@
 // What each request reads from DynamoDB, counted by a loopback proxy with the read units DynamoDB Local reports
-// (tests/support/dynamodb-proxy.ts): the calls that docs/contract.md sections 2, 5 and 7 need and no more, a list
-// whose cost stays flat as other owners' instances fill the table, and a page N that costs what page 1 costs. A
-// regression here makes the API dearer or slower without making an answer wrong; `npm run bench` times the rest.
+// (harness/dynamodb-proxy.ts): the calls that docs/contract.md sections 2, 5 and 7 need and no more, a list whose
+// cost stays flat as other owners' instances fill the table, and a page of a long list that costs what it shows and
+// what lies before it in its block of ids, not the whole list. A regression here makes the API dearer or slower
+// without making an answer wrong; `npm run bench` times the rest.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { ApiHandler } from '../../lib/api.ts';
 import { digestToken } from '../../lib/auth.ts';
@@ -22,22 +23,32 @@ const TOKENS = {
   longList: 'read-costs-long-list-00000000000005',
 };
 const OWNED = 20;
-const LONG_LIST = 300;
+/** The long list's blocks of ids (lib/owner-index.ts), each holding BLOCK_LENGTH of its instances, and its page. */
+const LONG_LIST_BLOCKS = [101, 102, 103];
+const BLOCK_LENGTH = 400;
+const LONG_LIST = LONG_LIST_BLOCKS.length * BLOCK_LENGTH;
+const PAGE = 20;
+/** When the long list's instances were last written: its second block at T2, the others at T1 and T3 by turns. */
+const [T1, T2, T3] = ['2026-11-01T00:00:00.000Z', '2026-11-02T00:00:00.000Z', '2026-11-03T00:00:00.000Z'];
 
+const instanceWithId = (id: number, owner: string, status: StatusCode = '0'): LambdaInstance => ({
+  uuid: `eade0000-0000-4000-8000-${id.toString(16).padStart(12, '0')}`,
+  id,
+  name: `Instance ${id}`,
+  owner,
+  instanceInfo: { master_name: `lambda-master-${id}`, slaves: 2 },
+  status,
+  failureMessage: status === '11' ? 'cluster build failed' : '',
+  applications: [],
+});
 let serial = 0;
-const instance = (owner: string, status: StatusCode = '0'): LambdaInstance => {
-  const id = ++serial;
-  return {
-    uuid: `eade0000-0000-4000-8000-${id.toString(16).padStart(12, '0')}`,
-    id,
-    name: `Instance ${id}`,
-    owner,
-    instanceInfo: { master_name: `lambda-master-${id}`, slaves: 2 },
-    status,
-    failureMessage: status === '11' ? 'cluster build failed' : '',
-    applications: [],
-  };
-};
+const instance = (owner: string, status: StatusCode = '0'): LambdaInstance => instanceWithId(++serial, owner, status);
+const longList = LONG_LIST_BLOCKS.flatMap((block) =>
+  Array.from({ length: BLOCK_LENGTH }, (_, n) => {
+    const at = block === LONG_LIST_BLOCKS[1] ? T2 : n % 2 === 0 ? T1 : T3;
+    return { ...instanceWithId(block * 1000 + n, LONG_LIST_OWNER), createdAt: T1, updatedAt: at, statusHistory: [] };
+  }),
+);
 /** Other owners' instances, 20 each, one in ten DESTROYED (kept in the table, out of the owner index). */
 const others = (count: number): LambdaInstance[] =>
   Array.from({ length: count }, (_, n) =>
@@ -52,11 +63,7 @@ const others = (count: number): LambdaInstance[] =>
 const proxy = await startDynamoDbProxy(inject('dynamoDbEndpoint'));
 const { list, detail, operator, tables } = await testApi({ dynamoDbEndpoint: proxy.endpoint });
 const owned = Array.from({ length: OWNED }, () => instance(OWNER, '11'));
-await operator.instances.put([
-  ...owned,
-  ...Array.from({ length: LONG_LIST }, () => instance(LONG_LIST_OWNER)),
-  ...others(10),
-]);
+await operator.instances.put([...owned, ...longList, ...others(10)]);
 await operator.tokens.putAll(
   Object.entries(TOKENS).map(([name, token]) => ({
     digest: digestToken(token),
@@ -90,6 +97,8 @@ const as = (token: string, options: EventOptions = {}): EventOptions => ({
   headers: { authorization: `Token ${token}`, ...options.headers },
 });
 const INDEX_QUERY = 'Query instances/listed-by-owner';
+/** The owner's index item: its counts by block of ids and status (lib/owner-index.ts). */
+const OWNER_INDEX = 'GetItem instances';
 
 // The tokens that the comparisons present are cached, as a polling client's are.
 for (const token of [TOKENS.owner, TOKENS.longList]) await invoke(list, as(token));
@@ -127,7 +136,7 @@ describe('the details', () => {
 });
 
 describe('the list', () => {
-  it("reads a token not yet cached, then one Query of the owner's index partition; once cached, the Query alone", async () => {
+  it("reads a token not yet cached, then one Query of the owner's listed instances; once cached, the Query alone", async () => {
     expect(await reads(list, as(TOKENS.listFirst))).toMatchObject({
       calls: ['GetItem tokens', INDEX_QUERY],
       readUnits: 1,
@@ -150,7 +159,7 @@ describe('the list', () => {
   ] as const)('?%s reads what the plain list reads: the statuses come from the index', async (_, query, status) => {
     const plain = await reads(list, as(TOKENS.owner));
     const filtered = await reads(list, as(TOKENS.owner, { query }), status);
-    expect(filtered).toMatchObject({ calls: [INDEX_QUERY], readUnits: plain.readUnits, items: plain.items });
+    expect(filtered).toMatchObject({ calls: [INDEX_QUERY], readUnits: plain.readUnits });
   });
 
   it("reads as much with a thousand other owners' instances in the table as with ten", async () => {
@@ -160,12 +169,38 @@ describe('the list', () => {
     expect(after).toMatchObject({ calls: [INDEX_QUERY], readUnits: before.readUnits, items: OWNED });
   }, 60_000);
 
-  it('reads as much for page N as for page 1: the index partition once, never a full item', async () => {
-    const page = (number: number) => reads(list, as(TOKENS.longList, { query: { limit: '20', page: `${number}` } }));
+  it("a page reads the owner's index item, then the page", async () => {
+    const paged = await reads(list, as(TOKENS.owner, { query: { limit: '5', page: '2' } }));
+    expect(paged).toMatchObject({ calls: [OWNER_INDEX, INDEX_QUERY], items: 1 + 10 });
+  });
+
+  const page = (number: number, status = 200) =>
+    reads(list, as(TOKENS.longList, { query: { limit: `${PAGE}`, page: `${number}` } }), status);
+
+  it('reads for page 1 of a long list the page alone, a small part of what the whole list reads', async () => {
     const first = await page(1);
-    const last = await page(LONG_LIST / 20);
-    expect(last).toMatchObject({ calls: [INDEX_QUERY], readUnits: first.readUnits, items: LONG_LIST });
-    expect(first).toMatchObject({ calls: [INDEX_QUERY], items: LONG_LIST });
+    // More than one Query holds: the first, the owner's counts (the list is short enough to send), then the rest.
+    const whole = await reads(list, as(TOKENS.longList));
+    expect(first).toMatchObject({ calls: [OWNER_INDEX, INDEX_QUERY], items: 1 + PAGE });
+    expect(whole).toMatchObject({ calls: [OWNER_INDEX, INDEX_QUERY, INDEX_QUERY], items: 1 + LONG_LIST });
+    expect(first.readUnits).toBeLessThanOrEqual(whole.readUnits / 10);
+    console.info(
+      `read costs: page 1 of ${LONG_LIST}: ${first.readUnits} read units, ${first.items} items; ` +
+        `the whole list: ${whole.readUnits} read units, ${whole.items} items`,
+    );
+  });
+
+  it("reads for page N at most its block's instances before the page, and the page", async () => {
+    const pagesPerBlock = BLOCK_LENGTH / PAGE;
+    for (const number of [2, pagesPerBlock, pagesPerBlock + 1, 2 * pagesPerBlock - 3, LONG_LIST / PAGE]) {
+      const before = ((number - 1) % pagesPerBlock) * PAGE;
+      expect(await page(number)).toMatchObject({ calls: [OWNER_INDEX, INDEX_QUERY], items: 1 + before + PAGE });
+    }
+  });
+
+  it("reads for a page past the last the owner's index item alone", async () => {
+    expect(await page(LONG_LIST / PAGE + 1, 404)).toMatchObject({ calls: [OWNER_INDEX], items: 1 });
+    expect(await page(10 ** 9, 404)).toMatchObject({ calls: [OWNER_INDEX], items: 1 });
   });
 });
 
@@ -181,7 +216,7 @@ describe('a list of what changed (changed_since) and the details with their hist
     const changed = await changes();
     expect(changed).toMatchObject({ calls: [CHANGES_QUERY], readUnits: 0.5, items: 5 });
     const whole = await reads(list, as(TOKENS.longList, { query: { include: 'status' } }));
-    expect(whole).toMatchObject({ calls: [INDEX_QUERY], items: LONG_LIST });
+    expect(whole.readUnits).toBeGreaterThan(20 * changed.readUnits);
     console.info(
       `read costs: changed_since with 5 of ${LONG_LIST} changed: ${changed.readUnits} read units, ${changed.items} ` +
         `items; the whole list: ${whole.readUnits} read units, ${whole.items} items`,
@@ -192,6 +227,19 @@ describe('a list of what changed (changed_since) and the details with their hist
       Array.from({ length: 1000 }, () => ({ ...instance(LONG_LIST_OWNER), createdAt: older, updatedAt: older })),
     );
     expect(await changes()).toMatchObject({ calls: [CHANGES_QUERY], readUnits: changed.readUnits, items: 5 });
+  }, 60_000);
+
+  it("more than 1,000 changes: 1,001 of them, the owner's index, a count of each block partly changed, the page", async () => {
+    const OWNED_QUERY = 'Query instances/owned-by-owner';
+    // Since T2: the long list's second block wholly (its first write at T2), the first and third partly (T1, then
+    // the five changes above and T3), and the thousand older ones stored since then.
+    const many = await reads(list, as(TOKENS.longList, { query: { changed_since: T2, limit: `${PAGE}`, page: '2' } }));
+    expect(many.calls).toEqual([OWNER_INDEX, CHANGES_QUERY, ...Array<string>(3).fill(OWNED_QUERY)]);
+    // Since before any of them: every block changed whole, nothing counted; a page past the last reads no page.
+    const pastTheLast = { changed_since: T1, limit: '1000', page: '4' };
+    expect(await reads(list, as(TOKENS.longList, { query: pastTheLast }), 404)).toMatchObject({
+      calls: [OWNER_INDEX, CHANGES_QUERY],
+    });
   }, 60_000);
 
   it('nothing changed: the one Query, nothing read, the 404', async () => {

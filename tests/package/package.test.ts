@@ -144,7 +144,7 @@ describe('serverless package', () => {
     );
   });
 
-  it('declares the two tables with their keys, the sparse owner indexes and the tokens TTL', () => {
+  it('declares the two tables with their keys, the owner indexes and the tokens TTL', () => {
     expect(resources.InstancesTable?.Properties).toMatchObject({
       TableName: 'lambda-instances-api-prod-instances',
       KeySchema: [{ AttributeName: 'uuid', KeyType: 'HASH' }],
@@ -163,6 +163,17 @@ describe('serverless package', () => {
             { AttributeName: 'updated_at', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['id', 'name', 'status', 'failure_message'] },
+        },
+        {
+          IndexName: 'owned-by-owner',
+          KeySchema: [
+            { AttributeName: 'owner', KeyType: 'HASH' },
+            { AttributeName: 'id', KeyType: 'RANGE' },
+          ],
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['name', 'status', 'failure_message', 'updated_at'],
+          },
         },
       ],
     });
@@ -224,15 +235,23 @@ describe('serverless package', () => {
     expect(resources.ApiGatewayRestApi?.Properties.MinimumCompressionSize).toBe(1024);
   });
 
-  it('lets the list read a token and Query the two owner indexes, nothing else', () => {
+  it("lets the list read a token and an owner's index item, and Query the three owner indexes, nothing else", () => {
     expect(statementsOf('ListFunctionRole')).toEqual([
       ownLogs('ListLogGroup'),
       readTokens,
       rememberAstakosTokens,
       {
         Effect: 'Allow',
+        Action: ['dynamodb:GetItem'],
+        Resource: { 'Fn::GetAtt': ['InstancesTable', 'Arn'] },
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['owner:????????-????-????-????-????????????'] },
+        },
+      },
+      {
+        Effect: 'Allow',
         Action: ['dynamodb:Query'],
-        Resource: ['listed-by-owner', 'changed-by-owner'].map((index) => ({
+        Resource: ['listed-by-owner', 'changed-by-owner', 'owned-by-owner'].map((index) => ({
           'Fn::Join': ['/', [{ 'Fn::GetAtt': ['InstancesTable', 'Arn'] }, 'index', index]],
         })),
       },
@@ -324,7 +343,7 @@ describe('serverless package', () => {
       'AWS/ApiGateway 4XXError',
       'AWS/ApiGateway 5XXError',
       'Errors+Errors+Errors+Errors',
-      'ReadThrottleEvents+ReadThrottleEvents+ReadThrottleEvents+ReadThrottleEvents+WriteThrottleEvents+WriteThrottleEvents',
+      [...Array<string>(5).fill('ReadThrottleEvents'), 'WriteThrottleEvents', 'WriteThrottleEvents'].join('+'),
       'Throttles+Throttles+Throttles+Throttles',
     ]);
     for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
