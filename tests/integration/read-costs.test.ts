@@ -231,12 +231,17 @@ describe('a list of what changed (changed_since) and the details with their hist
 
   it("more than 1,000 changes: 1,001 of them, the owner's index, a count of each block partly changed, the page", async () => {
     const OWNED_QUERY = 'Query instances/owned-by-owner';
-    // Since T2: the long list's second block wholly (its first write at T2), the first and third partly (T1, then
-    // the five changes above and T3), and the thousand older ones stored since then.
-    const many = await reads(list, as(TOKENS.longList, { query: { changed_since: T2, limit: `${PAGE}`, page: '2' } }));
+    // The index's block times are read with the sync margin's slack (10 s): since 10 s before T2, the long list's
+    // second block wholly (its first write at T2), the first and third partly (T1, then the five changes above and
+    // T3), and the thousand older ones stored since then.
+    const beforeT2 = new Date(Date.parse(T2) - 10_000).toISOString();
+    const many = await reads(
+      list,
+      as(TOKENS.longList, { query: { changed_since: beforeT2, limit: `${PAGE}`, page: '2' } }),
+    );
     expect(many.calls).toEqual([OWNER_INDEX, CHANGES_QUERY, ...Array<string>(3).fill(OWNED_QUERY)]);
     // Since before any of them: every block changed whole, nothing counted; a page past the last reads no page.
-    const pastTheLast = { changed_since: T1, limit: '1000', page: '4' };
+    const pastTheLast = { changed_since: new Date(Date.parse(T1) - 10_000).toISOString(), limit: '1000', page: '4' };
     expect(await reads(list, as(TOKENS.longList, { query: pastTheLast }), 404)).toMatchObject({
       calls: [OWNER_INDEX, CHANGES_QUERY],
     });
