@@ -43,6 +43,9 @@ const SCHEME = /^(?:token|bearer) +(\S+) *$/i;
 /** Printable ASCII without spaces: anything else cannot be a token and is not looked up. */
 const TOKEN = /^[\x21-\x7e]{1,512}$/;
 
+/** Whether a value can be a token at all; one that cannot is refused without a lookup. */
+export const wellFormedToken = (value: string): boolean => TOKEN.test(value);
+
 /** Tokens are stored, looked up and cached by this digest only, never in clear. */
 export function digestToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -73,7 +76,7 @@ export function readToken(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiVa
     if (value === undefined) continue;
     if (value === null) return undefined;
     const token = bare ? value : SCHEME.exec(value)?.[1];
-    return token !== undefined && TOKEN.test(token) ? token : undefined;
+    return token !== undefined && wellFormedToken(token) ? token : undefined;
   }
   return undefined;
 }
