@@ -3,11 +3,16 @@
 // that serverless.yml uses in those places are resolved here: ${self:path}, ${sls:stage} and ${env:NAME, 'fallback'}.
 // tests/package checks that the tables read here are the tables `serverless package` compiles.
 import { readFileSync } from 'node:fs';
-import type { CreateTableCommandInput, TimeToLiveSpecification } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, StreamViewType, TimeToLiveSpecification } from '@aws-sdk/client-dynamodb';
 import { parse } from 'yaml';
 import type { Environment, Tables } from '../lib/config.ts';
 
-export interface TableProperties extends Omit<CreateTableCommandInput, 'DeletionProtectionEnabled'> {
+export interface TableProperties extends Omit<
+  CreateTableCommandInput,
+  'DeletionProtectionEnabled' | 'StreamSpecification'
+> {
+  /** CloudFormation's form: a view type enables the stream. */
+  StreamSpecification?: { StreamViewType: StreamViewType };
   TimeToLiveSpecification?: TimeToLiveSpecification;
   PointInTimeRecoverySpecification?: unknown;
   /** A serverless variable here, resolved only by `serverless package`. */
@@ -72,7 +77,7 @@ export interface TableDeclaration {
 /**
  * A table's CloudFormation properties as CreateTable (and UpdateTimeToLive) inputs. Point-in-time recovery and TTL
  * are not CreateTable parameters; TTL has its own call. DynamoDB Local's tables are throwaway: no deletion
- * protection.
+ * protection. A stream is CloudFormation's view type, CreateTable's view type and StreamEnabled.
  */
 export function tableDeclaration(
   properties: TableProperties,
@@ -82,10 +87,15 @@ export function tableDeclaration(
     TimeToLiveSpecification,
     PointInTimeRecoverySpecification: _recovery,
     DeletionProtectionEnabled: _protection,
+    StreamSpecification,
     ...create
   } = properties;
   return {
-    create: { ...create, TableName: tableName },
+    create: {
+      ...create,
+      TableName: tableName,
+      ...(StreamSpecification && { StreamSpecification: { StreamEnabled: true, ...StreamSpecification } }),
+    },
     ...(TimeToLiveSpecification !== undefined && { timeToLive: TimeToLiveSpecification }),
   };
 }

@@ -52,6 +52,8 @@ export interface LocalStack {
   tables?: Tables;
   /** The API's base URL, when it was started. */
   apiUrl?: string;
+  /** Where clients connect for the push (docs/contract.md section 7.8), when the API was started. */
+  websocketUrl?: string;
   /** Settles when DynamoDB Local or serverless-offline exits before `stop()` was called; never after. */
   exited: Promise<UnexpectedExit>;
   stop: () => Promise<void>;
@@ -171,7 +173,7 @@ async function startApi(
   stage: string,
   dynamoDbEndpoint: string,
   options: ApiOptions = {},
-): Promise<RunningProcess & { url: string }> {
+): Promise<RunningProcess & { url: string; websocketUrl: string }> {
   // The functions' settings, checked as `serverless package` checks them: a bad one fails here, with its name.
   readSettings(stageEnvironment(stage, { ...process.env, ...options.env }));
   const [httpPort, lambdaPort, websocketPort] = [
@@ -181,7 +183,10 @@ async function startApi(
   ];
   await assertPortFree(httpPort, 'PORT');
   const serverless = fileURLToPath(new URL('../node_modules/.bin/serverless', import.meta.url));
-  const child = spawnProcess(serverless, ['offline', 'start', '--stage', stage], {
+  // The push function posts to serverless-offline's own @connections API (serverless.yml's CONNECTIONS_URL).
+  const connectionsUrl = `http://127.0.0.1:${websocketPort}`;
+  const offline = ['offline', 'start', '--stage', stage, '--param', `offlineConnectionsUrl=${connectionsUrl}`];
+  const child = spawnProcess(serverless, offline, {
     cwd: new URL('..', import.meta.url),
     env: {
       ...process.env,
@@ -210,7 +215,14 @@ async function startApi(
     await stop();
     throw error;
   }
-  return { name: 'serverless-offline', process: child, lastLines, stop, url: `http://127.0.0.1:${httpPort}` };
+  return {
+    name: 'serverless-offline',
+    process: child,
+    lastLines,
+    stop,
+    url: `http://127.0.0.1:${httpPort}`,
+    websocketUrl: `ws://127.0.0.1:${websocketPort}`,
+  };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -245,6 +257,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const api = await startApi(options.stage, dynamoDb.endpoint, options.api);
       supervise(api);
       stack.apiUrl = api.url;
+      stack.websocketUrl = api.websocketUrl;
       if (options.warmUp) await warmUp(api.url);
     }
     return stack;

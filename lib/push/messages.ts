@@ -1,0 +1,34 @@
+// What travels over a push connection (docs/contract.md section 7.8; asyncapi.yaml): the server's four kinds of
+// message, and the one rule for what a client sends. Pure functions.
+
+/** Changes of the owner's instances, each exactly a changed_since list item. */
+export interface ChangedMessage {
+  type: 'changed';
+  data: object[];
+}
+
+export interface PongMessage {
+  type: 'pong';
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  errors: { status: 400; detail: string }[];
+}
+
+/** The only message a client may send; anything else is answered with this detail. */
+export const NOT_A_PING = 'The only message a client sends is {"action": "ping"}.';
+
+/** A client's message: a ping is answered pong, anything else an error (and the connection stays open). */
+export function answerTo(body: string | undefined): PongMessage | ErrorMessage {
+  return isPing(body) ? { type: 'pong' } : { type: 'error', errors: [{ status: 400, detail: NOT_A_PING }] };
+}
+
+function isPing(body: string | undefined): boolean {
+  try {
+    const message: unknown = JSON.parse(body ?? '');
+    return typeof message === 'object' && message !== null && (message as { action?: unknown }).action === 'ping';
+  } catch {
+    return false;
+  }
+}

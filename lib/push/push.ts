@@ -1,0 +1,104 @@
+// The push function (docs/contract.md section 7.8): each change of an instance, read from the instances table's
+// stream, goes to its owner's open connections as a changed_since list item. One owner's changes in a batch share
+// messages; owners and connections are told in parallel. A connection that is gone is forgotten; one whose token no
+// longer holds is closed and forgotten; neither fails anything. A record whose owner could not be told is reported
+// failed (Powertools batch), so that Lambda retries it, splits the batch, and at last gives it to the on-failure
+// queue, never holding back the stream.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { logger as sharedLogger } from '../logger.ts';
+import { changeOf, pack, type Change } from './changes.ts';
+import type { Connection, ConnectionStore } from './connections.ts';
+import type { ConnectionsApi } from './management.ts';
+
+export interface PushDependencies {
+  connections: ConnectionStore;
+  api: ConnectionsApi;
+  /** Whether the token of this digest still holds (the tokens table, remembered for TOKEN_CACHE_SECONDS). */
+  tokenHolds: (digest: string) => Promise<boolean>;
+  logger?: Logger;
+}
+
+export type PushHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+
+/** Each record's change (or undefined: nothing to tell), or the error that reading it raised. */
+function readRecords(records: readonly DynamoDBRecord[]): Map<string, Change | undefined | Error> {
+  const read = new Map<string, Change | undefined | Error>();
+  for (const record of records) {
+    try {
+      read.set(record.eventID ?? '', changeOf(record));
+    } catch (error) {
+      read.set(record.eventID ?? '', error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return read;
+}
+
+/** Each owner's changes, the last one of each instance only (a record's order in the stream is its instance's). */
+function byOwner(changes: Iterable<Change | undefined | Error>): Map<string, Change[]> {
+  const owners = new Map<string, Map<string, Change>>();
+  for (const change of changes) {
+    if (change === undefined || change instanceof Error) continue;
+    const instances = owners.get(change.owner) ?? new Map<string, Change>();
+    instances.delete(change.uuid);
+    owners.set(change.owner, instances.set(change.uuid, change));
+  }
+  return new Map([...owners].map(([owner, instances]) => [owner, [...instances.values()]]));
+}
+
+export function pushRoute({ connections, api, tokenHolds, logger = sharedLogger }: PushDependencies): PushHandler {
+  /** Tells one connection the messages, unless it is gone or its token no longer holds. */
+  async function tell(
+    connection: Connection,
+    messages: readonly string[],
+    holds: (digest: string) => Promise<boolean>,
+  ) {
+    if (!(await holds(connection.tokenDigest))) {
+      await api.close(connection.connectionId);
+      await connections.forget(connection);
+      return;
+    }
+    for (const message of messages) {
+      if ((await api.send(connection.connectionId, message)) === 'gone') {
+        await connections.forget(connection);
+        return;
+      }
+    }
+  }
+
+  /** Tells every open connection of the owner; fails if any of them could not be told (after trying them all). */
+  async function deliver(owner: string, changes: Change[], holds: (digest: string) => Promise<boolean>) {
+    const { messages, tooLarge } = pack(changes);
+    for (const { uuid } of tooLarge) logger.warn('A change too large to push', { uuid });
+    if (messages.length === 0) return;
+    const open = await connections.ofOwner(owner);
+    const outcomes = await Promise.allSettled(open.map((connection) => tell(connection, messages, holds)));
+    const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    if (failures.length > 0) {
+      throw new AggregateError(failures, `${failures.length} of ${open.length} connections could not be told`);
+    }
+  }
+
+  return async (event, context) => {
+    const read = readRecords(event.Records);
+    const changes = byOwner(read.values());
+    const deliveries = new Map<string, Promise<void>>();
+    // One look at each token per batch, however many connections present it.
+    const verdicts = new Map<string, Promise<boolean>>();
+    const holds = (digest: string) => verdicts.get(digest) ?? verdicts.set(digest, tokenHolds(digest)).get(digest)!;
+    const deliveryTo = (owner: string) =>
+      deliveries.get(owner) ?? deliveries.set(owner, deliver(owner, changes.get(owner) ?? [], holds)).get(owner)!;
+
+    return processPartialResponse(
+      event,
+      async (record: DynamoDBRecord) => {
+        const change = read.get(record.eventID ?? '');
+        if (change instanceof Error) throw change;
+        if (change !== undefined) await deliveryTo(change.owner);
+      },
+      new BatchProcessor(EventType.DynamoDBStreams),
+      { context },
+    );
+  };
+}
