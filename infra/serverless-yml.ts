@@ -22,7 +22,8 @@ export interface TableProperties extends Omit<
 /** The parts of serverless.yml that the local stack, the tests and the bench read. */
 interface ServerlessYml {
   provider: { environment: Record<string, string>; logs: { restApi: { format: string } } };
-  functions: Record<string, { events: { http: { path: string; method: string } }[] }>;
+  /** Each function's events: the API's routes (http), the push's (websocket, stream). */
+  functions: Record<string, { events: { http?: { path: string; method: string } }[] }>;
   custom: { esbuild: Record<string, unknown> };
   resources: { Resources: Record<string, { Type: string; Properties: TableProperties }> };
 }

@@ -78,11 +78,11 @@ export function pack<T extends Pick<Change, 'item'>>(changes: readonly T[]): Pac
     if (empty + size > MESSAGE_BYTES) {
       tooLarge.push(change);
     } else if (empty + size > FRAME_BYTES) {
+      close();
       messages.push(HEAD + change.item + TAIL);
     } else {
       // A comma before every item but the first.
-      const added = size + (batch.length > 0 ? 1 : 0);
-      if (batchBytes + added > FRAME_BYTES) close();
+      if (batchBytes + size + 1 > FRAME_BYTES) close();
       batchBytes += size + (batch.length > 0 ? 1 : 0);
       batch.push(change.item);
     }

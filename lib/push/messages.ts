@@ -1,17 +1,11 @@
-// What travels over a push connection (docs/contract.md section 7.8; asyncapi.yaml): the server's four kinds of
-// message, and the one rule for what a client sends. Pure functions.
+// What a client sends over a push connection, and what it is answered (docs/contract.md section 7.8; asyncapi.yaml).
+// The `changed` messages are lib/push/changes.ts's. Pure functions.
 
-/** Changes of the owner's instances, each exactly a changed_since list item. */
-export interface ChangedMessage {
-  type: 'changed';
-  data: object[];
-}
-
-export interface PongMessage {
+interface PongMessage {
   type: 'pong';
 }
 
-export interface ErrorMessage {
+interface ErrorMessage {
   type: 'error';
   errors: { status: 400; detail: string }[];
 }

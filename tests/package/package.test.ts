@@ -145,8 +145,8 @@ describe('serverless package', () => {
       Properties.HttpMethod,
       (Properties.Integration as { Type: string }).Type,
     ]);
-    // The API's four paths, the reference's three and the catch-all.
-    const proxied = (method: string) => Array.from({ length: 8 }, () => [method, 'AWS_PROXY']);
+    // The API's four paths, the reference's four and the catch-all.
+    const proxied = (method: string) => Array.from({ length: 9 }, () => [method, 'AWS_PROXY']);
     expect(methods.sort()).toEqual([...proxied('ANY'), ...proxied('OPTIONS')]);
     expect(
       ofType('AWS::ApiGateway::Resource')
@@ -163,6 +163,7 @@ describe('serverless package', () => {
         'docs',
         '{asset}',
         'openapi.json',
+        'asyncapi.json',
         '{proxy+}',
       ].sort(),
     );
