@@ -9,10 +9,12 @@ import { startLocalStack } from '../local/stack.ts';
 import { createTables } from '../infra/dynamodb.ts';
 import { startDynamoDbProxy } from '../harness/dynamodb-proxy.ts';
 import { buildBundle } from './bundles.ts';
+import { dashboardHour } from './cost.ts';
 import { fill } from './data.ts';
 import { coldStart } from './items/cold-start.ts';
 import { lists } from './items/lists.ts';
 import { polling } from './items/polling.ts';
+import { push } from './items/push.ts';
 import { freshTokensNeeded, warm } from './items/warm.ts';
 import { valueRow, type Row } from './rows.ts';
 import type { Setup, Sizes } from './setup.ts';
@@ -22,7 +24,16 @@ const smoke = process.env.BENCH_SMOKE === '1';
 const seven = (iterations: number, warmup: number) => ({ rounds: 7, iterations, warmup });
 const once = (iterations: number) => ({ rounds: 1, iterations, warmup: 1 });
 const sizes: Sizes = smoke
-  ? { others: 200, paged: 60, lastPage: 3, coldRuns: 1, warm: once(5), network: once(2), pages: once(2) }
+  ? {
+      others: 200,
+      paged: 60,
+      lastPage: 3,
+      coldRuns: 1,
+      warm: once(5),
+      network: once(2),
+      pages: once(2),
+      push: { changes: 3, connections: 5, fanOuts: 1 },
+    }
   : {
       others: 100_000,
       paged: 2000,
@@ -31,6 +42,7 @@ const sizes: Sizes = smoke
       warm: seven(200, 50),
       network: seven(40, 10),
       pages: seven(10, 3),
+      push: { changes: 60, connections: 1000, fanOuts: 5 },
     };
 const STAGE = 'bench';
 const BUNDLE_TARGET_KIB = 600;
@@ -75,10 +87,11 @@ try {
     fill(endpoint, setup.smallTables, { owned: 20, paged: 0, others: 10, freshTokens: 0 }),
   ]);
   const rows: Row[] = [];
-  for (const [name, item] of Object.entries({ 'cold starts': coldStart, warm, lists, polling })) {
+  for (const [name, item] of Object.entries({ 'cold starts': coldStart, warm, lists, polling, push })) {
     log(name);
     rows.push(...(await item(setup)));
   }
+  rows.push(...dashboardHour(rows));
   for (const name of ['detail', 'list'] as const)
     rows.push(valueRow(`bundle, ${name}`, setup.bundles[name].bytes / 1024, 'KiB', BUNDLE_TARGET_KIB));
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();

@@ -10,6 +10,7 @@ import { localDocumentClient } from '../infra/dynamodb.ts';
 import type { DynamoDbProxy } from '../harness/dynamodb-proxy.ts';
 import { apiEvent, lambdaContext, type EventOptions } from '../harness/events.ts';
 import type { Bundle } from './bundles.ts';
+import type { PushSizes } from './items/push.ts';
 import { freshToken } from './data.ts';
 import { createFloors } from './floor.ts';
 import type { Rounds, Task } from './timing.ts';
@@ -26,6 +27,7 @@ export interface Sizes {
   warm: Rounds;
   network: Rounds;
   pages: Rounds;
+  push: PushSizes;
 }
 
 export interface Setup {

@@ -38,7 +38,7 @@ describe('npm run bench', () => {
     }
   });
 
-  it('measures each function against its floor, and the list, the 304 poll, the bundles and the cost', () => {
+  it('measures each function against its floor, and the list, the 304 poll, the bundles, the push and the cost', () => {
     const items = results.rows.map(({ item }) => item);
     for (const name of ['detail', 'list']) {
       expect(items).toEqual(
@@ -65,8 +65,14 @@ describe('npm run bench', () => {
         expect.stringMatching(/^page N: page \d+ of \d+ instances vs page 1, latency$/),
         expect.stringMatching(/^list \?changed_since, 5 of \d+ changed: latency vs the plain list$/),
         expect.stringMatching(/^list \?changed_since, 5 of \d+ changed: read units vs the plain list$/),
+        'push: change to message, median',
+        'push: change to message, p95',
+        expect.stringMatching(/^push: one change to \d+ open connections of one owner, until the last has it$/),
+        'cost of an open dashboard for an hour: polling the list every 5 s (If-None-Match)',
+        expect.stringMatching(/^cost of an open dashboard for an hour: push \(.*\) vs polling$/),
+        expect.stringMatching(/^cost of an open dashboard for an hour: push vs polling, everything counted/),
       ]),
     );
-    expect(items).toHaveLength(27);
+    expect(items).toHaveLength(33);
   });
 });
