@@ -10,41 +10,40 @@ import type { ConnectOptions } from './connect.ts';
 import { connectionsApi } from './management.ts';
 import type { PushDependencies } from './push.ts';
 
-/** The push functions' own variables, or an error that names each one missing or malformed. */
-function pushVariables(env: Environment, { withUrl }: { withUrl: boolean }) {
-  const problems: string[] = [];
-  const table = env.CONNECTIONS_TABLE ?? '';
-  if (table === '') problems.push('CONNECTIONS_TABLE is not set');
-  const url = env.CONNECTIONS_URL ?? '';
-  if (withUrl && !(URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)))
-    problems.push(`CONNECTIONS_URL must be an http(s) URL (got ${JSON.stringify(url)})`);
-  if (problems.length > 0) throw new Error(`Invalid settings: ${problems.join('; ')}`);
-  return { table, url };
+/** A variable of the push functions, or an error that names it. */
+function required(env: Environment, name: string, wellFormed: (value: string) => boolean = () => true): string {
+  const value = env[name] ?? '';
+  if (value === '') throw new Error(`Invalid settings: ${name} is not set`);
+  if (!wellFormed(value)) throw new Error(`Invalid settings: ${name} is malformed (got ${JSON.stringify(value)})`);
+  return value;
 }
 
-function base(env: Environment) {
+const isHttpUrl = (value: string): boolean => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+
+/** The functions' settings and the DynamoDB client they make. */
+function settingsAndClient(env: Environment) {
   const settings = readSettings(env);
   return { settings, client: createDocumentClient({ requestTimeoutMs: settings.dynamoDbRequestTimeoutMs }) };
 }
 
 export function connectFromEnvironment(env: Environment): ConnectOptions {
-  const { settings, client } = base(env);
+  const { settings, client } = settingsAndClient(env);
   const { verifier, requestDeadlineMs } = assemble(settings, client);
   return {
     verifier,
     requestDeadlineMs,
-    connections: createConnectionStore(client, pushVariables(env, { withUrl: false }).table),
+    connections: createConnectionStore(client, required(env, 'CONNECTIONS_TABLE')),
   };
 }
 
 export function disconnectFromEnvironment(env: Environment) {
-  const { client } = base(env);
-  return { connections: createConnectionStore(client, pushVariables(env, { withUrl: false }).table) };
+  const { client } = settingsAndClient(env);
+  return { connections: createConnectionStore(client, required(env, 'CONNECTIONS_TABLE')) };
 }
 
 export function pushFromEnvironment(env: Environment): PushDependencies {
-  const { settings, client } = base(env);
-  const { table, url } = pushVariables(env, { withUrl: true });
+  const { settings, client } = settingsAndClient(env);
+  const [table, url] = [required(env, 'CONNECTIONS_TABLE'), required(env, 'CONNECTIONS_URL', isHttpUrl)];
   // A connection keeps only its token's digest: the tokens table decides whether it still holds (with the Astakos
   // verifier, for as long as Astakos's answer is remembered there), and the container trusts that for
   // TOKEN_CACHE_SECONDS, as the API's functions do.
@@ -55,7 +54,7 @@ export function pushFromEnvironment(env: Environment): PushDependencies {
   return {
     connections: createConnectionStore(client, table),
     api: connectionsApi(url),
-    // The tables verifier reads the digest alone: the token itself is never stored.
+    // The tokens table's verifier reads the digest alone: the token itself is never stored.
     tokenHolds: async (digest) => (await tokens.verify({ digest, value: '' })) !== undefined,
   };
 }

@@ -47,6 +47,15 @@ function byOwner(changes: Iterable<Change | undefined | Error>): Map<string, Cha
   return new Map([...owners].map(([owner, instances]) => [owner, [...instances.values()]]));
 }
 
+/** The promise kept under `key`, made on its first use. */
+function kept<T>(promises: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  const known = promises.get(key);
+  if (known) return known;
+  const made = make();
+  promises.set(key, made);
+  return made;
+}
+
 export function pushRoute({ connections, api, tokenHolds, logger = sharedLogger }: PushDependencies): PushHandler {
   /** Tells one connection the messages, unless it is gone or its token no longer holds. */
   async function tell(
@@ -83,12 +92,12 @@ export function pushRoute({ connections, api, tokenHolds, logger = sharedLogger 
   return async (event, context) => {
     const read = readRecords(event.Records);
     const changes = byOwner(read.values());
-    const deliveries = new Map<string, Promise<void>>();
-    // One look at each token per batch, however many connections present it.
+    // One look at each token per batch, however many connections present it; one delivery per owner.
     const verdicts = new Map<string, Promise<boolean>>();
-    const holds = (digest: string) => verdicts.get(digest) ?? verdicts.set(digest, tokenHolds(digest)).get(digest)!;
+    const holds = (digest: string) => kept(verdicts, digest, () => tokenHolds(digest));
+    const deliveries = new Map<string, Promise<void>>();
     const deliveryTo = (owner: string) =>
-      deliveries.get(owner) ?? deliveries.set(owner, deliver(owner, changes.get(owner) ?? [], holds)).get(owner)!;
+      kept(deliveries, owner, () => deliver(owner, changes.get(owner) ?? [], holds));
 
     return processPartialResponse(
       event,
