@@ -7,6 +7,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import pMap from 'p-map';
 import { logger as sharedLogger } from '../logger.ts';
 import { changeOf, pack, type Change } from './changes.ts';
 import type { Connection, ConnectionStore } from './connections.ts';
@@ -19,6 +20,12 @@ export interface PushDependencies {
   tokenHolds: (digest: string) => Promise<boolean>;
   logger?: Logger;
 }
+
+/**
+ * Connections told at once: what the management client keeps open to API Gateway (the SDK's 50 sockets). More would
+ * wait for a socket inside the SDK, where their time to answer would already be running.
+ */
+const CONNECTIONS_AT_ONCE = 50;
 
 export type PushHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
@@ -76,16 +83,30 @@ export function pushRoute({ connections, api, tokenHolds, logger = sharedLogger 
     }
   }
 
-  /** Tells every open connection of the owner; fails if any of them could not be told (after trying them all). */
+  /**
+   * Tells every open connection of the owner, CONNECTIONS_AT_ONCE at a time; fails if any of them could not be told,
+   * once all were tried.
+   */
   async function deliver(owner: string, changes: Change[], holds: (digest: string) => Promise<boolean>) {
     const { messages, tooLarge } = pack(changes);
     for (const { uuid } of tooLarge) logger.warn('A change too large to push', { uuid });
     if (messages.length === 0) return;
     const open = await connections.ofOwner(owner);
-    const outcomes = await Promise.allSettled(open.map((connection) => tell(connection, messages, holds)));
-    const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
-    if (failures.length > 0) {
-      throw new AggregateError(failures, `${failures.length} of ${open.length} connections could not be told`);
+    try {
+      await pMap(open, (connection) => tell(connection, messages, holds), {
+        concurrency: CONNECTIONS_AT_ONCE,
+        stopOnError: false,
+      });
+    } catch (error) {
+      const failures = error instanceof AggregateError ? (error.errors as Error[]) : [error as Error];
+      const reasons = [...new Set(failures.map(({ name, message }) => `${name}: ${message}`))];
+      logger.warn('Could not tell every connection of an owner', {
+        owner,
+        failed: failures.length,
+        of: open.length,
+        reasons,
+      });
+      throw error;
     }
   }
 
