@@ -66,6 +66,13 @@ const building = Promise.all([
   buildBundle('floor', 'bench/floor-function.ts', directory),
 ]);
 building.catch(() => undefined);
+// The push's functions, built to be weighed only.
+const pushBundles = Promise.all(
+  ['connect', 'disconnect', 'client-messages', 'push'].map((name) =>
+    buildBundle(name, `functions/${name}.ts`, directory),
+  ),
+);
+pushBundles.catch(() => undefined);
 const stack = await startLocalStack({ stage: STAGE });
 const proxy = await startDynamoDbProxy(stack.dynamoDbEndpoint);
 try {
@@ -94,6 +101,8 @@ try {
   rows.push(...dashboardHour(rows));
   for (const name of ['detail', 'list'] as const)
     rows.push(valueRow(`bundle, ${name}`, setup.bundles[name].bytes / 1024, 'KiB', BUNDLE_TARGET_KIB));
+  for (const { name, bytes } of await pushBundles)
+    rows.push(valueRow(`bundle, ${name}`, bytes / 1024, 'KiB', BUNDLE_TARGET_KIB));
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
   const machine = {
     cpu: cpus()[0]?.model,

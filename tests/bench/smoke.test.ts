@@ -73,6 +73,7 @@ describe('npm run bench', () => {
         expect.stringMatching(/^cost of an open dashboard for an hour: push vs polling, everything counted/),
       ]),
     );
-    expect(items).toHaveLength(33);
+    for (const name of ['connect', 'disconnect', 'client-messages', 'push']) expect(items).toContain(`bundle, ${name}`);
+    expect(items).toHaveLength(37);
   });
 });
