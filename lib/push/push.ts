@@ -29,14 +29,19 @@ const CONNECTIONS_AT_ONCE = 50;
 
 export type PushHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
-/** Each record's change (or undefined: nothing to tell), or the error that reading it raised. */
-function readRecords(records: readonly DynamoDBRecord[]): Map<string, Change | undefined | Error> {
+/** Each record's change (or undefined: nothing to tell), or the error that reading it raised (logged). */
+function readRecords(records: readonly DynamoDBRecord[], logger: Logger): Map<string, Change | undefined | Error> {
   const read = new Map<string, Change | undefined | Error>();
   for (const record of records) {
     try {
       read.set(record.eventID ?? '', changeOf(record));
     } catch (error) {
-      read.set(record.eventID ?? '', error instanceof Error ? error : new Error(String(error)));
+      const failure = error instanceof Error ? error : new Error(String(error));
+      logger.warn('A change that cannot be pushed', {
+        sequenceNumber: record.dynamodb?.SequenceNumber,
+        error: failure,
+      });
+      read.set(record.eventID ?? '', failure);
     }
   }
   return read;
@@ -111,7 +116,7 @@ export function pushRoute({ connections, api, tokenHolds, logger = sharedLogger 
   }
 
   return async (event, context) => {
-    const read = readRecords(event.Records);
+    const read = readRecords(event.Records, logger);
     const changes = byOwner(read.values());
     // One look at each token per batch, however many connections present it; one delivery per owner.
     const verdicts = new Map<string, Promise<boolean>>();
