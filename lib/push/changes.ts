@@ -50,6 +50,7 @@ export const MESSAGE_BYTES = 128 * 1024;
 const HEAD = '{"type":"changed","data":[';
 const TAIL = ']}';
 const bytes = (text: string): number => Buffer.byteLength(text);
+const EMPTY_BYTES = bytes(HEAD + TAIL);
 
 /** Packed messages, and the changes too large to push at all. */
 export interface Packed<T> {
@@ -65,28 +66,22 @@ export interface Packed<T> {
 export function pack<T extends Pick<Change, 'item'>>(changes: readonly T[]): Packed<T> {
   const messages: string[] = [];
   const tooLarge: T[] = [];
-  const empty = bytes(HEAD + TAIL);
   let batch: string[] = [];
-  let batchBytes = empty;
-  const close = () => {
-    if (batch.length > 0) messages.push(HEAD + batch.join(',') + TAIL);
-    batch = [];
-    batchBytes = empty;
-  };
+  let batchBytes = EMPTY_BYTES;
   for (const change of changes) {
     const size = bytes(change.item);
-    if (empty + size > MESSAGE_BYTES) {
+    if (EMPTY_BYTES + size > MESSAGE_BYTES) {
       tooLarge.push(change);
-    } else if (empty + size > FRAME_BYTES) {
-      close();
-      messages.push(HEAD + change.item + TAIL);
-    } else {
-      // A comma before every item but the first.
-      if (batchBytes + size + 1 > FRAME_BYTES) close();
-      batchBytes += size + (batch.length > 0 ? 1 : 0);
-      batch.push(change.item);
+      continue;
     }
+    // Every item after a message's first comes with a comma.
+    if (batch.length > 0 && batchBytes + 1 + size > FRAME_BYTES) {
+      messages.push(HEAD + batch.join(',') + TAIL);
+      [batch, batchBytes] = [[], EMPTY_BYTES];
+    }
+    batchBytes += (batch.length > 0 ? 1 : 0) + size;
+    batch.push(change.item);
   }
-  close();
+  if (batch.length > 0) messages.push(HEAD + batch.join(',') + TAIL);
   return { messages, tooLarge };
 }

@@ -51,10 +51,11 @@ export function connectRoute({ verifier, requestDeadlineMs, connections, ...oute
     .use(requestDeadline(requestDeadlineMs))
     .use(presentedHandshakeToken())
     .use(authenticatedOwner({ verifier }))
-    .handler(async ({ requestContext }, { owner, token, signal }) => {
-      const { connectionId } = requestContext;
-      if (connectionId === undefined || token === undefined) throw new Error('$connect without a connection or token');
-      await connections.add({ owner, connectionId, tokenDigest: token.digest }, { signal });
+    .handler(async ({ requestContext: { connectionId } }, { owner, token, signal }) => {
+      // Not a WebSocket API's event (a test event from a console): the envelope's 500.
+      if (connectionId === undefined) throw new Error('$connect without a connection id');
+      // authenticatedOwner has refused any request without a token.
+      await connections.add({ owner, connectionId, tokenDigest: token!.digest }, { signal });
       return ACCEPTED;
     });
   // The runtime passes a plain Context, to which the chain adds what it learns.

@@ -18,10 +18,10 @@ export function answerTo(body: string | undefined): PongMessage | ErrorMessage {
   return isPing(body) ? { type: 'pong' } : { type: 'error', errors: [{ status: 400, detail: NOT_A_PING }] };
 }
 
+/** A JSON object whose action is "ping" (anything else, JSON or not, is no ping). */
 function isPing(body: string | undefined): boolean {
   try {
-    const message: unknown = JSON.parse(body ?? '');
-    return typeof message === 'object' && message !== null && (message as { action?: unknown }).action === 'ping';
+    return (JSON.parse(body ?? '') as { action?: unknown } | null)?.action === 'ping';
   } catch {
     return false;
   }

@@ -72,6 +72,15 @@ describe('a stream record of the instances table', () => {
     expect(changeOf(streamRecord(itemOf(instance), undefined))).toBeUndefined();
   });
 
+  it('shows no updated_at for an instance stored before times were kept, never a null one', () => {
+    const { updated_at: _time, ...untimed } = itemOf(instance);
+    expect(JSON.parse(changeOf(streamRecord(undefined, untimed))!.item)).not.toHaveProperty('updated_at');
+  });
+
+  it('tells nothing of a record without its keys and images', () => {
+    expect(changeOf({ eventID: 'bare', eventName: 'MODIFY' })).toBeUndefined();
+  });
+
   it('throws on an item that cannot be shown (its status is no status code)', () => {
     expect(() => changeOf(streamRecord(undefined, { ...itemOf(instance), status: '99' }))).toThrow();
   });
@@ -107,6 +116,20 @@ describe('packing changes into messages', () => {
     expect(messages.map((message) => (JSON.parse(message) as { data: unknown[] }).data.length)).toEqual([1, 1, 2]);
     expect(byteLength(messages[1]!)).toBeGreaterThan(FRAME_BYTES);
     expect(tooLarge).toEqual([huge]);
+  });
+
+  it('fills a frame to its last byte, and not one byte past it', () => {
+    const empty = byteLength('{"type":"changed","data":[]}');
+    // Two items and their comma make a frame exactly; a third byte more needs a second message.
+    const half = (FRAME_BYTES - empty - 1) / 2;
+    const exact = pack([change(Math.floor(half)), change(Math.ceil(half))]);
+    expect(exact.messages.map(byteLength)).toEqual([FRAME_BYTES]);
+    const over = pack([change(Math.floor(half)), change(Math.ceil(half) + 1)]);
+    expect(over.messages).toHaveLength(2);
+    // One item alone: exactly a frame, and exactly a whole message, still go.
+    expect(pack([change(FRAME_BYTES - empty)]).messages.map(byteLength)).toEqual([FRAME_BYTES]);
+    expect(pack([change(MESSAGE_BYTES - empty)]).messages.map(byteLength)).toEqual([MESSAGE_BYTES]);
+    expect(pack([change(MESSAGE_BYTES - empty + 1)]).messages).toEqual([]);
   });
 
   it('packs nothing into no message', () => {

@@ -2,7 +2,7 @@
 // come from, 401 and nothing stored for a bad one, the connection kept (with the token's digest, never the token) for
 // a good one.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { digestToken, type CachingVerifier } from '../../../lib/auth.ts';
 import { DependencyUnavailableError } from '../../../lib/errors.ts';
 import { connectRoute, handshakeToken } from '../../../lib/push/connect.ts';
@@ -53,15 +53,23 @@ describe('the handshake’s token', () => {
 
 function connect(verify: CachingVerifier['verify']) {
   const stored: Connection[] = [];
+  const signals: (AbortSignal | undefined)[] = [];
   const connections: ConnectionStore = {
-    add: (connection) => Promise.resolve(void stored.push(connection)),
+    add: (connection, options) => {
+      signals.push(options?.signal);
+      return Promise.resolve(void stored.push(connection));
+    },
     ofOwner: () => Promise.reject(new Error('not on connect')),
     forget: () => Promise.reject(new Error('not on connect')),
     forgetById: () => Promise.reject(new Error('not on connect')),
   };
   const verifier: CachingVerifier = { verify, recall: () => undefined };
   const handler = connectRoute({ verifier, connections, requestDeadlineMs: 2500 });
-  return { stored, answer: (given: Parameters<typeof handshake>[0]) => handler(handshake(given), lambdaContext()) };
+  return {
+    stored,
+    signals,
+    answer: (given: Parameters<typeof handshake>[0], event = handshake(given)) => handler(event, lambdaContext()),
+  };
 }
 
 const owns = (token: string) => (presented: { value: string }) =>
@@ -69,10 +77,26 @@ const owns = (token: string) => (presented: { value: string }) =>
 
 describe('$connect', () => {
   it('keeps a good token’s connection with its owner and the token’s digest, never the token', async () => {
-    const { stored, answer } = connect(owns(TOKEN));
-    expect((await answer({ query: { token: TOKEN } })).statusCode).toBe(200);
+    const { stored, signals, answer } = connect(owns(TOKEN));
+    expect(await answer({ query: { token: TOKEN } })).toMatchObject({ statusCode: 200, body: '' });
     expect(stored).toEqual([{ owner: OWNER, connectionId: 'Zx1-connection=', tokenDigest: digestToken(TOKEN) }]);
     expect(JSON.stringify(stored)).not.toContain(TOKEN);
+    // Within the request's deadline, as every call of the API is.
+    expect(signals[0]).toBeInstanceOf(AbortSignal);
+  });
+
+  it('answers an event that is not a WebSocket handshake (no connection id) with the 500, and stores nothing', async () => {
+    const { stored, answer } = connect(owns(TOKEN));
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const event = { ...handshake({ query: { token: TOKEN } }), requestContext: {} } as APIGatewayProxyEvent;
+    const answered = await answer({}, event);
+    expect(answered.statusCode).toBe(500);
+    expect(JSON.parse(answered.body)).toEqual(errorBody(500, MESSAGE.internalError));
+    expect(stored).toEqual([]);
+    // Logged, without the token.
+    expect(logged.mock.calls.join(' ')).toContain('without a connection id');
+    expect(logged.mock.calls.join(' ')).not.toContain(TOKEN);
+    logged.mockRestore();
   });
 
   it.each([

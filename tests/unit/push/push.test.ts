@@ -1,6 +1,7 @@
 // The push function's own rules, on in-memory connections, tokens and WebSocket API (docs/contract.md section 7.8):
 // who is told what, in how many messages; gone connections forgotten and revoked ones closed, neither a failure; a
 // failure reported for the records it concerns only.
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { LambdaInstance } from '../../../lib/items.ts';
@@ -39,20 +40,29 @@ function fakes(connected: (Connection & { gone?: boolean; failing?: boolean })[]
   const closed: string[] = [];
   const tokenChecks: string[] = [];
   const revoked = new Set<string>();
+  const reads: string[] = [];
+  const warnings: [string, Record<string, unknown>][] = [];
+  const posts = { inFlight: 0, most: 0 };
   const connections: ConnectionStore = {
     add: () => Promise.reject(new Error('the push adds no connection')),
-    ofOwner: (owner) => Promise.resolve([...open.values()].filter((connection) => connection.owner === owner)),
+    ofOwner: (owner) => {
+      reads.push(owner);
+      return Promise.resolve([...open.values()].filter((connection) => connection.owner === owner));
+    },
     forget: ({ connectionId }) => Promise.resolve(void open.delete(connectionId)),
     forgetById: () => Promise.reject(new Error('the push knows each connection’s owner')),
   };
   const api: ConnectionsApi = {
-    send: (connectionId, message) => {
+    send: async (connectionId, message) => {
+      posts.most = Math.max(posts.most, (posts.inFlight += 1));
+      // A post takes a moment, as over a network: long enough for others to start meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      posts.inFlight -= 1;
       const connection = connected.find((each) => each.connectionId === connectionId);
-      if (connection?.failing)
-        return Promise.reject(Object.assign(new Error('slow down'), { name: 'LimitExceededException' }));
-      if (!connection || connection.gone) return Promise.resolve('gone');
+      if (connection?.failing) throw Object.assign(new Error('slow down'), { name: 'LimitExceededException' });
+      if (!connection || connection.gone) return 'gone';
       sent.set(connectionId, [...(sent.get(connectionId) ?? []), JSON.parse(message)]);
-      return Promise.resolve('sent');
+      return 'sent';
     },
     close: (connectionId) => Promise.resolve(void closed.push(connectionId)),
   };
@@ -60,7 +70,8 @@ function fakes(connected: (Connection & { gone?: boolean; failing?: boolean })[]
     tokenChecks.push(digest);
     return Promise.resolve(!revoked.has(digest));
   };
-  const handler = pushRoute({ connections, api, tokenHolds });
+  const logger = { warn: (message: string, fields: Record<string, unknown>) => void warnings.push([message, fields]) };
+  const handler = pushRoute({ connections, api, tokenHolds, logger: logger as unknown as Logger });
   return {
     push: (records: DynamoDBRecord[]) => handler(streamEvent(records), lambdaContext()),
     open,
@@ -68,6 +79,9 @@ function fakes(connected: (Connection & { gone?: boolean; failing?: boolean })[]
     closed,
     revoked,
     tokenChecks,
+    reads,
+    warnings,
+    posts,
   };
 }
 
@@ -180,12 +194,49 @@ describe('the push', () => {
     expect(world.sent.get('b')).toHaveLength(1);
   });
 
+  it('tells an owner’s connections 50 at a time, every one of them even when an early one fails', async () => {
+    const many = Array.from({ length: 120 }, (_, n) => connection(ONE, `c${n}`));
+    const world = fakes([{ ...many[0]!, failing: true }, ...many.slice(1)]);
+    // Another owner's change in the batch, told: not every record fails.
+    const answer = await world.push([changed(instanceOf(ONE), { status: '0' }), changed(instanceOf(TWO), {})]);
+    expect(answer.batchItemFailures).toHaveLength(1);
+    expect(world.sent.size).toBe(119);
+    expect(world.posts.most).toBe(50);
+  });
+
+  it('logs why an owner could not be told: how many of its connections, the errors’ names, never a token', async () => {
+    const world = fakes([connection(ONE, 'a', 'secret-digest'), { ...connection(ONE, 'slow'), failing: true }]);
+    await world.push([changed(instanceOf(ONE), { status: '0' }), changed(instanceOf(TWO), {})]);
+    expect(world.warnings).toEqual([
+      [
+        'Could not tell every connection of an owner',
+        { owner: ONE, failed: 1, of: 2, reasons: ['LimitExceededException: slow down'] },
+      ],
+    ]);
+    expect(JSON.stringify(world.warnings)).not.toContain('secret-digest');
+  });
+
+  it('warns of a change too large to push at all, and reads no connection for it', async () => {
+    const world = fakes([connection(ONE, 'a')]);
+    const huge = instanceOf(ONE, { name: 'x'.repeat(130 * 1024) });
+    expect(await world.push([changed(huge, { status: '0' })])).toEqual({ batchItemFailures: [] });
+    expect(world.warnings).toEqual([['A change too large to push', { uuid: huge.uuid }]]);
+    expect(world.reads).toEqual([]);
+    expect(world.sent.size).toBe(0);
+  });
+
   it('reports a record it cannot read, and tells the rest', async () => {
     const world = fakes([connection(ONE, 'a')]);
     const unreadable = streamRecord(undefined, { ...itemOf(instanceOf(ONE)), status: '99' });
     const answer = await world.push([unreadable, changed(instanceOf(ONE), { status: '0' })]);
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: unreadable.dynamodb?.SequenceNumber }]);
     expect(world.sent.get('a')).toHaveLength(1);
+    expect(world.warnings).toEqual([
+      [
+        'A change that cannot be pushed',
+        { sequenceNumber: unreadable.dynamodb?.SequenceNumber, error: expect.any(TypeError) as unknown },
+      ],
+    ]);
   });
 
   it('fails the invocation when every record failed, so that Lambda splits the batch and retries', async () => {
