@@ -14,7 +14,7 @@ import { fill } from './data.ts';
 import { coldStart } from './items/cold-start.ts';
 import { lists } from './items/lists.ts';
 import { polling } from './items/polling.ts';
-import { push } from './items/push.ts';
+import { push, type PushStack } from './items/push.ts';
 import { freshTokensNeeded, warm } from './items/warm.ts';
 import { valueRow, type Row } from './rows.ts';
 import type { Setup, Sizes } from './setup.ts';
@@ -88,6 +88,8 @@ try {
     dynamoDbEndpoint: endpoint,
     proxy,
     bundles: { detail, list, floor },
+    // The e2e suite's stack, when it runs the smoke run (tests/bench/smoke.test.ts).
+    pushStack: process.env.BENCH_PUSH_STACK ? (JSON.parse(process.env.BENCH_PUSH_STACK) as PushStack) : undefined,
   };
   await Promise.all([
     fill(endpoint, setup.tables, { owned: 20, paged: sizes.paged, others: sizes.others, freshTokens }),

@@ -2,10 +2,11 @@
 // Local's stream, as npm start runs it, and real WebSocket clients. From an operator's write (its call started) to a
 // client's message: the latency of single changes, and a change's fan-out to many open connections of one owner
 // (until the last one has it). A stack of its own, started after the other items so that its stream consumer's
-// polling does not touch their figures.
+// polling does not touch their figures; the smoke run uses the e2e suite's instead.
 import WebSocket from 'ws';
 import { digestToken } from '../../lib/auth.ts';
 import { localDocumentClient } from '../../infra/dynamodb.ts';
+import { stageTables } from '../../infra/serverless-yml.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import { SEED_DETAILS_INSTANCE } from '../../local/sample-data.ts';
 import { createOperatorStore } from '../../operators/store.ts';
@@ -18,6 +19,13 @@ const P95_TARGET_MS = 1000;
 const FAN_OUT_TARGET_MS = 5000;
 /** Connections opened at a time (each is a $connect: a token check and a write). */
 const OPENING = 50;
+
+/** Where a running stack serves the push: its stage's tables on DynamoDB Local, and its WebSocket API. */
+export interface PushStack {
+  stage: string;
+  dynamoDbEndpoint: string;
+  websocketUrl: string;
+}
 
 export interface PushSizes {
   /** Single changes timed one after the other. */
@@ -53,13 +61,21 @@ async function until(holds: () => boolean): Promise<void> {
   }
 }
 
-export async function push({ sizes: { push: sizes } }: Setup): Promise<Row[]> {
-  const stack = await startLocalStack({ stage: 'benchpush', api: {} });
+/** The given stack, or one of the push's own (stopped when done). */
+async function stackFor(given: PushStack | undefined): Promise<PushStack & { stop: () => Promise<void> }> {
+  if (given) return { ...given, stop: () => Promise.resolve() };
+  const stage = 'benchpush';
+  const started = await startLocalStack({ stage, api: {} });
+  return { stage, dynamoDbEndpoint: started.dynamoDbEndpoint, websocketUrl: started.websocketUrl!, stop: started.stop };
+}
+
+export async function push({ sizes: { push: sizes }, pushStack }: Setup): Promise<Row[]> {
+  const stack = await stackFor(pushStack);
   const clients: { arrivals: number[]; socket: WebSocket }[] = [];
   try {
     const operator = createOperatorStore({
       client: localDocumentClient(stack.dynamoDbEndpoint),
-      tables: stack.tables!,
+      tables: stageTables(stack.stage),
     });
     await operator.tokens.put({ digest: digestToken(TOKEN), owner: OWNER, createdAt: 0, revoked: false });
     const [instance] = await operator.instances.create([
@@ -74,7 +90,7 @@ export async function push({ sizes: { push: sizes } }: Setup): Promise<Row[]> {
       return startedAt;
     };
 
-    const watcher = await client(stack.websocketUrl!);
+    const watcher = await client(stack.websocketUrl);
     clients.push(watcher);
     // A first change warms the push function (its first run loads it), untimed.
     await change();
@@ -92,7 +108,7 @@ export async function push({ sizes: { push: sizes } }: Setup): Promise<Row[]> {
       clients.push(
         ...(await Promise.all(
           Array.from({ length: Math.min(OPENING, sizes.connections - clients.length) }, () =>
-            client(stack.websocketUrl!),
+            client(stack.websocketUrl),
           ),
         )),
       );

@@ -1,13 +1,14 @@
 // `npm run bench` cannot rot: a tiny run of it (BENCH_SMOKE=1) produces every row, in bench/results.json's shape.
 // Its figures are not checked: timings need a quiet machine and several runs, which is what `npm run bench` is for;
-// what a request reads is tests/integration/read-costs.test.ts's.
+// what a request reads is tests/integration/read-costs.test.ts's. It runs with the e2e suite, whose stack its push
+// rows use (BENCH_PUSH_STACK) instead of starting a serverless-offline of their own.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Row } from '../../bench/rows.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'lambda-instances-bench-'));
@@ -17,7 +18,16 @@ beforeAll(async () => {
   const path = join(directory, 'results.json');
   await promisify(execFile)(process.execPath, ['bench/run.ts'], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    env: { ...process.env, BENCH_SMOKE: '1', BENCH_RESULTS: path },
+    env: {
+      ...process.env,
+      BENCH_SMOKE: '1',
+      BENCH_RESULTS: path,
+      BENCH_PUSH_STACK: JSON.stringify({
+        stage: 'e2e',
+        dynamoDbEndpoint: inject('dynamoDbEndpoint'),
+        websocketUrl: inject('websocketUrl'),
+      }),
+    },
   });
   results = JSON.parse(readFileSync(path, 'utf8')) as typeof results;
 });
