@@ -9,8 +9,9 @@ const yamlAsJson: Plugin = {
     /\.ya?ml$/.test(id) ? { code: `export default ${JSON.stringify(parse(text))};`, map: null } : undefined,
 };
 
-// Five suites: pure functions; the data module and handlers on DynamoDB Local (fresh tables per file); the API over
-// HTTP through `serverless offline start`; the output of `serverless package`; and a smoke run of `npm run bench`.
+// Four projects: pure functions; the data module and handlers on DynamoDB Local (fresh tables per file); the API over
+// HTTP and WebSockets through `serverless offline start`, with a smoke run of `npm run bench`; and the output of
+// `serverless package`.
 export default defineConfig({
   plugins: [yamlAsJson],
   test: {
@@ -35,9 +36,10 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['tests/e2e/**/*.test.ts'],
+          // The bench's smoke run too: its push rows use this stack's serverless-offline rather than start another.
+          include: ['tests/e2e/**/*.test.ts', 'tests/bench/**/*.test.ts'],
           globalSetup: ['tests/support/offline.global.ts'],
-          hookTimeout: 180_000,
+          hookTimeout: 300_000,
           // A browser's clicks and a few HTTP round trips: seconds on a busy 2-core machine.
           testTimeout: 30_000,
         },
@@ -46,13 +48,6 @@ export default defineConfig({
         test: {
           name: 'package',
           include: ['tests/package/**/*.test.ts'],
-          hookTimeout: 300_000,
-        },
-      },
-      {
-        test: {
-          name: 'bench',
-          include: ['tests/bench/**/*.test.ts'],
           hookTimeout: 300_000,
         },
       },

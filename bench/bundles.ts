@@ -25,6 +25,7 @@ const {
 } = serverlessYml.custom.esbuild as PluginOptions & Record<string, unknown>;
 
 export interface Bundle {
+  name: string;
   path: string;
   bytes: number;
 }
@@ -43,5 +44,5 @@ export async function buildBundle(name: string, entry: string, directory: string
     outfile: path,
     logLevel: 'silent',
   });
-  return { path, bytes: statSync(path).size };
+  return { name, path, bytes: statSync(path).size };
 }

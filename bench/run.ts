@@ -9,12 +9,14 @@ import { startLocalStack } from '../local/stack.ts';
 import { createTables } from '../infra/dynamodb.ts';
 import { startDynamoDbProxy } from '../harness/dynamodb-proxy.ts';
 import { buildBundle } from './bundles.ts';
+import { dashboardHour } from './cost.ts';
 import { fill } from './data.ts';
 import { coldStart } from './items/cold-start.ts';
 import { bigOwner } from './items/big-owner.ts';
 import { imports } from './items/imports.ts';
 import { lists } from './items/lists.ts';
 import { polling } from './items/polling.ts';
+import { push, type PushStack } from './items/push.ts';
 import { freshTokensNeeded, warm } from './items/warm.ts';
 import { valueRow, type Row } from './rows.ts';
 import type { Setup, Sizes } from './setup.ts';
@@ -35,6 +37,7 @@ const sizes: Sizes = smoke
       warm: once(5),
       network: once(2),
       pages: once(2),
+      push: { changes: 3, connections: 5, fanOuts: 1 },
     }
   : {
       others: 10_000,
@@ -47,6 +50,7 @@ const sizes: Sizes = smoke
       warm: seven(200, 50),
       network: seven(40, 10),
       pages: seven(10, 3),
+      push: { changes: 60, connections: 1000, fanOuts: 5 },
     };
 const STAGE = 'bench';
 const BUNDLE_TARGET_KIB = 600;
@@ -70,6 +74,13 @@ const building = Promise.all([
   buildBundle('floor', 'bench/floor-function.ts', directory),
 ]);
 building.catch(() => undefined);
+// The push's functions, built to be weighed only.
+const pushBundles = Promise.all(
+  ['connect', 'disconnect', 'client-messages', 'push'].map((name) =>
+    buildBundle(name, `functions/${name}.ts`, directory),
+  ),
+);
+pushBundles.catch(() => undefined);
 const stack = await startLocalStack({ stage: STAGE });
 const proxy = await startDynamoDbProxy(stack.dynamoDbEndpoint);
 try {
@@ -85,18 +96,24 @@ try {
     dynamoDbEndpoint: endpoint,
     proxy,
     bundles: { detail, list, floor },
+    // The e2e suite's stack, when it runs the smoke run (tests/bench/smoke.test.ts).
+    pushStack: process.env.BENCH_PUSH_STACK ? (JSON.parse(process.env.BENCH_PUSH_STACK) as PushStack) : undefined,
   };
   await Promise.all([
     fill(endpoint, setup.tables, { owned: 20, paged: sizes.paged, big: sizes.big, others: sizes.others, freshTokens }),
     fill(endpoint, setup.smallTables, { owned: 20, paged: 0, big: 0, others: 10, freshTokens: 0 }),
   ]);
   const rows: Row[] = [];
-  for (const [name, item] of Object.entries({ 'cold starts': coldStart, warm, lists, polling, bigOwner, imports })) {
+  const items = { 'cold starts': coldStart, warm, lists, polling, bigOwner, imports, push };
+  for (const [name, item] of Object.entries(items)) {
     log(name);
     rows.push(...(await item(setup)));
   }
+  rows.push(...dashboardHour(rows));
   for (const name of ['detail', 'list'] as const)
     rows.push(valueRow(`bundle, ${name}`, setup.bundles[name].bytes / 1024, 'KiB', BUNDLE_TARGET_KIB));
+  for (const { name, bytes } of await pushBundles)
+    rows.push(valueRow(`bundle, ${name}`, bytes / 1024, 'KiB', BUNDLE_TARGET_KIB));
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
   const machine = {
     cpu: cpus()[0]?.model,

@@ -10,6 +10,7 @@ import { localDocumentClient } from '../infra/dynamodb.ts';
 import type { DynamoDbProxy } from '../harness/dynamodb-proxy.ts';
 import { apiEvent, lambdaContext, type EventOptions } from '../harness/events.ts';
 import type { Bundle } from './bundles.ts';
+import type { PushSizes, PushStack } from './items/push.ts';
 import { freshToken } from './data.ts';
 import { createFloors } from './floor.ts';
 import type { Rounds, Task } from './timing.ts';
@@ -31,6 +32,7 @@ export interface Sizes {
   warm: Rounds;
   network: Rounds;
   pages: Rounds;
+  push: PushSizes;
 }
 
 export interface Setup {
@@ -45,6 +47,8 @@ export interface Setup {
   dynamoDbEndpoint: string;
   proxy: DynamoDbProxy;
   bundles: Record<'detail' | 'list' | 'floor', Bundle>;
+  /** A running stack for the push rows (the e2e suite's, for the smoke run); without it they start their own. */
+  pushStack?: PushStack | undefined;
 }
 
 /**

@@ -3,11 +3,16 @@
 // that serverless.yml uses in those places are resolved here: ${self:path}, ${sls:stage} and ${env:NAME, 'fallback'}.
 // tests/package checks that the tables read here are the tables `serverless package` compiles.
 import { readFileSync } from 'node:fs';
-import type { CreateTableCommandInput, TimeToLiveSpecification } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, StreamViewType, TimeToLiveSpecification } from '@aws-sdk/client-dynamodb';
 import { parse } from 'yaml';
 import type { Environment, Tables } from '../lib/config.ts';
 
-export interface TableProperties extends Omit<CreateTableCommandInput, 'DeletionProtectionEnabled'> {
+export interface TableProperties extends Omit<
+  CreateTableCommandInput,
+  'DeletionProtectionEnabled' | 'StreamSpecification'
+> {
+  /** CloudFormation's form: a view type enables the stream. */
+  StreamSpecification?: { StreamViewType: StreamViewType };
   TimeToLiveSpecification?: TimeToLiveSpecification;
   PointInTimeRecoverySpecification?: unknown;
   /** A serverless variable here, resolved only by `serverless package`. */
@@ -17,7 +22,8 @@ export interface TableProperties extends Omit<CreateTableCommandInput, 'Deletion
 /** The parts of serverless.yml that the local stack, the tests and the bench read. */
 interface ServerlessYml {
   provider: { environment: Record<string, string>; logs: { restApi: { format: string } } };
-  functions: Record<string, { events: { http: { path: string; method: string } }[] }>;
+  /** Each function's events: the API's routes (http), the push's (websocket, stream). */
+  functions: Record<string, { events: { http?: { path: string; method: string } }[] }>;
   custom: { esbuild: Record<string, unknown> };
   resources: { Resources: Record<string, { Type: string; Properties: TableProperties }> };
 }
@@ -72,7 +78,7 @@ export interface TableDeclaration {
 /**
  * A table's CloudFormation properties as CreateTable (and UpdateTimeToLive) inputs. Point-in-time recovery and TTL
  * are not CreateTable parameters; TTL has its own call. DynamoDB Local's tables are throwaway: no deletion
- * protection.
+ * protection. A stream is CloudFormation's view type, CreateTable's view type and StreamEnabled.
  */
 export function tableDeclaration(
   properties: TableProperties,
@@ -82,10 +88,15 @@ export function tableDeclaration(
     TimeToLiveSpecification,
     PointInTimeRecoverySpecification: _recovery,
     DeletionProtectionEnabled: _protection,
+    StreamSpecification,
     ...create
   } = properties;
   return {
-    create: { ...create, TableName: tableName },
+    create: {
+      ...create,
+      TableName: tableName,
+      ...(StreamSpecification && { StreamSpecification: { StreamEnabled: true, ...StreamSpecification } }),
+    },
     ...(TimeToLiveSpecification !== undefined && { timeToLive: TimeToLiveSpecification }),
   };
 }

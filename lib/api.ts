@@ -107,7 +107,7 @@ const ANSWER_MARGIN_MS = 250;
  * with the answer (a timer left for every request would pile up in a busy container); an early answer (an error)
  * also cancels what is still being read.
  */
-const requestDeadline = (deadlineMs: number): ApiMiddleware<OwnerContext> => ({
+export const requestDeadline = (deadlineMs: number): ApiMiddleware<OwnerContext> => ({
   before: ({ context, internal }) => {
     const controller = new AbortController();
     const passed = () => controller.abort(new DOMException('The request deadline passed', 'TimeoutError'));

@@ -43,7 +43,7 @@ const SCHEME = /^(?:token|bearer) +(\S+) *$/i;
 /** Printable ASCII without spaces: anything else cannot be a token and is not looked up. */
 const TOKEN = /^[\x21-\x7e]{1,512}$/;
 
-/** Whether a text can be a token at all (docs/decisions.md, "What a token looks like"). */
+/** Whether a text can be a token at all (docs/decisions.md, "What a token looks like"): if not, it is never looked up. */
 export const isToken = (text: string): boolean => TOKEN.test(text);
 
 /** Tokens are stored, looked up and cached by this digest only, never in clear. */

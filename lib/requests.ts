@@ -45,7 +45,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The one value of a parameter or header that may be repeated: undefined when absent, null when it is repeated
  * with different values (ambiguous: a proxy may have looked at one and we at another).
  */
-function singleValue(values: readonly string[] | undefined): string | undefined | null {
+export function singleValue(values: readonly string[] | undefined): string | undefined | null {
   const [first, ...rest] = values ?? [];
   return rest.every((value) => value === first) ? first : null;
 }

@@ -73,25 +73,28 @@ export function failure(status: number, ...details: string[]): APIGatewayProxyRe
 }
 
 /**
- * The instances shown, with their status blocks if asked; an instance read with the time of its last change
- * (changed_since) shows it. A paged answer adds its pagination block.
+ * One instance of a list, with its status block if asked; an instance read with the time of its last change
+ * (changed_since) shows it. The push sends changes in this shape too (docs/contract.md section 7.8).
  */
+export function listItem(instance: InstanceSummary, { withStatus }: { withStatus: boolean }): object {
+  const { uuid, name, id, updatedAt } = instance;
+  return {
+    uuid,
+    name,
+    id,
+    ...(withStatus && { status: statusOf(instance) }),
+    ...(updatedAt !== undefined && { updated_at: updatedAt }),
+  };
+}
+
+/** The instances shown, each as listItem shows it. A paged answer adds its pagination block. */
 export function listBody(
   shown: readonly InstanceSummary[],
   { paged, withStatus }: { paged?: Paging & { count: number }; withStatus: boolean },
 ): SuccessBody {
   const body: SuccessBody = {
     status: { short_description: 'Lambda instances', code: 200 },
-    data: shown.map((instance) => {
-      const { uuid, name, id, updatedAt } = instance;
-      return {
-        uuid,
-        name,
-        id,
-        ...(withStatus && { status: statusOf(instance) }),
-        ...(updatedAt !== undefined && { updated_at: updatedAt }),
-      };
-    }),
+    data: shown.map((instance) => listItem(instance, { withStatus })),
   };
   if (paged) body.pagination = { ...paged, pages: Math.ceil(paged.count / paged.limit) };
   return body;

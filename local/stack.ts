@@ -57,6 +57,8 @@ export interface LocalStack {
   tables?: Tables;
   /** The API's base URL, when it was started. */
   apiUrl?: string;
+  /** Where clients connect for the push (docs/contract.md section 7.8), when the API was started. */
+  websocketUrl?: string;
   /** Settles when DynamoDB Local or serverless-offline exits before `stop()` was called; never after. */
   exited: Promise<UnexpectedExit>;
   stop: () => Promise<void>;
@@ -219,7 +221,7 @@ async function startApi(
   stage: string,
   dynamoDbEndpoint: string,
   options: ApiOptions = {},
-): Promise<RunningProcess & { url: string; showRequests: () => void }> {
+): Promise<RunningProcess & { url: string; websocketUrl: string; showRequests: () => void }> {
   const [httpPort, lambdaPort, websocketPort] = [
     options.httpPort ?? (await freePort()),
     options.lambdaPort ?? (await freePort()),
@@ -228,7 +230,9 @@ async function startApi(
   await assertPortFree(httpPort, 'PORT');
   const serverless = fileURLToPath(new URL('../node_modules/.bin/serverless', import.meta.url));
   const ports = ['--httpPort', httpPort, '--lambdaPort', lambdaPort, '--websocketPort', websocketPort].map(String);
-  const child = spawnTied(serverless, ['offline', 'start', '--stage', stage, ...ports], {
+  // The push function posts to serverless-offline's own @connections API (serverless.yml's CONNECTIONS_URL).
+  const connections = ['--param', `offlineConnectionsUrl=http://127.0.0.1:${websocketPort}`];
+  const child = spawnTied(serverless, ['offline', 'start', '--stage', stage, ...ports, ...connections], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { ...process.env, ...localAwsEnvironment(dynamoDbEndpoint), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -257,6 +261,7 @@ async function startApi(
     lastLines,
     stop,
     url: `http://127.0.0.1:${httpPort}`,
+    websocketUrl: `ws://127.0.0.1:${websocketPort}`,
     showRequests,
   };
 }
@@ -296,6 +301,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const api = await startApi(options.stage, dynamoDb.endpoint, options.api);
       supervise(api);
       stack.apiUrl = api.url;
+      stack.websocketUrl = api.websocketUrl;
       if (options.warmUp) await warmUp(api.url);
       // serverless-offline writes a request's lines before its answer, and on Linux a write to a pipe is synchronous:
       // by the loop's next turn, its lines about the warm-up have been read.

@@ -51,12 +51,14 @@ try {
   });
   void stack.exited.then(onUnexpectedExit);
   const base = `http://localhost:${ports.api}`;
+  const pushes = `ws://localhost:${ports.websocket}`;
   const [devToken] = SAMPLE_TOKENS;
   console.log(`
 lambda-instances-api is running at ${base} (DynamoDB Local at ${stack.dynamoDbEndpoint}). Ctrl-C stops both.
 Dev tokens:
 ${SAMPLE_TOKENS.map(({ token, owner }) => `  ${token}  (owner ${owner})`).join('\n')}
 API reference (try it out with a token above): ${base}/api/docs
+Told at once (WebSocket): ${pushes}/?token=<token>
 Try:
   curl -H "Authorization: Token ${devToken?.token}" ${base}/backend/lambda-instances/
   curl -H "Authorization: Token ${devToken?.token}" ${base}/api/lambda-instances/${SEED_DETAILS_INSTANCE.uuid}/

@@ -1,10 +1,12 @@
-// GET /api/docs[/] (the API reference page: Swagger UI), /api/docs/{asset} (its scripts and styles) and
-// /api/openapi.json (openapi.yaml, as JSON): everything the page needs comes from the API itself, read into the
-// bundle when it is built. No token; any other method is the API's 405.
+// GET /api/docs[/] (the API reference page: Swagger UI), /api/docs/{asset} (its scripts and styles), /api/openapi.json
+// (openapi.yaml, as JSON) and /api/asyncapi.json (the push's asyncapi.yaml, as JSON, which the page links):
+// everything the page needs comes from the API itself, read into the bundle when it is built. No token; any other
+// method is the API's 405.
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import swaggerUiScript from 'swagger-ui-dist/swagger-ui-bundle.js?raw';
 import swaggerUiStyles from 'swagger-ui-dist/swagger-ui.css?raw';
+import asyncApiDocument from '../../asyncapi.yaml';
 import openApiDocument from '../../openapi.yaml';
 import { outerChain, onlyGet, type OuterChainOptions, type ApiHandler } from '../api.ts';
 import { conditionalRequests } from '../conditional.ts';
@@ -50,6 +52,9 @@ const ASSETS = {
 };
 const ASSET_BY_NAME = new Map(Object.values(ASSETS).map((each) => [each.name, each]));
 
+/** The push's document, its references to openapi.yaml's schemas made to the served openapi.json beside it. */
+const ASYNC_API_JSON = JSON.stringify(asyncApiDocument).replaceAll('"./openapi.yaml#', '"openapi.json#');
+
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 /** The part of the request's path before this route's own: the stage prefix when deployed ('/prod'), or nothing. */
@@ -70,6 +75,7 @@ function page(base: string): string {
 <link rel="stylesheet" href="${href(ASSETS.styles)}">
 </head>
 <body>
+<p>Told at once, over a WebSocket: <a href="${escapeHtml(`${base}/api/asyncapi.json`)}">the push's AsyncAPI document</a>.</p>
 <div id="swagger-ui" data-openapi="${escapeHtml(`${base}/api/openapi.json`)}"></div>
 <script src="${href(ASSETS.script)}"></script>
 <script src="${href(ASSETS.init)}"></script>
@@ -97,6 +103,8 @@ function respond(event: APIGatewayProxyEvent): APIGatewayProxyResult {
       const document = { ...(openApiDocument as object), servers };
       return answer('application/json; charset=utf-8', JSON.stringify(document), REVALIDATE);
     }
+    case '/api/asyncapi.json':
+      return answer('application/json; charset=utf-8', ASYNC_API_JSON, REVALIDATE);
     default: {
       const found = ASSET_BY_NAME.get(event.pathParameters?.asset ?? '');
       if (!found) throw pageNotFound();

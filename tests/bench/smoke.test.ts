@@ -1,13 +1,14 @@
 // `npm run bench` cannot rot: a tiny run of it (BENCH_SMOKE=1) produces every row, in bench/results.json's shape.
 // Its figures are not checked: timings need a quiet machine and several runs, which is what `npm run bench` is for;
-// what a request reads is tests/integration/read-costs.test.ts's.
+// what a request reads is tests/integration/read-costs.test.ts's. It runs with the e2e suite, whose stack its push
+// rows use (BENCH_PUSH_STACK) instead of starting a serverless-offline of their own.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Row } from '../../bench/rows.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'lambda-instances-bench-'));
@@ -17,7 +18,16 @@ beforeAll(async () => {
   const path = join(directory, 'results.json');
   await promisify(execFile)(process.execPath, ['bench/run.ts'], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    env: { ...process.env, BENCH_SMOKE: '1', BENCH_RESULTS: path },
+    env: {
+      ...process.env,
+      BENCH_SMOKE: '1',
+      BENCH_RESULTS: path,
+      BENCH_PUSH_STACK: JSON.stringify({
+        stage: 'e2e',
+        dynamoDbEndpoint: inject('dynamoDbEndpoint'),
+        websocketUrl: inject('websocketUrl'),
+      }),
+    },
   });
   results = JSON.parse(readFileSync(path, 'utf8')) as typeof results;
 });
@@ -38,7 +48,7 @@ describe('npm run bench', () => {
     }
   });
 
-  it('measures each function against its floor, and the list, the big owner, the 304 poll, the bundles, the cost and an import', () => {
+  it('measures each function against its floor, the list, the big owner, the 304 poll, an import, the push, the bundles, the cost', () => {
     const items = results.rows.map(({ item }) => item);
     for (const name of ['detail', 'list']) {
       expect(items).toEqual(
@@ -70,8 +80,15 @@ describe('npm run bench', () => {
         expect.stringMatching(/^big owner, \d+ instances: last page \(limit 1000, page \d+\), latency$/),
         expect.stringMatching(/^big owner, \d+ instances: \?changed_since, \d+ changed across every block, .*latency$/),
         expect.stringMatching(/^import of \d+ new instances: throughput$/),
+        'push: change to message, median',
+        'push: change to message, p95',
+        expect.stringMatching(/^push: one change to \d+ open connections of one owner, until the last has it$/),
+        'cost of an open dashboard for an hour: polling the list every 5 s (If-None-Match)',
+        expect.stringMatching(/^cost of an open dashboard for an hour: push \(.*\) vs polling$/),
+        expect.stringMatching(/^cost of an open dashboard for an hour: push vs polling, everything counted/),
       ]),
     );
-    expect(items).toHaveLength(36);
+    for (const name of ['connect', 'disconnect', 'client-messages', 'push']) expect(items).toContain(`bundle, ${name}`);
+    expect(items).toHaveLength(46);
   });
 });

@@ -55,6 +55,7 @@ describe('the reference page in Chromium', () => {
         '/api/docs',
         '/api/docs/{asset}',
         '/api/openapi.json',
+        '/api/asyncapi.json',
       ]),
     );
     await expect(operation('listLambdaInstances').isVisible()).resolves.toBe(true);

@@ -74,9 +74,23 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('the push’s AsyncAPI document', () => {
+  it('is linked from the page, and is asyncapi.yaml as JSON whose item schema is the served openapi.json’s', async () => {
+    const { html } = await page();
+    expect(html).toContain('href="/api/asyncapi.json"');
+    const answer = await call('/api/asyncapi.json');
+    expect(answer.status).toBe(200);
+    const source = readFileSync(new URL('../../asyncapi.yaml', import.meta.url), 'utf8');
+    const served = JSON.parse(JSON.stringify(parse(source)).replaceAll('"./openapi.yaml#', '"openapi.json#')) as object;
+    expect(answer.body).toEqual(served);
+    expect(JSON.stringify(answer.body)).toContain('"openapi.json#/components/schemas/InstanceSummary"');
+    expect(openApiViolations('/api/asyncapi.json', answer)).toEqual([]);
+  });
+});
+
 describe('other methods on the reference routes', () => {
   it.each(['POST', 'PUT', 'DELETE', 'OPTIONS'])('%s is the 405', async (method) => {
-    for (const path of ['/api/docs', '/api/openapi.json']) {
+    for (const path of ['/api/docs', '/api/openapi.json', '/api/asyncapi.json']) {
       const answer = await call(path, { method, headers: { Origin: 'https://app.example.org' } });
       expect([answer.status, answer.body]).toEqual([405, errorBody(405, MESSAGE.methodNotAllowed)]);
     }

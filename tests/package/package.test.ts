@@ -1,5 +1,6 @@
 // `serverless package` offline, and what it produced: one small zip per function, the tables in the template, one
-// role per function allowing only what that function does on this service's own tables, and the API's throttling.
+// role per function allowing only what that function does on this service's own tables, the API's throttling, and
+// the push beside it (its WebSocket API, the stream function's retries and failure queue, their alarms).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import {
 import { cloudFormationChecker, type Template } from '../support/cloudformation.ts';
 
 const BUNDLE_LIMIT_BYTES = 600 * 1024;
-const FUNCTIONS = ['list', 'detail'];
+const FUNCTIONS = ['list', 'detail', 'connect', 'disconnect', 'clientMessages', 'push'];
 /** Swagger UI's script and styles are 1.9 MB of the docs function's bundle (a Lambda answer may be 6 MB). */
 const DOCS_LIMIT_BYTES = 2.5 * 1024 * 1024;
 
@@ -54,6 +55,28 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
+const statementsOf = (role: string): unknown[] =>
+  (resources[role]?.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[]).flatMap(
+    ({ PolicyDocument }) => PolicyDocument.Statement,
+  );
+const readTokens = {
+  Effect: 'Allow',
+  Action: ['dynamodb:GetItem'],
+  Resource: { 'Fn::GetAtt': ['TokensTable', 'Arn'] },
+};
+const rememberAstakosTokens = {
+  'Fn::If': [
+    'UsesAstakos',
+    { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: { 'Fn::GetAtt': ['TokensTable', 'Arn'] } },
+    { Ref: 'AWS::NoValue' },
+  ],
+};
+const ownLogs = (group: string) => ({
+  Effect: 'Allow',
+  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  Resource: { 'Fn::GetAtt': [group, 'Arn'] },
+});
+
 describe('serverless package', () => {
   it('refuses invalid settings before building anything, naming each variable', async () => {
     const refused = join(tmpdir(), `lambda-instances-refused-${process.pid}`);
@@ -74,7 +97,8 @@ describe('serverless package', () => {
   /** The one file of a function's zip, a minified ESM bundle. */
   const bundleOf = (name: string): Buffer => {
     const entries = new AdmZip(join(directory, `${name}.zip`)).getEntries();
-    expect(entries.map(({ entryName }) => entryName)).toEqual([`functions/${name}.mjs`]);
+    const file = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    expect(entries.map(({ entryName }) => entryName)).toEqual([`functions/${file}.mjs`]);
     const bundle = entries[0]!.getData();
     expect(bundle.toString('utf8', 0, 200)).toContain('createRequire');
     console.info(`${name} bundle: ${(bundle.length / 1024).toFixed(1)} KB`);
@@ -101,9 +125,9 @@ describe('serverless package', () => {
   const ours = (type: string) =>
     ofType(type).filter(([name]) => !name.startsWith('Custom') && !name.includes('CustomResources'));
 
-  it('declares the four functions on nodejs24.x, the API’s two with the table names in their environment', () => {
+  it('declares the eight functions on nodejs24.x, the API’s two with the table names in their environment', () => {
     const functions = ours('AWS::Lambda::Function').map(([, resource]) => resource.Properties);
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(8);
     for (const properties of functions) expect(properties.Runtime).toBe('nodejs24.x');
     for (const properties of [resources.ListLambdaFunction!.Properties, resources.DetailLambdaFunction!.Properties]) {
       expect(properties.Runtime).toBe('nodejs24.x');
@@ -121,8 +145,8 @@ describe('serverless package', () => {
       Properties.HttpMethod,
       (Properties.Integration as { Type: string }).Type,
     ]);
-    // The API's four paths, the reference's three and the catch-all.
-    const proxied = (method: string) => Array.from({ length: 8 }, () => [method, 'AWS_PROXY']);
+    // The API's four paths, the reference's four and the catch-all.
+    const proxied = (method: string) => Array.from({ length: 9 }, () => [method, 'AWS_PROXY']);
     expect(methods.sort()).toEqual([...proxied('ANY'), ...proxied('OPTIONS')]);
     expect(
       ofType('AWS::ApiGateway::Resource')
@@ -139,6 +163,7 @@ describe('serverless package', () => {
         'docs',
         '{asset}',
         'openapi.json',
+        'asyncapi.json',
         '{proxy+}',
       ].sort(),
     );
@@ -192,28 +217,6 @@ describe('serverless package', () => {
     expect(compiled).toEqual(tableDeclarations('prod'));
   });
 
-  const statementsOf = (role: string): unknown[] =>
-    (resources[role]?.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[]).flatMap(
-      ({ PolicyDocument }) => PolicyDocument.Statement,
-    );
-  const readTokens = {
-    Effect: 'Allow',
-    Action: ['dynamodb:GetItem'],
-    Resource: { 'Fn::GetAtt': ['TokensTable', 'Arn'] },
-  };
-  const rememberAstakosTokens = {
-    'Fn::If': [
-      'UsesAstakos',
-      { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: { 'Fn::GetAtt': ['TokensTable', 'Arn'] } },
-      { Ref: 'AWS::NoValue' },
-    ],
-  };
-  const ownLogs = (group: string) => ({
-    Effect: 'Allow',
-    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    Resource: { 'Fn::GetAtt': [group, 'Arn'] },
-  });
-
   it('gives each function a role of its own and no shared role', () => {
     expect(resources.ListLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['ListFunctionRole', 'Arn'] });
     expect(resources.DetailLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['DetailFunctionRole', 'Arn'] });
@@ -221,10 +224,19 @@ describe('serverless package', () => {
       ours('AWS::IAM::Role')
         .map(([name]) => name)
         .sort(),
-    ).toEqual(['DetailFunctionRole', 'DocsFunctionRole', 'ListFunctionRole', 'NotFoundFunctionRole']);
+    ).toEqual([
+      'ClientMessagesFunctionRole',
+      'ConnectFunctionRole',
+      'DetailFunctionRole',
+      'DisconnectFunctionRole',
+      'DocsFunctionRole',
+      'ListFunctionRole',
+      'NotFoundFunctionRole',
+      'PushFunctionRole',
+    ]);
   });
 
-  it.each(['Docs', 'NotFound'])('lets the %s function write its logs, nothing else', (name) => {
+  it.each(['Docs', 'NotFound', 'ClientMessages'])('lets the %s function write its logs, nothing else', (name) => {
     expect(resources[`${name}LambdaFunction`]?.Properties.Role).toEqual({
       'Fn::GetAtt': [`${name}FunctionRole`, 'Arn'],
     });
@@ -342,9 +354,14 @@ describe('serverless package', () => {
     expect(watched.sort()).toEqual([
       'AWS/ApiGateway 4XXError',
       'AWS/ApiGateway 5XXError',
-      'Errors+Errors+Errors+Errors',
-      [...Array<string>(5).fill('ReadThrottleEvents'), 'WriteThrottleEvents', 'WriteThrottleEvents'].join('+'),
-      'Throttles+Throttles+Throttles+Throttles',
+      'AWS/Lambda IteratorAge',
+      'AWS/SQS ApproximateNumberOfMessagesVisible',
+      Array(8).fill('Errors').join('+'),
+      [
+        ...Array<string>(5).fill('ReadThrottleEvents'),
+        ...['WriteThrottleEvents', 'WriteThrottleEvents', 'ReadThrottleEvents', 'WriteThrottleEvents'],
+      ].join('+'),
+      Array(8).fill('Throttles').join('+'),
     ]);
     for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
@@ -352,7 +369,7 @@ describe('serverless package', () => {
     const functions = ofType('AWS::Lambda::Function')
       .filter(([name]) => !name.startsWith('Custom'))
       .map(([name]) => ({ Ref: name }));
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(8);
     for (const alarm of [alarms.FunctionErrorsAlarm, alarms.FunctionThrottlesAlarm]) {
       const watching = (alarm?.Metrics ?? []).flatMap(
         ({ MetricStat }) => MetricStat?.Metric.Dimensions[0]?.Value ?? [],
@@ -427,6 +444,176 @@ describe('serverless package', () => {
   it('throttles the API stage (rate and burst)', () => {
     const [[, deployment] = []] = ofType('AWS::ApiGateway::Deployment');
     expect(deployment?.Properties.StageDescription).toEqual({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+  });
+});
+
+describe('the push beside the API', () => {
+  const connectionsTable = { 'Fn::GetAtt': ['ConnectionsTable', 'Arn'] };
+
+  it('is a WebSocket API whose $connect, $disconnect and other messages each reach their function', () => {
+    expect(ofType('AWS::ApiGatewayV2::Api').map(([name, { Properties }]) => [name, Properties])).toEqual([
+      [
+        'WebsocketsApi',
+        expect.objectContaining({ ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' }),
+      ],
+    ]);
+    const integrationOf = Object.fromEntries(
+      ofType('AWS::ApiGatewayV2::Integration').map(([name, { Properties }]) => [name, Properties.IntegrationUri]),
+    );
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, { Properties }]) => {
+      const target = (Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'][1][1].Ref;
+      const uri = JSON.stringify(integrationOf[target]);
+      return [Properties.RouteKey, uri.match(/"(\w+)LambdaFunction"/)?.[1]];
+    });
+    expect(routes.sort()).toEqual([
+      ['$connect', 'Connect'],
+      ['$default', 'ClientMessages'],
+      ['$disconnect', 'Disconnect'],
+    ]);
+    // A client's message is answered (pong, or the error) through the route's response.
+    expect(ofType('AWS::ApiGatewayV2::RouteResponse').map(([, { Properties }]) => Properties.RouteResponseKey)).toEqual(
+      ['$default'],
+    );
+  });
+
+  it('lets $connect read a token as the API does and keep a connection, nothing else', () => {
+    expect(statementsOf('ConnectFunctionRole')).toEqual([
+      ownLogs('ConnectLogGroup'),
+      readTokens,
+      rememberAstakosTokens,
+      { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: connectionsTable },
+    ]);
+  });
+
+  it('lets $disconnect find a connection by its id and forget it, nothing else', () => {
+    expect(statementsOf('DisconnectFunctionRole')).toEqual([
+      ownLogs('DisconnectLogGroup'),
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: { 'Fn::Join': ['/', [connectionsTable, 'index', 'by-connection']] },
+      },
+      { Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: connectionsTable },
+    ]);
+  });
+
+  it('lets the push read the stream, the owner’s connections and tokens, forget connections, post to this WebSocket API only, and queue what failed', () => {
+    expect(statementsOf('PushFunctionRole')).toEqual([
+      ownLogs('PushLogGroup'),
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        Resource: { 'Fn::GetAtt': ['InstancesTable', 'StreamArn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:ListStreams'],
+        Resource: { 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['InstancesTable', 'Arn'] }, 'stream', '*']] },
+      },
+      { Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:DeleteItem'], Resource: connectionsTable },
+      readTokens,
+      {
+        Effect: 'Allow',
+        Action: ['execute-api:ManageConnections'],
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':execute-api:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':',
+              { Ref: 'WebsocketsApi' },
+              '/prod/*/@connections/*',
+            ],
+          ],
+        },
+      },
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['PushFailuresQueue', 'Arn'] } },
+    ]);
+  });
+
+  it('posts to the stack’s own WebSocket API: the endpoint comes from the template, never from a request', () => {
+    const variables = (name: string) =>
+      (resources[name]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables('PushLambdaFunction').CONNECTIONS_URL).toEqual({
+      'Fn::Join': [
+        '',
+        ['https://', { Ref: 'WebsocketsApi' }, '.execute-api.', { Ref: 'AWS::Region' }, '.amazonaws.com/', 'prod'],
+      ],
+    });
+    for (const name of ['Connect', 'Disconnect', 'Push'])
+      expect(variables(`${name}LambdaFunction`).CONNECTIONS_TABLE).toBe('lambda-instances-api-prod-connections');
+  });
+
+  it('reads every change of the instances table, reports failed records, retries and splits, then queues them', () => {
+    expect(resources.InstancesTable?.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    const [[, mapping] = []] = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mapping?.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['InstancesTable', 'StreamArn'] },
+      FunctionName: { 'Fn::GetAtt': ['PushLambdaFunction', 'Arn'] },
+      StartingPosition: 'LATEST',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: 600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['PushFailuresQueue', 'Arn'] } } },
+    });
+    expect(resources.PushFailuresQueue?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+  });
+
+  it('keeps connections by owner, finds one by its id, and lets DynamoDB’s TTL take them (not retained)', () => {
+    expect(resources.ConnectionsTable).toMatchObject({
+      Properties: {
+        TableName: 'lambda-instances-api-prod-connections',
+        KeySchema: [
+          { AttributeName: 'owner', KeyType: 'HASH' },
+          { AttributeName: 'connection_id', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'by-connection',
+            KeySchema: [{ AttributeName: 'connection_id', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+    });
+    expect(resources.ConnectionsTable?.DeletionPolicy).toBeUndefined();
+  });
+
+  it('logs each connect, message and disconnect as a JSON line without the query string (a token) or any header', () => {
+    const stage = resources.WebsocketsDeploymentStage?.Properties as {
+      DefaultRouteSettings: unknown;
+      AccessLogSettings: { Format: string };
+    };
+    // No execution log: its data trace would hold the handshake's query string.
+    expect(stage.DefaultRouteSettings).toEqual({ DataTraceEnabled: false, LoggingLevel: 'OFF' });
+    const line = JSON.parse(stage.AccessLogSettings.Format.replace(/\$context\.[\w.]+/g, 'x')) as object;
+    expect(Object.keys(line)).toEqual(expect.arrayContaining(['requestId', 'eventType', 'routeKey', 'status']));
+    expect(stage.AccessLogSettings.Format).not.toMatch(/querystring|header|authorizer|token/i);
+    expect(resources.WebsocketsLogGroup?.Properties.RetentionInDays).toBe(14);
+  });
+
+  it('alarms when the push is a minute behind or gives changes up to its queue', () => {
+    expect(resources.PushIteratorAgeAlarm?.Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'PushLambdaFunction' } }],
+      Statistic: 'Maximum',
+      Threshold: 60000,
+    });
+    expect(resources.PushFailuresAlarm?.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['PushFailuresQueue', 'QueueName'] } }],
+      Threshold: 1,
+    });
   });
 });
 

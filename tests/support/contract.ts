@@ -42,6 +42,9 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** The one origin the e2e stack lists in CORS_ORIGINS. */
 export const E2E_ORIGIN = 'https://app.example.org';
 
+/** How long the e2e stack's functions trust a verified token (TOKEN_CACHE_SECONDS). */
+export const E2E_TOKEN_CACHE_SECONDS = 2;
+
 /** The details seed's instance (owner one's id 8). */
 export const DETAILS_UUID = SEED_DETAILS_INSTANCE.uuid;
 /** The original service's example token (owner one's) and the second sample owner's. */

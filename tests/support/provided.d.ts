@@ -3,6 +3,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dynamoDbEndpoint: string;
     apiBaseUrl: string;
+    /** Where push clients connect (ws://127.0.0.1:<port>). */
+    websocketUrl: string;
   }
 }
 

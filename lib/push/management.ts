@@ -1,0 +1,54 @@
+// API Gateway's @connections management API, as the push uses it: post a message to a connection, close one. A
+// connection that is gone is an answer, not a failure: API Gateway names it GoneException; serverless-offline answers
+// the same 410 under the name Unknown.
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+
+export interface ConnectionsApi {
+  /** Posts one message; 'gone' when the connection no longer exists. */
+  send(connectionId: string, message: string): Promise<'sent' | 'gone'>;
+  /** Closes the connection (API Gateway then calls $disconnect); one already gone is closed too. */
+  close(connectionId: string): Promise<void>;
+}
+
+const isGone = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'GoneException' ||
+    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410);
+
+/** Runs a call; resolves 'gone' when the connection is gone, rethrows anything else. */
+async function unlessGone(call: () => Promise<unknown>): Promise<'done' | 'gone'> {
+  try {
+    await call();
+    return 'done';
+  } catch (error) {
+    if (isGone(error)) return 'gone';
+    throw error;
+  }
+}
+
+/**
+ * The management API at `endpoint` (https://{api}.execute-api.{region}.amazonaws.com/{stage}, from the stack): at most
+ * 2 attempts each, 2 s to answer once connected.
+ */
+export function connectionsApi(endpoint: string): ConnectionsApi {
+  const client = new ApiGatewayManagementApiClient({
+    endpoint,
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 500, requestTimeout: 2000, throwOnRequestTimeout: true },
+  });
+  return {
+    async send(connectionId, message) {
+      const outcome = await unlessGone(() =>
+        client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: message })),
+      );
+      return outcome === 'gone' ? 'gone' : 'sent';
+    },
+    async close(connectionId) {
+      await unlessGone(() => client.send(new DeleteConnectionCommand({ ConnectionId: connectionId })));
+    },
+  };
+}
