@@ -268,20 +268,8 @@ describe('a route’s own parts', () => {
     });
 
     it('a byte less is sent', async () => {
-      const answer = await invoke(api({ ...answering(await sized(LIMIT - 1)), tooLarge: listTooLong }), {
-        headers: auth,
-      });
-      expect(answer.statusCode).toBe(200);
-    });
-
-    it('a route that names no such error sends what it has', async () => {
-      expect((await invoke(api(answering(await sized(LIMIT))), { headers: auth })).statusCode).toBe(200);
-    });
-
-    it('escapes count: a body of quotes takes twice its length', async () => {
-      const quotes = { ...BODY, data: [{ name: '"'.repeat(LIMIT / 4) }] };
-      const answer = await invoke(api({ ...answering(quotes), tooLarge: listTooLong }), { headers: auth });
-      expect(answer.statusCode).toBe(400);
+      const handler = api({ ...answering(await sized(LIMIT - 1)), tooLarge: listTooLong });
+      expect((await handler(apiEvent({ headers: auth }), lambdaContext())).statusCode).toBe(200);
     });
   });
 });

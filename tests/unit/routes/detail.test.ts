@@ -1,17 +1,18 @@
 // GET /api/lambda-instances/{id} and /backend/lambda-instances/{id} (docs/contract.md sections 3, 5.2, 7.1, 7.7): the
 // real details route on the sample data in memory; every answer is the oracle's. The instance is read beside the token
 // check while the token must be read, and only then.
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { digestToken } from '../../../lib/auth.ts';
 import { DependencyUnavailableError } from '../../../lib/errors.ts';
 import { detailRoute } from '../../../lib/routes/detail.ts';
 import { OWNER_ONE, SAMPLE_INSTANCES, SEED_DETAILS_INSTANCE } from '../../../local/sample-data.ts';
-import { apiEvent, invoke, lambdaContext } from '../../../harness/events.ts';
+import { apiEvent, headersOf, invoke, lambdaContext } from '../../../harness/events.ts';
 import { TOKENS } from '../../fixtures/tenancy.ts';
 import { DESTROYED_UUID, DETAILS_UUID, MESSAGE, OWNER_TWO_UUID, TOKEN_ONE, errorBody } from '../../support/contract.ts';
-import { fakeDependencies, SAMPLE_TOKEN_RECORDS } from '../../support/fakes.ts';
-import { expectedDetails, queryValues, type KnownInstance } from '../../support/oracle.ts';
+import { fakeAstakos, fakeDependencies, SAMPLE_TOKEN_RECORDS } from '../../support/fakes.ts';
+import { SECURITY_HEADERS, expectedDetails, queryValues, type KnownInstance } from '../../support/oracle.ts';
 
 /** The details seed's instance as a build that failed: created PENDING, CLUSTER_FAILED a minute later (7.7). */
 const TIMED: KnownInstance = {
@@ -26,6 +27,7 @@ const TIMED: KnownInstance = {
 const INSTANCES = SAMPLE_INSTANCES.map((instance) => (instance.uuid === TIMED.uuid ? TIMED : instance));
 const OTHER_UUID = SAMPLE_INSTANCES[0]!.uuid;
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
+const APP = 'https://app.example.org';
 const auth = (token = TOKEN_ONE) => ({ authorization: `Token ${token}` });
 /** Lets every pending callback run (the fakes answer in microtasks). */
 const settled = () => new Promise((resolve) => setImmediate(resolve));
@@ -58,6 +60,7 @@ describe('the caller’s instance (5.2, 7.7)', () => {
     ['an empty filter: the 400', DETAILS_UUID, { filter: '' }],
     ['filter=INFO: the 400 (values are exact)', DETAILS_UUID, { filter: 'INFO' }],
     ['another include: the 400', DETAILS_UUID, { include: 'status' }],
+    ['another include on an unknown uuid: the 400 before the 404', UNKNOWN_UUID, { include: 'x' }],
     ['a bad filter and include: one entry each', DETAILS_UUID, { filter: 'all', include: 'all' }],
     ['a filter repeated with different values: the 400', DETAILS_UUID, { filter: ['info', 'status'] }],
   ])('%s', async (_, id, query) => {
@@ -180,7 +183,54 @@ describe('a dependency unavailable (5)', () => {
   });
 });
 
+describe('TOKEN_VERIFIER=astakos (2)', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('a wrong IDENTITY_URL (Synnefo’s 404) is the 503, with one warning naming the status and path, never the token', async () => {
+    const warnings: string[] = [];
+    vi.spyOn(console, 'warn').mockImplementation((line: unknown) => void warnings.push(String(line)));
+    const astakos = fakeAstakos({});
+    astakos.answer = () =>
+      new Response('<h1>Not Found</h1>', { status: 404, headers: { 'Content-Type': 'text/html' } });
+    vi.stubGlobal('fetch', astakos.fetch);
+    const { dependencies } = fakeDependencies({
+      instances: INSTANCES,
+      env: { TOKEN_VERIFIER: 'astakos', IDENTITY_URL: 'https://accounts.example.org/v2.0' },
+      logger: new Logger({ serviceName: 'lambda-instances-api', logLevel: 'WARN' }),
+    });
+    const answer = await invoke(detailRoute(dependencies), { headers: auth(), id: DETAILS_UUID });
+    expect([answer.statusCode, answer.json]).toEqual([503, errorBody(503, MESSAGE.unavailable)]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('identity service answered 404 to POST /v2.0/tokens');
+    expect(warnings[0]).not.toContain(TOKEN_ONE);
+    expect(warnings[0]).not.toContain(digestToken(TOKEN_ONE));
+  });
+});
+
 describe('conditional requests (7.1)', () => {
+  it('a 304 poll from a listed origin: its caching, CORS and security headers only, at most 600 bytes', async () => {
+    const { detail } = detailOn(INSTANCES, { CORS_ORIGINS: APP });
+    const headers = { ...auth(), origin: APP };
+    const tag = String((await invoke(detail, { headers, id: DETAILS_UUID })).headers?.ETag);
+    const poll = await invoke(detail, { headers: { ...headers, 'if-none-match': tag }, id: DETAILS_UUID });
+    const sent = [...headersOf(poll)];
+    expect(sent.map(([name]) => name).sort()).toEqual(
+      [
+        'etag',
+        'cache-control',
+        'vary',
+        'access-control-allow-origin',
+        'access-control-expose-headers',
+        ...Object.keys(SECURITY_HEADERS),
+      ].sort(),
+    );
+    const bytes = sent.reduce((sum, [name, value]) => sum + Buffer.byteLength(`${name}: ${value}\r\n`), 0);
+    expect(bytes).toBeLessThanOrEqual(600);
+  });
+
   it('a change to the instance changes its ETag: the next poll is a 200 with the new body', async () => {
     const stored = [...INSTANCES];
     const { detail } = detailOn(stored);

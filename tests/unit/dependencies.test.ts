@@ -1,0 +1,38 @@
+// lib/dependencies.ts: the one assembly, settings -> client -> store -> verifier, as a deployed function builds it
+// from its environment. Nothing here reaches DynamoDB.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it } from 'vitest';
+import { readSettings } from '../../lib/config.ts';
+import { assemble, fromEnvironment } from '../../lib/dependencies.ts';
+import { createDocumentClient } from '../../lib/dynamodb.ts';
+
+const TABLES = { INSTANCES_TABLE: 'instances', TOKENS_TABLE: 'tokens' };
+
+describe('a function’s dependencies', () => {
+  it('from its environment: the store, a caching verifier, CORS_ORIGINS and REQUEST_DEADLINE_MS', () => {
+    const dependencies = fromEnvironment({
+      ...TABLES,
+      CORS_ORIGINS: 'https://app.example.org',
+      REQUEST_DEADLINE_MS: '2000',
+      AWS_REGION: 'eu-central-1',
+    });
+    expect(dependencies).toMatchObject({ corsOrigins: ['https://app.example.org'], requestDeadlineMs: 2000 });
+    expect(dependencies.verifier.recall('a'.repeat(64))).toBeUndefined();
+    expect([typeof dependencies.instances.list, typeof dependencies.instances.get]).toEqual(['function', 'function']);
+    expect(dependencies).not.toHaveProperty('logger');
+  });
+
+  it('a bad environment is refused at once, naming each variable', () => {
+    expect(() => fromEnvironment({ REQUEST_DEADLINE_MS: 'soon' })).toThrow(
+      /INSTANCES_TABLE is not set; TOKENS_TABLE is not set; REQUEST_DEADLINE_MS must be a positive integer/,
+    );
+  });
+
+  it('on a client of the caller’s, with the caller’s logger', () => {
+    const logger = new Logger({ serviceName: 'lambda-instances-api', logLevel: 'SILENT' });
+    const client = createDocumentClient({ requestTimeoutMs: 600, region: 'eu-central-1' });
+    const dependencies = assemble(readSettings(TABLES), client, { logger });
+    expect(dependencies.logger).toBe(logger);
+    client.destroy();
+  });
+});
