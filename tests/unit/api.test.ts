@@ -6,6 +6,7 @@ import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withApi, type ApiHandler, type ApiOptions, type Route } from '../../lib/api.ts';
 import { digestToken, type OwnerContext } from '../../lib/auth.ts';
+import { createError } from '@middy/util';
 import { badRequest, DependencyUnavailableError, instanceNotFound, listTooLong } from '../../lib/errors.ts';
 import type { SuccessBody } from '../../lib/responses.ts';
 import { cachedVerifier } from '../../lib/verifiers.ts';
@@ -146,6 +147,7 @@ describe('errors (docs/contract.md section 5)', () => {
   it.each([
     ['an error', new TypeError('secret internals')],
     ['an error that looks exposed but has no status', Object.assign(new Error('secret internals'), { expose: true })],
+    ['an HTTP error not to be shown (a 5xx)', createError(500, 'secret internals')],
     // What a library might throw.
     ['a value that is no error', 'secret internals' as unknown as Error],
   ])('anything else (%s) is the 500, logged, its message never shown', async (_, thrown) => {
@@ -202,7 +204,7 @@ describe('the request’s deadline (REQUEST_DEADLINE_MS)', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect((await answer).statusCode).toBe(503);
     expect(JSON.parse((await answer).body)).toEqual(errorBody(503, MESSAGE.unavailable));
-    expect((signals[0]?.reason as Error).name).toBe('TimeoutError');
+    expect(signals[0]?.reason).toMatchObject({ name: 'TimeoutError', message: 'The request deadline passed' });
   });
 
   it('never runs past the function’s remaining time, less 250 ms to answer', async () => {
@@ -277,7 +279,8 @@ describe('a route’s own parts', () => {
 describe('the request log', () => {
   it('one line per request at DEBUG: request id, route, method, status and latency, never a token or digest', async () => {
     const { logger, lines } = logged('DEBUG');
-    const handler = api(answering(), { logger });
+    const slowly: Route<OwnerContext> = { handle: () => new Promise((resolve) => setTimeout(() => resolve(BODY), 5)) };
+    const handler = api(slowly, { logger });
     const requests: [EventOptions, number][] = [
       [{ headers: auth, id: 'x', resource: '/api/lambda-instances/{id}' }, 200],
       [{ headers: { 'x-api-key': `${TOKEN}x` } }, 401],
@@ -286,7 +289,9 @@ describe('the request log', () => {
     for (const [options, status] of requests) {
       const context = lambdaContext();
       lines.length = 0;
+      const started = performance.now();
       expect((await handler(apiEvent(options), context)).statusCode).toBe(status);
+      const tookMs = performance.now() - started;
       expect(lines).toEqual([
         expect.objectContaining({
           level: 'DEBUG',
@@ -298,6 +303,9 @@ describe('the request log', () => {
           latencyMs: expect.any(Number) as unknown,
         }),
       ]);
+      const { latencyMs } = lines[0] as { latencyMs: number };
+      expect(latencyMs).toBeGreaterThanOrEqual(status === 200 ? 4 : 0);
+      expect(latencyMs).toBeLessThanOrEqual(Math.ceil(tookMs));
       for (const secret of [TOKEN, digestToken(TOKEN), digestToken(`${TOKEN}x`)])
         expect(JSON.stringify(lines)).not.toContain(secret);
     }

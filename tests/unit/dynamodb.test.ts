@@ -97,13 +97,16 @@ describe('the document client', () => {
     );
   });
 
-  it('writes an item without its undefined attributes rather than refusing it', async () => {
+  it('writes an item without its undefined values (an instance_info as given) rather than refusing it', async () => {
     await withDynamoDb(
       (respond) => respond.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.0' }).end('{}'),
       async (client, _, bodies) => {
-        await client.send(new PutCommand({ TableName: 'tokens', Item: { digest: 'd', label: undefined } }));
-        expect(JSON.parse(bodies[0]!)).toMatchObject({ Item: { digest: { S: 'd' } } });
-        expect(bodies[0]).not.toContain('label');
+        const Item = { uuid: 'u', instance_info: { project_name: 'p', slaves: undefined } };
+        await client.send(new PutCommand({ TableName: 'instances', Item }));
+        expect(JSON.parse(bodies[0]!)).toMatchObject({
+          Item: { uuid: { S: 'u' }, instance_info: { M: { project_name: { S: 'p' } } } },
+        });
+        expect(bodies[0]).not.toContain('slaves');
       },
     );
   });

@@ -76,9 +76,14 @@ describe('a token’s item', () => {
   const record = { digest: 'a'.repeat(64), owner: TIMED.owner, createdAt: 1, revoked: false };
 
   it('holds its digest, owner, creation, revocation, and its expiry and label when it has them', () => {
-    expect(toTokenItem(record)).toEqual({ digest: record.digest, owner: record.owner, created_at: 1, revoked: false });
+    expect(toTokenItem(record)).toStrictEqual({
+      digest: record.digest,
+      owner: record.owner,
+      created_at: 1,
+      revoked: false,
+    });
     const full = { ...record, expiresAt: 2, revoked: true, label: 'ci' };
-    expect(toTokenItem(full)).toEqual({
+    expect(toTokenItem(full)).toStrictEqual({
       digest: record.digest,
       owner: record.owner,
       created_at: 1,
@@ -86,8 +91,8 @@ describe('a token’s item', () => {
       revoked: true,
       label: 'ci',
     });
-    expect(fromTokenItem(toTokenItem(full))).toEqual(full);
-    expect(fromTokenItem(toTokenItem(record))).toEqual(record);
+    expect(fromTokenItem(toTokenItem(full))).toStrictEqual(full);
+    expect(fromTokenItem(toTokenItem(record))).toStrictEqual(record);
   });
 
   it('an item without revoked (an operator’s older write) is not revoked', () => {

@@ -42,8 +42,8 @@ describe('the tokens table as the verifier (TOKEN_VERIFIER=dynamodb)', () => {
     const verifier = dynamoDbVerifier(
       fakeTokens([tokenRecord('lasting', OWNER), tokenRecord('expiring', OWNER, { expiresAt: nowSeconds() + 1 })]),
     );
-    expect(await verifier.verify(presented('lasting'))).toEqual({ owner: OWNER });
-    expect(await verifier.verify(presented('expiring'))).toEqual({ owner: OWNER, expiresAt: nowSeconds() + 1 });
+    expect(await verifier.verify(presented('lasting'))).toStrictEqual({ owner: OWNER });
+    expect(await verifier.verify(presented('expiring'))).toStrictEqual({ owner: OWNER, expiresAt: nowSeconds() + 1 });
   });
 
   it('an unknown, revoked or expired token is refused, expired from its expiry second on (before TTL deletes it)', async () => {
@@ -296,6 +296,8 @@ describe('Astakos as the verifier (TOKEN_VERIFIER=astakos)', () => {
     ['JSON that is not an object', () => Response.json('access')],
     ['JSON null', () => Response.json(null)],
     ['no access', () => Response.json({})],
+    ['no user', () => Response.json({ access: { token: { expires: isoformat(NOW + 60_000) } } })],
+    ['no token', () => Response.json({ access: { user: { id: OWNER } } })],
     ['no user id', access({ expires: isoformat(NOW + 60_000) }, {})],
     ['an empty user id', access({ expires: isoformat(NOW + 60_000) }, { id: '' })],
     ['a user id that is not a string', access({ expires: isoformat(NOW + 60_000) }, { id: 7 })],

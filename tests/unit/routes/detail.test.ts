@@ -128,6 +128,14 @@ describe('the read beside the token check', () => {
     expect(instances.calls).toEqual([]);
   });
 
+  it('an event without path parameters (a hand-made one) is the 404, read or not', async () => {
+    const { detail } = detailOn();
+    for (let n = 0; n < 2; n += 1) {
+      const answer = await invoke(detail, { headers: auth(), resource: '/api/lambda-instances/{id}' });
+      expect([answer.statusCode, answer.json]).toEqual([404, errorBody(404, MESSAGE.instanceNotFound)]);
+    }
+  });
+
   it('a refused token cancels the read started beside it', async () => {
     const { detail, instances } = detailOn();
     instances.faults.get = 'no answer';

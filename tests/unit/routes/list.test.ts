@@ -182,6 +182,16 @@ describe('a dependency unavailable (5)', () => {
     expect(answer?.statusCode).toBe(503);
   });
 
+  it('a token lookup that never answers is the 503 at the deadline too', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { list, tokens } = listOn(INSTANCES, { REQUEST_DEADLINE_MS: '1000' });
+    tokens.faults.find = 'no answer';
+    let answer: APIGatewayProxyResult | undefined;
+    void list(apiEvent({ headers: auth() }), lambdaContext()).then((sent) => (answer = sent));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(answer?.statusCode).toBe(503);
+  });
+
   it('a fault is no refusal: once the store answers again, so does the list', async () => {
     const { list, tokens } = listOn();
     tokens.faults.find = new DependencyUnavailableError('DynamoDB unavailable: InternalServerError');
