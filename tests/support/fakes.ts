@@ -203,8 +203,9 @@ export interface FakeAstakos {
 }
 
 /**
- * Astakos's POST /tokens as Synnefo answers it (astakos/api/tokens.py), as a fetch: a known token is a 200 with
- * access.token.expires and access.user.id, any other the 401 `unauthorized` fault.
+ * Astakos's POST /tokens as Synnefo answers it (astakos/api/tokens.py), as a fetch that a test puts in the global
+ * one's place (lib/verifiers.ts calls it; vi.stubGlobal): a known token is a 200 with access.token.expires and
+ * access.user.id, any other the 401 `unauthorized` fault.
  */
 export function fakeAstakos(users: Readonly<Record<string, { owner: string; expiresAt: number }>>): FakeAstakos {
   const json = (status: number, body: unknown) =>

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withApi, type ApiHandler, type ApiOptions, type Route } from '../../lib/api.ts';
 import { digestToken, type OwnerContext } from '../../lib/auth.ts';
 import { createError } from '@middy/util';
-import { badRequest, DependencyUnavailableError, instanceNotFound, listTooLong } from '../../lib/errors.ts';
+import { badRequest, DependencyUnavailableError, instanceNotFound } from '../../lib/errors.ts';
 import type { SuccessBody } from '../../lib/responses.ts';
 import { cachedVerifier } from '../../lib/verifiers.ts';
 import { apiEvent, invoke, lambdaContext, type EventOptions } from '../../harness/events.ts';
@@ -253,26 +253,6 @@ describe('a route’s own parts', () => {
     expect((await invoke(api(route), { headers: { authorization: 'Token refused' } })).statusCode).toBe(401);
     expect((await invoke(api(route), {})).statusCode).toBe(401);
     expect(seen).toEqual([digestToken('refused'), undefined]);
-  });
-
-  describe('an answer too large for one Lambda response (6 MB less 16 KB, as a JSON string)', () => {
-    const LIMIT = 6 * 1024 * 1024 - 16 * 1024;
-    /** A body whose answer, as Lambda carries it, takes `bytes` bytes. */
-    const sized = async (bytes: number): Promise<SuccessBody> => {
-      const one = (name: string): SuccessBody => ({ ...BODY, data: [{ name }] });
-      const { body } = await invoke(api(answering(one('x'))), { headers: auth });
-      return one('x'.repeat(bytes - Buffer.byteLength(JSON.stringify(body)) + 1));
-    };
-
-    it('is the route’s own error (the list’s 400)', async () => {
-      const answer = await invoke(api({ ...answering(await sized(LIMIT)), tooLarge: listTooLong }), { headers: auth });
-      expect([answer.statusCode, answer.json]).toEqual([400, errorBody(400, MESSAGE.listTooLong)]);
-    });
-
-    it('a byte less is sent', async () => {
-      const handler = api({ ...answering(await sized(LIMIT - 1)), tooLarge: listTooLong });
-      expect((await handler(apiEvent({ headers: auth }), lambdaContext())).statusCode).toBe(200);
-    });
   });
 });
 

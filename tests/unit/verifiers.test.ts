@@ -165,7 +165,7 @@ describe('the container’s cache in front of a verifier', () => {
 
   it('stays bounded under many more distinct tokens than it holds: the latest TOKEN_CACHE_SIZE and 1,000 refused', async () => {
     const { tokenCacheSize, tokenCacheSeconds } = readSettings({ INSTANCES_TABLE: 'i', TOKENS_TABLE: 't' });
-    const met = 3 * tokenCacheSize;
+    const met = 2 * tokenCacheSize;
     const valid = Array.from({ length: met }, (_, n) => `valid-${n}`);
     const refused = Array.from({ length: met }, (_, n) => `refused-${n}`);
     const cached = cachedVerifier(fakeVerifier(Object.fromEntries(valid.map((token) => [token, { owner: OWNER }]))), {

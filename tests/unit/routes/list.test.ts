@@ -143,9 +143,23 @@ describe('what the list asks of the store', () => {
       expect([page.statusCode, (page.json.data as unknown[]).length]).toEqual([200, 1]);
     });
 
-    it('so is an answer over Lambda’s 6 MB (a long name)', async () => {
-      const answer = await invoke(listOn(many(1, 'n'.repeat(6_300_000))).list, { headers: auth() });
-      expect([answer.statusCode, answer.json]).toEqual([400, errorBody(400, MESSAGE.listTooLong)]);
+    describe('so is an answer over Lambda’s 6 MB less 16 KB for its status and headers, as a JSON string', () => {
+      const LIMIT = 6 * 1024 * 1024 - 16 * 1024;
+      /** The list of one instance whose name makes its answer, as Lambda carries it, `bytes` bytes long. */
+      const sized = async (bytes: number) => {
+        const { body } = await invoke(listOn(many(1, 'n')).list, { headers: auth() });
+        return listOn(many(1, 'n'.repeat(bytes - Buffer.byteLength(JSON.stringify(body)) + 1))).list;
+      };
+
+      it('that size is the 400', async () => {
+        const answer = await invoke(await sized(LIMIT), { headers: auth() });
+        expect([answer.statusCode, answer.json]).toEqual([400, errorBody(400, MESSAGE.listTooLong)]);
+      });
+
+      it('a byte less is sent', async () => {
+        const answer = await (await sized(LIMIT - 1))(apiEvent({ headers: auth() }), lambdaContext());
+        expect(answer.statusCode).toBe(200);
+      });
     });
   });
 });
