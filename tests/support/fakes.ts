@@ -1,7 +1,10 @@
 // In-memory fakes of what the request path declares it needs, for unit tests of the chain, the routes and the
 // verifiers: an instance store (InstanceReader) answering by the contract's rules as the oracle states them, a token
 // store (TokenStore) with its revoked condition, a verifier, and Astakos's POST /tokens as a fetch. Each records what
-// it was asked, and can be made to fail, to wait, or never to answer.
+// it was asked, and can be made to fail, to wait, or never to answer. And, for the DynamoDB client itself, a loopback
+// endpoint that answers as a test says.
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { digestToken, type PresentedToken, type TokenVerifier, type VerifiedToken } from '../../lib/auth.ts';
 import { readSettings, type Environment } from '../../lib/config.ts';
@@ -230,4 +233,41 @@ export function fakeAstakos(users: Readonly<Record<string, { owner: string; expi
     },
   };
   return fake;
+}
+
+export interface LoopbackDynamoDb {
+  /** What a client's `endpoint` (or AWS_ENDPOINT_URL_DYNAMODB) names. */
+  endpoint: string;
+  /** Requests received, counted as they arrive. */
+  requests: number;
+  /** Their bodies, once read. */
+  bodies: string[];
+  close: () => Promise<void>;
+}
+
+/** A DynamoDB endpoint on loopback answering every request as `answer` says: never, by default. */
+export async function loopbackDynamoDb(
+  answer: (respond: ServerResponse) => void = () => {},
+): Promise<LoopbackDynamoDb> {
+  const server = createServer((request, respond) => {
+    loopback.requests += 1;
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      loopback.bodies.push(body);
+      answer(respond);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const loopback: LoopbackDynamoDb = {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: 0,
+    bodies: [],
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return loopback;
 }

@@ -1,12 +1,16 @@
 // lib/dependencies.ts: the one assembly, settings -> client -> store -> verifier, as a deployed function builds it
-// from its environment. Nothing here reaches DynamoDB.
+// from its environment; its DynamoDB is a loopback endpoint.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readSettings } from '../../lib/config.ts';
 import { assemble, fromEnvironment } from '../../lib/dependencies.ts';
 import { createDocumentClient } from '../../lib/dynamodb.ts';
+import { DependencyUnavailableError } from '../../lib/errors.ts';
+import { loopbackDynamoDb } from '../support/fakes.ts';
 
 const TABLES = { INSTANCES_TABLE: 'instances', TOKENS_TABLE: 'tokens' };
+
+afterEach(() => vi.unstubAllEnvs());
 
 describe('a function’s dependencies', () => {
   it('from its environment: the store, a caching verifier, CORS_ORIGINS and REQUEST_DEADLINE_MS', () => {
@@ -34,5 +38,24 @@ describe('a function’s dependencies', () => {
     const dependencies = assemble(readSettings(TABLES), client, { logger });
     expect(dependencies.logger).toBe(logger);
     client.destroy();
+  });
+
+  it('its store reads the tables its settings name, each call bounded by DYNAMODB_REQUEST_TIMEOUT_MS', async () => {
+    const dynamoDb = await loopbackDynamoDb();
+    // What Lambda gives a function, and how the SDK finds DynamoDB Local.
+    vi.stubEnv('AWS_REGION', 'eu-central-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamoDb.endpoint);
+    try {
+      const { instances } = fromEnvironment({ ...TABLES, DYNAMODB_REQUEST_TIMEOUT_MS: '50' });
+      await expect(instances.get('3f763964-d519-4fd2-916d-b5cfbe3b878b')).rejects.toBeInstanceOf(
+        DependencyUnavailableError,
+      );
+      expect(dynamoDb.requests).toBe(2);
+      expect(JSON.parse(dynamoDb.bodies[0] ?? '{}')).toMatchObject({ TableName: 'instances' });
+    } finally {
+      await dynamoDb.close();
+    }
   });
 });

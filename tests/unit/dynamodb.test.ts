@@ -1,11 +1,11 @@
 // lib/dynamodb.ts: the one rule for DynamoDB's faults (what a client may retry is a 503, the rest a bug), and a
 // client whose every call is bounded, against a loopback server that never answers.
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient, faultsAsUnavailable } from '../../lib/dynamodb.ts';
 import { DependencyUnavailableError } from '../../lib/errors.ts';
+import { loopbackDynamoDb, type LoopbackDynamoDb } from '../support/fakes.ts';
 
 /** An error as the AWS SDK throws it: a name, and the HTTP status DynamoDB answered with, if it answered. */
 const sdkError = (name: string, { status, code }: { status?: number; code?: string } = {}): Error =>
@@ -51,56 +51,41 @@ describe('DynamoDB’s faults', () => {
 });
 
 describe('the document client', () => {
-  /** A client of a loopback DynamoDB that answers as `answer` says, and the requests it got, their bodies once read. */
+  /** A client of a loopback DynamoDB that answers as `answer` says. */
   async function withDynamoDb(
-    answer: (respond: ServerResponse) => void,
-    run: (client: DynamoDBDocumentClient, requests: { count: number }, bodies: string[]) => Promise<void>,
+    answer: ((respond: ServerResponse) => void) | undefined,
+    run: (client: DynamoDBDocumentClient, dynamoDb: LoopbackDynamoDb) => Promise<void>,
   ): Promise<void> {
-    const requests = { count: 0 };
-    const bodies: string[] = [];
-    const server = createServer((request, respond) => {
-      requests.count += 1;
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        bodies.push(body);
-        answer(respond);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const dynamoDb = await loopbackDynamoDb(answer);
     const client = createDocumentClient({
       requestTimeoutMs: 50,
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      endpoint: dynamoDb.endpoint,
       region: 'eu-central-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
     try {
-      await run(client, requests, bodies);
+      await run(client, dynamoDb);
     } finally {
       client.destroy();
-      server.closeAllConnections();
-      server.close();
+      await dynamoDb.close();
     }
   }
 
   it('gives up on a DynamoDB that never answers after 2 attempts of DYNAMODB_REQUEST_TIMEOUT_MS: a 503', async () => {
-    await withDynamoDb(
-      () => undefined,
-      async (client, requests) => {
-        const outcome = await faultsAsUnavailable(() =>
-          client.send(new GetCommand({ TableName: 'instances', Key: { uuid: 'x' } })),
-        ).catch((error: unknown) => error);
-        expect(outcome).toBeInstanceOf(DependencyUnavailableError);
-        expect((outcome as Error).message).toBe('DynamoDB unavailable: TimeoutError');
-        expect(requests.count).toBe(2);
-      },
-    );
+    await withDynamoDb(undefined, async (client, dynamoDb) => {
+      const outcome = await faultsAsUnavailable(() =>
+        client.send(new GetCommand({ TableName: 'instances', Key: { uuid: 'x' } })),
+      ).catch((error: unknown) => error);
+      expect(outcome).toBeInstanceOf(DependencyUnavailableError);
+      expect((outcome as Error).message).toBe('DynamoDB unavailable: TimeoutError');
+      expect(dynamoDb.requests).toBe(2);
+    });
   });
 
   it('writes an item without its undefined values (an instance_info as given) rather than refusing it', async () => {
     await withDynamoDb(
       (respond) => respond.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.0' }).end('{}'),
-      async (client, _, bodies) => {
+      async (client, { bodies }) => {
         const Item = { uuid: 'u', instance_info: { project_name: 'p', slaves: undefined } };
         await client.send(new PutCommand({ TableName: 'instances', Item }));
         expect(JSON.parse(bodies[0]!)).toMatchObject({
