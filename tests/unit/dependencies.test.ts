@@ -48,7 +48,7 @@ describe('a function’s dependencies', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamoDb.endpoint);
     try {
-      const { instances } = fromEnvironment({ ...TABLES, DYNAMODB_REQUEST_TIMEOUT_MS: '50' });
+      const { instances } = fromEnvironment({ ...TABLES, DYNAMODB_REQUEST_TIMEOUT_MS: '20' });
       await expect(instances.get('3f763964-d519-4fd2-916d-b5cfbe3b878b')).rejects.toBeInstanceOf(
         DependencyUnavailableError,
       );
