@@ -238,8 +238,8 @@ export function fakeAstakos(users: Readonly<Record<string, { owner: string; expi
 export interface LoopbackDynamoDb {
   /** What a client's `endpoint` (or AWS_ENDPOINT_URL_DYNAMODB) names. */
   endpoint: string;
-  /** Requests received, counted as they arrive. */
-  requests: number;
+  /** Connections opened to it: one per attempt, as a client gives up on an attempt by closing its connection. */
+  connections: number;
   /** Their bodies, once read. */
   bodies: string[];
   close: () => Promise<void>;
@@ -250,7 +250,6 @@ export async function loopbackDynamoDb(
   answer: (respond: ServerResponse) => void = () => {},
 ): Promise<LoopbackDynamoDb> {
   const server = createServer((request, respond) => {
-    loopback.requests += 1;
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
@@ -258,10 +257,11 @@ export async function loopbackDynamoDb(
       answer(respond);
     });
   });
+  server.on('connection', () => void (loopback.connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const loopback: LoopbackDynamoDb = {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests: 0,
+    connections: 0,
     bodies: [],
     close: () =>
       new Promise<void>((resolve) => {

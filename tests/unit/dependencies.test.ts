@@ -48,11 +48,11 @@ describe('a function’s dependencies', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamoDb.endpoint);
     try {
-      const { instances } = fromEnvironment({ ...TABLES, DYNAMODB_REQUEST_TIMEOUT_MS: '20' });
+      const { instances } = fromEnvironment({ ...TABLES, DYNAMODB_REQUEST_TIMEOUT_MS: '50' });
       await expect(instances.get('3f763964-d519-4fd2-916d-b5cfbe3b878b')).rejects.toBeInstanceOf(
         DependencyUnavailableError,
       );
-      expect(dynamoDb.requests).toBe(2);
+      expect(dynamoDb.connections).toBe(2);
       expect(JSON.parse(dynamoDb.bodies[0] ?? '{}')).toMatchObject({ TableName: 'instances' });
     } finally {
       await dynamoDb.close();

@@ -78,7 +78,7 @@ describe('the document client', () => {
       ).catch((error: unknown) => error);
       expect(outcome).toBeInstanceOf(DependencyUnavailableError);
       expect((outcome as Error).message).toBe('DynamoDB unavailable: TimeoutError');
-      expect(dynamoDb.requests).toBe(2);
+      expect(dynamoDb.connections).toBe(2);
     });
   });
 
