@@ -23,7 +23,15 @@ export default defineConfig({
     projects: [
       // Files of a project share a worker's loaded modules (isolate: false) where none mocks a module and each one
       // restores what it spies on: a fresh import of the AWS SDK per file was a tenth of the run.
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], isolate: false } },
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          isolate: false,
+          // The reference page's stylesheet as its bundle carries it (vitest empties CSS imports otherwise, ?raw too).
+          css: { include: [/swagger-ui\.css/] },
+        },
+      },
       {
         test: {
           name: 'integration',

@@ -5,6 +5,7 @@
 // What each reads is bounded in tests/integration/read-costs.test.ts; here, what it takes at this size.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { localDocumentClient } from '../../infra/dynamodb.ts';
+import { readSettings } from '../../lib/config.ts';
 import { stageEnvironment } from '../../infra/serverless-yml.ts';
 import { BIG_OWNER, BIG_SPARSE_STATUS, BIG_TOKEN, changeBigAcrossBlocks, changeFirst } from '../data.ts';
 import { median, ratioRow, valueRow, type Row } from '../rows.ts';
@@ -42,7 +43,7 @@ async function wholeList(setup: Setup, owner: string): Promise<{ ms: number; rea
 
 export async function bigOwner(setup: Setup): Promise<Row[]> {
   const { big } = setup.sizes;
-  const deadlineMs = Number(stageEnvironment(setup.stage).REQUEST_DEADLINE_MS);
+  const deadlineMs = readSettings(stageEnvironment(setup.stage)).requestDeadlineMs;
   const { list } = functions(setup);
   const asked = (query: Record<string, string>) => same({ headers: auth(BIG_TOKEN), query });
   const listed = big - Math.floor(big / 10);

@@ -20,7 +20,9 @@ export const MESSAGE = {
   badDetailInclude: 'include GET parameter can be used with value history.',
   badChangedSince: 'changed_since GET parameter must be an RFC 3339 date-time.',
   methodNotAllowed: 'Method not allowed. This resource answers GET only.',
+  listTooLong: 'The list is too long to send at once: use limit and page.',
   noSuchResource: 'No such resource.',
+  noSuchPage: 'No such page.',
   unavailable: 'Service temporarily unavailable. Please retry.',
   internalError: 'Internal server error.',
 } as const;

@@ -92,6 +92,29 @@ function instantOf(text: string): number | null {
   return instant >= first && instant < afterLast ? instant : null;
 }
 
+/**
+ * The owner's instances a list holds, in id order (docs/contract.md sections 5.1, 7.2 and 7.7): without a time, all
+ * but DESTROYED; with one (epoch milliseconds), those whose updatedAt is at or after it, DESTROYED included; of these
+ * statuses only, when given.
+ */
+export function listedInstances(
+  instances: readonly KnownInstance[],
+  owner: string,
+  { since, statuses }: { since?: number | undefined; statuses?: ReadonlySet<string> | undefined } = {},
+): KnownInstance[] {
+  const changed = (instance: KnownInstance) =>
+    typeof instance.updatedAt === 'string' && Date.parse(instance.updatedAt) >= since!;
+  return instances
+    .filter((instance) => instance.owner === owner)
+    .filter((instance) => (since === undefined ? instance.status !== '6' : changed(instance)))
+    .filter((instance) => statuses === undefined || statuses.has(instance.status))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** Page `page` of `limit` items (page 2 of limit 2 is the 3rd and 4th): empty past the last one. */
+export const pageOf = <T>(items: readonly T[], { page, limit }: { page: number; limit: number }): T[] =>
+  items.slice((page - 1) * limit, page * limit);
+
 /** GET of the list by a verified owner. */
 export function expectedList(instances: readonly KnownInstance[], owner: string, query: QueryValues = {}): Expected {
   const [limitText, pageText] = [oneValue(query, 'limit'), oneValue(query, 'page')];
@@ -114,24 +137,20 @@ export function expectedList(instances: readonly KnownInstance[], owner: string,
   if (problems.length > 0) return error(400, ...problems);
 
   // changed_since: what changed at or after that instant, DESTROYED included, each with its status and time.
-  const changed = (instance: KnownInstance) =>
-    typeof instance.updatedAt === 'string' && Date.parse(instance.updatedAt) >= since!;
-  const matching = instances
-    .filter((instance) => instance.owner === owner)
-    .filter((instance) => (since === undefined ? instance.status !== '6' : changed(instance)))
-    .filter((instance) => statuses === undefined || statuses?.has(instance.status))
-    .sort((a, b) => a.id - b.id)
-    .map((instance) => {
-      const { uuid, name, id } = instance;
-      return {
-        uuid,
-        name,
-        id,
-        ...((include === 'status' || since !== undefined) && { status: statusBlock(instance) }),
-        ...(since !== undefined && { updated_at: instance.updatedAt }),
-      };
-    });
-  const shown = paged ? matching.slice((page! - 1) * limit!, page! * limit!) : matching;
+  const matching = listedInstances(instances, owner, {
+    since: since ?? undefined,
+    statuses: statuses ?? undefined,
+  }).map((instance) => {
+    const { uuid, name, id } = instance;
+    return {
+      uuid,
+      name,
+      id,
+      ...((include === 'status' || since !== undefined) && { status: statusBlock(instance) }),
+      ...(since !== undefined && { updated_at: instance.updatedAt }),
+    };
+  });
+  const shown = paged ? pageOf(matching, { page: page!, limit: limit! }) : matching;
   if (shown.length === 0) return error(404, MESSAGE.noInstances);
   const pagination = paged && { page, limit, count: matching.length, pages: Math.ceil(matching.length / limit!) };
   return {

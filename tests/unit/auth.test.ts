@@ -66,6 +66,7 @@ describe('reading the token', () => {
       { authorization: 'Basic x', 'x-api-key': TOKEN },
     ],
     ['Authorization repeated with different tokens', { authorization: [`Token ${TOKEN}`, 'Token other'] }],
+    ['X-Api-Key repeated with different tokens', { 'x-api-key': [TOKEN, 'other'] }],
     ['Authorization repeated, a bad value first', { authorization: ['Basic x', `Token ${TOKEN}`] }],
   ])('none from %s', (_, headers) => expect(readToken(headers)).toBeUndefined());
 });

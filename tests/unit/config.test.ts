@@ -55,6 +55,11 @@ describe('settings', () => {
     });
   });
 
+  it('an IDENTITY_URL may be http, as a stand-in on loopback is', () => {
+    const settings = readSettings({ ...TABLES, TOKEN_VERIFIER: 'astakos', IDENTITY_URL: 'http://127.0.0.1:8080/v2.0' });
+    expect(settings.identityUrl).toBe('http://127.0.0.1:8080/v2.0');
+  });
+
   it('an IDENTITY_URL loses every trailing slash (the verifier adds /tokens)', () => {
     const settings = readSettings({
       ...TABLES,

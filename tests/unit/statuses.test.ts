@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESTROYED, describeStatus, FAILURE_CODES, isStatusCode, statusNamed } from '../../lib/statuses.ts';
+import { describeStatus, FAILURE_CODES, isStatusCode, statusNamed } from '../../lib/statuses.ts';
 
 /** The contract's status table (docs/contract.md section 4): code, message, details. */
 const TABLE = [
@@ -48,6 +48,4 @@ describe('status codes', () => {
   it('failed stands for every failure code: 9, 11, 13, 15, 17, 19, 21, 23', () => {
     expect(FAILURE_CODES.map(Number).sort((a, b) => a - b)).toEqual([9, 11, 13, 15, 17, 19, 21, 23]);
   });
-
-  it('DESTROYED is code 6, which the list leaves out', () => expect(DESTROYED).toBe('6'));
 });
