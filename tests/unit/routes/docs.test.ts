@@ -26,7 +26,9 @@ const staged = (options: EventOptions, stage: string): APIGatewayProxyEvent => {
 };
 const lowerCased = (headers: Record<string, unknown> = {}) =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-const assetPaths = (html: string) => [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, path]) => path!);
+/** What the page loads (its scripts, styles and icons), not what it links. */
+const assetPaths = (html: string) =>
+  [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, path]) => path!).filter((path) => !path.endsWith('.json'));
 
 describe('the reference page', () => {
   it('is an HTML page under its own strict CSP, revalidated before each use, with the API’s other headers', async () => {
@@ -52,6 +54,7 @@ describe('the reference page', () => {
     expect(paths).toHaveLength(3);
     for (const path of paths) expect(path).toMatch(/^\/api\/docs\/[\w-]+\.[\w-]{16}\.(js|css)$/);
     expect(body).toContain('data-openapi="/api/openapi.json"');
+    expect(body).toContain('href="/api/asyncapi.json"');
     expect(body).not.toMatch(/https?:\/\//);
 
     const deployed = (await docs(staged({ ...PAGE, path: '/api/docs//' }, '/prod'), lambdaContext())).body;
