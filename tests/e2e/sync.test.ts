@@ -26,13 +26,13 @@ import { call, type HttpAnswer } from '../support/http.ts';
 
 /** Instances the owner had before the client's first read, and instances the import adds while it polls. */
 const STORED = 300;
-const IMPORTED = 4000;
+const IMPORTED = 1500;
 /** The import's operator is far from the database: each of its calls takes this much longer. */
-const OPERATOR_LAG_MS = 300;
+const OPERATOR_LAG_MS = 700;
 /** How often the client asks for changes. */
-const POLL_EVERY_MS = 500;
+const POLL_EVERY_MS = 1000;
 /** How often an operator changes an instance meanwhile. */
-const CHANGE_EVERY_MS = 50;
+const CHANGE_EVERY_MS = 100;
 const SKEW_MS = -5 * 60_000;
 const PAGE = 1000;
 
