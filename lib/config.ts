@@ -87,6 +87,16 @@ export const FUNCTION_SETTINGS = {
   corsOrigins: origins('CORS_ORIGINS'),
 };
 
+/** The push's functions' own settings, which the stack gives them (serverless.yml), not the deploying shell. */
+export const PUSH_SETTINGS = {
+  connectionsTable: required('CONNECTIONS_TABLE'),
+  /** The management endpoint of this stack's WebSocket API (the push function's only). */
+  connectionsUrl: ((): Setting<string> => {
+    const { fallback: _optional, ...rule } = httpUrl('CONNECTIONS_URL');
+    return rule;
+  })(),
+};
+
 type Values<S> = { -readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
 
 export interface Tables {
