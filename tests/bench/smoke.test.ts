@@ -68,10 +68,15 @@ describe('npm run bench', () => {
         expect.stringMatching(/^big owner, \d+ instances: page 1 \(limit 100\) latency vs the whole list's$/),
         expect.stringMatching(/^big owner, \d+ instances: page 1 \(limit 100\) read units vs the whole list's$/),
         expect.stringMatching(/^big owner, \d+ instances: last page \(limit 1000, page \d+\), latency$/),
+        expect.stringMatching(
+          /^big owner, \d+ instances: \?status=failed \(1 in 1,000\), page 1 of limit 100, latency$/,
+        ),
+        expect.stringMatching(/^big owner, \d+ instances: \?status=failed \(1 in 1,000\), page 1 .*read units vs/),
+        expect.stringMatching(/^big owner, \d+ instances: \?status=failed \(1 in 1,000\), last page .*read units$/),
         expect.stringMatching(/^big owner, \d+ instances: \?changed_since, \d+ changed across every block, .*latency$/),
         expect.stringMatching(/^import of \d+ new instances: throughput$/),
       ]),
     );
-    expect(items).toHaveLength(36);
+    expect(items).toHaveLength(40);
   });
 });
