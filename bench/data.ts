@@ -49,14 +49,23 @@ const others = (from: number, to: number): LambdaInstance[] =>
     return instance(uuidOf('c', n + 1), 10_000_001 + n, owner, n % 10 === 9 ? '6' : '1');
   });
 
+/** The big owner's rare status: a failure, so that a dashboard's `failed` finds it. */
+const BIG_RARE: StatusCode = '11';
 /**
- * The big owner's n-th instance (from 0): STARTED, but one in ten DESTROYED and one in a hundred STOPPED (a sparse
- * status filter), its ids 1,000 to a block (lib/owner-index.ts).
+ * The status of the big owner's n-th instance (from 0): STARTED, but one in ten DESTROYED, one in a hundred STOPPED
+ * (a sparse status filter) and one in a thousand CLUSTER_FAILED (a rare one), in every block of its ids.
  */
-const bigInstance = (n: number): LambdaInstance =>
-  instance(uuidOf('d', n + 1), 2_000_000 + n, BIG_OWNER, n % 10 === 9 ? '6' : n % 100 === 7 ? '1' : '0');
+const bigStatus = (n: number): StatusCode =>
+  n % 10 === 9 ? '6' : n % 100 === 7 ? '1' : n % 1000 === 503 ? BIG_RARE : '0';
+/** The big owner's n-th instance (from 0), its ids 1,000 to a block (lib/owner-index.ts). */
+const bigInstance = (n: number): LambdaInstance => instance(uuidOf('d', n + 1), 2_000_000 + n, BIG_OWNER, bigStatus(n));
+/** How many of the big owner's `big` instances BIG_RARE_STATUS finds. */
+export const bigRareCount = (big: number): number =>
+  Array.from({ length: big }, (_, n) => bigStatus(n)).filter((status) => status === BIG_RARE).length;
 /** The status a big owner's page filters by: one in a hundred of its instances. */
 export const BIG_SPARSE_STATUS = 'STOPPED';
+/** A dashboard's filter of the big owner's failures: its rare status, one in a thousand of its instances. */
+export const BIG_RARE_STATUS = 'failed';
 
 export interface Contents {
   /** The owner's instances (all CLUSTER_FAILED). */

@@ -70,6 +70,8 @@ export interface InstanceItem {
   owner: string;
   /** Set only on instances the list shows: the sparse key of the listed-by-owner index. */
   listed_owner?: string;
+  /** Set only on instances the list shows, with listed_owner: the sparse key of listed-by-status (listedStatusKey). */
+  listed_status?: string;
   instance_info?: Record<string, unknown>;
   status: StatusCode;
   failure_message?: string;
@@ -102,6 +104,8 @@ export interface TokenItem {
 
 /** The sparse index of listed instances: HASH listed_owner, RANGE id (serverless.yml declares it). */
 export const LISTED_BY_OWNER = 'listed-by-owner';
+/** The sparse index of listed instances by status: HASH listed_status, RANGE id (serverless.yml). */
+export const LISTED_BY_STATUS = 'listed-by-status';
 /** Status changes an instance keeps (docs/contract.md section 7.7). */
 export const STATUS_HISTORY_LENGTH = 20;
 /** The sparse index of instances with a time, DESTROYED included: HASH owner, RANGE updated_at (serverless.yml). */
@@ -110,8 +114,15 @@ export const CHANGED_BY_OWNER = 'changed-by-owner';
 export const OWNED_BY_OWNER = 'owned-by-owner';
 export const DEFAULT_NAME = 'Lambda Instance';
 
-/** Whether the list shows an instance of this status: then, and only then, its item carries listed_owner. */
+/** Whether the list shows an instance of this status: then, and only then, its item carries the listed keys. */
 export const isListed = (status: StatusCode): boolean => status !== DESTROYED;
+
+/** The owner's partition of one status in listed-by-status. */
+export const listedStatusKey = (owner: string, status: StatusCode): string => `${owner}#${status}`;
+
+/** The sparse keys of the list's indexes that an instance of this owner and status carries: none when DESTROYED. */
+export const listedKeys = (owner: string, status: StatusCode): Pick<InstanceItem, 'listed_owner' | 'listed_status'> =>
+  isListed(status) ? { listed_owner: owner, listed_status: listedStatusKey(owner, status) } : {};
 
 export const toStatusChangeItem = ({ code, at, failureMessage }: StatusChange): StatusChangeItem => ({
   code,
@@ -132,7 +143,7 @@ export function toInstanceItem(instance: LambdaInstance & Partial<Timeline>): In
     id: instance.id,
     name: instance.name,
     owner: instance.owner,
-    ...(isListed(instance.status) && { listed_owner: instance.owner }),
+    ...listedKeys(instance.owner, instance.status),
     instance_info: instance.instanceInfo,
     status: instance.status,
     failure_message: instance.failureMessage,

@@ -110,6 +110,48 @@ export function blocksOfPage(counts: readonly BlockCount[], offset: number, take
 }
 
 /**
+ * How a page of the instances of some statuses is read from each status's partition of an index by id
+ * (listed-by-status), the partitions merged by id: each from the first id of the page's first block, the matches of
+ * that block before the page passed over once merged.
+ */
+export interface StatusReads {
+  /** The first id of the page's first block. */
+  from: number;
+  /** The matches in that block before the page. */
+  skip: number;
+  /** The statuses with matches from that block on, each with the most of its entries the page may need. */
+  statuses: { status: StatusCode; take: number }[];
+}
+
+/**
+ * The reads of the `take` instances of these statuses from the `offset`-th on (nothing past the last). A status's
+ * entries among the merged ones up to the page's end are at most its matches in the first block before the page
+ * (at most `skip`) and the page: a status reads at most one block's matches of its own besides the page.
+ */
+export function statusReads(
+  blocks: OwnerIndex,
+  statuses: readonly StatusCode[],
+  offset: number,
+  take: number,
+): StatusReads {
+  const matches = (block: Block) => countIn(block, (status) => statuses.includes(status));
+  const counts = blocks.map((block) => ({ block: block.block, count: matches(block), entries: matches(block) }));
+  const [first] = blocksOfPage(counts, offset, 1);
+  if (!first) return { from: 0, skip: 0, statuses: [] };
+  const fromFirst = blocks.filter(({ block }) => block >= first.block);
+  const ofStatus = (status: StatusCode, block: Block | undefined) => block?.counts.get(status) ?? 0;
+  return {
+    from: idsOf(first.block).from,
+    skip: first.skip,
+    statuses: statuses.flatMap((status) => {
+      const all = fromFirst.reduce((sum, block) => sum + ofStatus(status, block), 0);
+      const wanted = Math.min(all, Math.min(first.skip, ofStatus(status, fromFirst[0])) + take);
+      return wanted > 0 ? [{ status, take: wanted }] : [];
+    }),
+  };
+}
+
+/**
  * How far a block's times may be from its instances' (ms): a write that was slow to arrive may leave an older time
  * than the block's newest, up to the sync margin of docs/contract.md section 7.7.
  */

@@ -1,6 +1,6 @@
 // The request path's data access: what the two functions read (a token, an instance, an owner's list) and the one
 // write they may make (remembering a token Astakos accepted). Callers ask domain questions and get domain types;
-// only lib/ knows table names, keys and the index. The operators' writes are operators/store.ts.
+// only lib/ knows table names, keys and the indexes. The operators' writes are operators/store.ts.
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Tables } from './config.ts';
 import type { Paging } from './requests.ts';
@@ -10,9 +10,11 @@ import {
   CHANGED_BY_OWNER,
   DEFAULT_NAME,
   LISTED_BY_OWNER,
+  LISTED_BY_STATUS,
   OWNED_BY_OWNER,
   fromInstanceItem,
   isListed,
+  listedStatusKey,
   fromTokenItem,
   toTokenItem,
   type InstanceItem,
@@ -28,10 +30,12 @@ import {
   idsOf,
   ownerIndexKey,
   readOwnerIndex,
+  statusReads,
   type BlockCount,
   type BlockShare,
   type Counted,
   type OwnerIndex,
+  type StatusReads,
 } from './owner-index.ts';
 
 /** What every read and write of a request takes: the request's deadline, as an abort signal. */
@@ -98,36 +102,46 @@ const QUERY_LIMIT = 1001;
  * changed one by one: about a second of DynamoDB Local's time, a few MB of a function's memory.
  */
 const CHANGES_READ_AT_MOST = 10_000;
-/** Blocks read or counted at a time: the pages of a sparse filter, the changes of many blocks. */
-const BLOCKS_AT_ONCE = 4;
+/** Queries under way at a time: the blocks of a changed_since page, or their counts; the statuses of a filtered page. */
+const QUERIES_AT_ONCE = 4;
 
-/** The owner indexes (serverless.yml): the owner's instances in one of three selections and orders. */
+/** The owner indexes (serverless.yml): the owner's instances in one of four selections and orders. */
 const INDEXES = {
   /** What the list shows (all but DESTROYED), by id. */
-  listed: { IndexName: LISTED_BY_OWNER, owner: 'listed_owner', range: 'id', withUpdatedAt: false },
+  listed: { IndexName: LISTED_BY_OWNER, partition: 'listed_owner', range: 'id', withUpdatedAt: false },
+  /** What the list shows, a partition per status (listedStatusKey), by id. */
+  listedByStatus: { IndexName: LISTED_BY_STATUS, partition: 'listed_status', range: 'id', withUpdatedAt: false },
   /** Every instance, by id. */
-  owned: { IndexName: OWNED_BY_OWNER, owner: 'owner', range: 'id', withUpdatedAt: true },
+  owned: { IndexName: OWNED_BY_OWNER, partition: 'owner', range: 'id', withUpdatedAt: true },
   /** Every instance with a time, by its last write. */
-  changed: { IndexName: CHANGED_BY_OWNER, owner: 'owner', range: 'updated_at', withUpdatedAt: true },
+  changed: { IndexName: CHANGED_BY_OWNER, partition: 'owner', range: 'updated_at', withUpdatedAt: true },
 } as const;
 
-/** A Query of an owner index: the owner's entries whose range key is from `from` (to `to`) that pass the filter. */
+/** A Query of an owner index: a partition's entries whose range key is from `from` (to `to`) that pass the filter. */
 interface IndexRead {
   index: (typeof INDEXES)[keyof typeof INDEXES];
-  owner: string;
+  /** The owner, or in listed-by-status the owner's partition of one status. */
+  partition: string;
   from: number | string;
   to?: number;
-  filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> } | undefined;
+  filter?: Filter;
+}
+
+/** A FilterExpression, its names and its values. */
+interface Filter {
+  expression: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
 }
 
 /** The Query's input, for what the list shows of each entry (never a full item) or for their count. */
-function queryOf({ index, owner, from, to, filter }: IndexRead, select: 'summaries' | 'count') {
-  const names: Record<string, string> = { '#owner': index.owner, '#range': index.range, ...filter?.names };
+function queryOf({ index, partition, from, to, filter }: IndexRead, select: 'summaries' | 'count') {
+  const names: Record<string, string> = { '#partition': index.partition, '#range': index.range, ...filter?.names };
   if (select === 'summaries')
     Object.assign(names, { '#uuid': 'uuid', '#id': 'id', '#name': 'name', '#status': 'status' });
   return {
     IndexName: index.IndexName,
-    KeyConditionExpression: `#owner = :owner AND #range ${to === undefined ? '>= :from' : 'BETWEEN :from AND :to'}`,
+    KeyConditionExpression: `#partition = :partition AND #range ${to === undefined ? '>= :from' : 'BETWEEN :from AND :to'}`,
     ...(filter && { FilterExpression: filter.expression }),
     ...(select === 'count'
       ? { Select: 'COUNT' as const }
@@ -136,7 +150,7 @@ function queryOf({ index, owner, from, to, filter }: IndexRead, select: 'summari
         }),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: {
-      ':owner': owner,
+      ':partition': partition,
       ':from': from,
       ...(to !== undefined && { ':to': to }),
       ...filter?.values,
@@ -144,24 +158,16 @@ function queryOf({ index, owner, from, to, filter }: IndexRead, select: 'summari
   };
 }
 
-/** The filter of the instances of these statuses and (or) written at or after `since`; none for neither. */
-function filterOf(statuses: ReadonlySet<StatusCode> | undefined, since?: string): IndexRead['filter'] {
+/** The filter of the instances written at or after `since`, of these statuses if given. */
+function changedFilter(since: string, statuses: ReadonlySet<StatusCode> | undefined): Filter {
   const codes = [...(statuses ?? [])];
-  const parts = [
-    ...(codes.length > 0 ? [`#status IN (${codes.map((_, n) => `:status${n}`).join(', ')})`] : []),
-    ...(since === undefined ? [] : ['#updated_at >= :since']),
-  ];
-  if (parts.length === 0) return undefined;
   return {
-    expression: parts.join(' AND '),
-    names: {
-      ...(codes.length > 0 && { '#status': 'status' }),
-      ...(since !== undefined && { '#updated_at': 'updated_at' }),
-    },
-    values: {
-      ...Object.fromEntries(codes.map((code, n) => [`:status${n}`, code])),
-      ...(since !== undefined && { ':since': since }),
-    },
+    expression: [
+      '#updated_at >= :since',
+      ...(codes.length > 0 ? [`#status IN (${codes.map((_, n) => `:status${n}`).join(', ')})`] : []),
+    ].join(' AND '),
+    names: { '#updated_at': 'updated_at', ...(codes.length > 0 && { '#status': 'status' }) },
+    values: { ':since': since, ...Object.fromEntries(codes.map((code, n) => [`:status${n}`, code])) },
   };
 }
 
@@ -174,7 +180,7 @@ const toSummary = (item: IndexItem): InstanceSummary => ({
   ...(item.updated_at !== undefined && { updatedAt: item.updated_at }),
 });
 
-/** The task's results for each of `all`, in order, BLOCKS_AT_ONCE under way at a time; a failure stops the rest. */
+/** The task's results for each of `all`, in order, QUERIES_AT_ONCE under way at a time; a failure stops the rest. */
 async function fewAtATime<T, R>(all: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
   let next = 0;
@@ -188,11 +194,13 @@ async function fewAtATime<T, R>(all: readonly T[], task: (item: T) => Promise<R>
       });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(BLOCKS_AT_ONCE, all.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(QUERIES_AT_ONCE, all.length) }, worker));
   return results;
 }
 
 const sum = (counts: readonly BlockCount[]): number => counts.reduce((total, { count }) => total + count, 0);
+
+const byId = (a: InstanceSummary, b: InstanceSummary): number => a.id - b.id;
 
 /**
  * The page the query asks for out of `count` matches, read by `read` from an offset; or all of them, unless more than
@@ -293,7 +301,8 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
 
   /**
    * The page's instances from an index by id, given the blocks that hold them: without a filter, one read from the
-   * first block's instances before the page to the page's end; with one, a read of each block, a few at a time.
+   * first block's instances before the page to the page's end; with one (changed_since), a read of each block, a few
+   * at a time.
    */
   async function blocksRead(
     shares: readonly BlockShare[],
@@ -316,14 +325,14 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
   /**
    * The owner's instances that the list shows (all but DESTROYED), of these statuses if given, in id order. Without a
    * page, one Query of the first entries is the answer when it holds all of them, as it does for most owners;
-   * otherwise the owner's index gives the count and the blocks where the page lies.
+   * otherwise the owner's index gives the count and the block where the page starts.
    */
   async function listed(owner: string, query: ListQuery, options?: CallOptions): Promise<ListPage> {
     const { statuses } = query;
-    const read = { index: INDEXES.listed, owner, filter: filterOf(statuses) };
-    const unfiltered = { ...read, filter: undefined, from: 0 };
+    const read = { index: INDEXES.listed, partition: owner };
+    const everyListed = { ...read, from: 0 };
     // Filtered here, not by DynamoDB: the status filters cost what the plain list costs.
-    const first = query.paging ? undefined : await entries(unfiltered, { take: QUERY_LIMIT }, options);
+    const first = query.paging ? undefined : await entries(everyListed, { take: QUERY_LIMIT }, options);
     if (first && !first.next) {
       return pageOfRead(
         first.items.filter(({ status }) => among(statuses)(status)),
@@ -331,17 +340,43 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
       );
     }
     const shown: Counted = (status) => isListed(status) && among(statuses)(status);
-    const counts = (await ownerIndex(owner, options)).map((block) => ({
+    const blocks = await ownerIndex(owner, options);
+    const counts = blocks.map((block) => ({
       block: block.block,
       count: countIn(block, shown),
       entries: countIn(block, isListed),
     }));
     return pageOf(sum(counts), query, async (offset, take) => {
-      if (!first || statuses) return blocksRead(blocksOfPage(counts, offset, take), read, options);
-      // The whole list, unfiltered: on from the first Query.
-      const rest = await entries(unfiltered, { take: take - first.items.length, start: first.next }, options);
+      if (statuses) {
+        const reads = statusReads(blocks, [...statuses].filter(isListed), offset, take);
+        return ofStatuses(owner, reads, take, options);
+      }
+      if (!first) return blocksRead(blocksOfPage(counts, offset, take), read, options);
+      // The whole list: on from the first Query.
+      const rest = await entries(everyListed, { take: take - first.items.length, start: first.next }, options);
       return [...first.items, ...rest.items];
     });
+  }
+
+  /**
+   * `take` of the owner's listed instances of some statuses, where statusReads found them: each status's partition of
+   * listed-by-status read from the page's first block (a few statuses at a time), the reads merged by id, the block's
+   * matches before the page passed over. No status reads another's instances.
+   */
+  async function ofStatuses(
+    owner: string,
+    { from, skip, statuses }: StatusReads,
+    take: number,
+    options?: CallOptions,
+  ): Promise<InstanceSummary[]> {
+    const read = await fewAtATime(statuses, async ({ status, take: wanted }) => {
+      const partition = listedStatusKey(owner, status);
+      return (await entries({ index: INDEXES.listedByStatus, partition, from }, { take: wanted }, options)).items;
+    });
+    return read
+      .flat()
+      .sort(byId)
+      .slice(skip, skip + take);
   }
 
   /**
@@ -355,11 +390,8 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
   async function changed(owner: string, since: string, query: ListQuery, options?: CallOptions): Promise<ListPage> {
     const { statuses } = query;
     const matching = (read: readonly InstanceSummary[]) =>
-      pageOfRead(
-        read.filter(({ status }) => among(statuses)(status)).sort((a, b) => a.id - b.id),
-        query,
-      );
-    const changes = { index: INDEXES.changed, owner, from: since };
+      pageOfRead(read.filter(({ status }) => among(statuses)(status)).sort(byId), query);
+    const changes = { index: INDEXES.changed, partition: owner, from: since };
     const first = await entries(changes, { take: QUERY_LIMIT }, options);
     if (!first.next) return matching(first.items);
     const sinceMs = Date.parse(since);
@@ -373,7 +405,7 @@ export function createStore({ client, tables }: { client: DynamoDBDocumentClient
       const rest = await entries(changes, { take: readOn, start: first.next }, options);
       if (!rest.next) return matching([...first.items, ...rest.items]);
     }
-    const read = { index: INDEXES.owned, owner, filter: filterOf(statuses, since) };
+    const read = { index: INDEXES.owned, partition: owner, filter: changedFilter(since, statuses) };
     const counts = await fewAtATime(blocks, async ({ block, known }) => ({
       block: block.block,
       count: known ?? (await countOf({ ...read, ...idsOf(block.block) }, options)),

@@ -57,7 +57,7 @@ export function createInstanceEdits({ client, tables, writer }: StoreParts): Ins
     }: {
       intent?: InstanceChange;
       compute: (item: InstanceItem, at: string) => InstanceChange;
-      expected?: Omit<Expected, 'version'>;
+      expected?: Pick<Expected, 'destroyedToo'>;
       what: string;
     },
   ): Promise<StoredInstance> {
@@ -75,7 +75,7 @@ export function createInstanceEdits({ client, tables, writer }: StoreParts): Ins
           actions: (stamp) => {
             change = compute(item, stamp.iso);
             return [
-              instanceUpdate(table, uuid, change, { ...expected, version }, stamp.iso),
+              instanceUpdate(table, uuid, change, { ...expected, owner: item.owner, version }, stamp.iso),
               // A change that keeps the status (a rename, an application) moves no count, only the block's time.
               ownerIndexUpdate(
                 table,

@@ -3,10 +3,10 @@
 // stored instance is one UpdateItem that says its invariant in its condition: the instance exists, it is not
 // DESTROYED (DESTROYED is final: only a revival, asked for explicitly, changes it), its owner is the one expected,
 // and it is unchanged since it was read (its `version`, which every operator write increments). The list's sparse
-// index key is set or removed in the same write as the status, and `updated_at` (the changes index's key) in every
-// write.
+// index keys (lib/items.ts's listedKeys) are set or removed in the same write as the status, and `updated_at` (the
+// changes index's key) in every write.
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { isListed, toInstanceItem, type InstanceItem, type LambdaInstance, type Timeline } from '../lib/items.ts';
+import { listedKeys, toInstanceItem, type InstanceItem, type LambdaInstance, type Timeline } from '../lib/items.ts';
 import {
   OWNER_INDEX_VERSION,
   blockOf,
@@ -29,7 +29,8 @@ export type InstanceChange = Partial<
 export interface Expected {
   /** A DESTROYED instance may be changed (a revival, or a replacement that keeps it DESTROYED). */
   destroyedToo?: boolean;
-  owner?: string;
+  /** The instance's owner, as read: the list's status key is made of it, which an update cannot read from the item. */
+  owner: string;
   /** The version read, for a change computed from that read (0: an item no operator has changed). */
   version: number;
 }
@@ -41,7 +42,7 @@ export interface Expected {
 export function whyRefused(
   uuid: string,
   change: InstanceChange,
-  expected: Omit<Expected, 'version'>,
+  expected: Partial<Omit<Expected, 'version'>>,
   item: { owner?: unknown; status?: unknown } | undefined,
 ): string | undefined {
   if (item?.owner === undefined) return `No lambda instance ${uuid}.`;
@@ -79,9 +80,13 @@ export function instanceUpdate(
     set.push(`#${attribute} = :${attribute}`);
   }
   if (change.status !== undefined) {
-    names['#listed_owner'] = 'listed_owner';
-    if (isListed(change.status)) set.push('#listed_owner = #owner');
-    else remove.push('#listed_owner');
+    const keys = listedKeys(expected.owner, change.status);
+    Object.assign(names, { '#listed_owner': 'listed_owner', '#listed_status': 'listed_status' });
+    if (keys.listed_status === undefined) remove.push('#listed_owner', '#listed_status');
+    else {
+      values[':listed_status'] = keys.listed_status;
+      set.push('#listed_owner = :owner', '#listed_status = :listed_status');
+    }
   }
   // The id counter and the owners' indexes have no owner: no instance write ever changes them.
   const conditions = ['attribute_exists(#owner)'];
@@ -90,10 +95,8 @@ export function instanceUpdate(
     values[':destroyed'] = DESTROYED;
     conditions.push('#status <> :destroyed');
   }
-  if (expected.owner !== undefined) {
-    values[':owner'] = expected.owner;
-    conditions.push('#owner = :owner');
-  }
+  values[':owner'] = expected.owner;
+  conditions.push('#owner = :owner');
   if (expected.version === 0) conditions.push('attribute_not_exists(#version)');
   else {
     values[':read'] = expected.version;
@@ -112,17 +115,12 @@ export function instanceUpdate(
   };
 }
 
-/** The item as instanceUpdate leaves it: the change, the list's key with the status, the time and the next version. */
+/** The item as instanceUpdate leaves it: the change, the list's keys with the status, the time and the next version. */
 export function updatedItem(item: InstanceItem, change: InstanceChange, at: string): InstanceItem {
-  const { listed_owner: listedOwner, ...rest } = item;
-  const listed = change.status === undefined ? listedOwner !== undefined : isListed(change.status);
-  return {
-    ...rest,
-    ...change,
-    ...(listed && { listed_owner: item.owner }),
-    updated_at: at,
-    version: (item.version ?? 0) + 1,
-  };
+  const written = { updated_at: at, version: (item.version ?? 0) + 1 };
+  if (change.status === undefined) return { ...item, ...change, ...written };
+  const { listed_owner: _owner, listed_status: _status, ...rest } = item;
+  return { ...rest, ...change, ...listedKeys(item.owner, change.status), ...written };
 }
 
 /** The Put that stores a new instance, with its timeline; refused if its uuid is taken. */

@@ -1,10 +1,11 @@
 // The owners' indexes (lib/owner-index.ts) computed from instances rather than moved by a write: after a bulk load
 // (`put`: fixtures, sample data, the bench), and rebuilt whole by `instances reindex` (a stage whose instances were
-// stored before the indexes existed, or an index to repair). Neither is a transaction over the owner's instances:
-// run them while nothing else writes that owner's instances.
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+// stored before the indexes existed, or an index to repair), which also gives each listed instance the status key of
+// listed-by-status where it lacks it. Neither is a transaction over the owner's instances: run them while nothing
+// else writes that owner's instances.
+import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { faultsAsUnavailable } from '../lib/dynamodb.ts';
-import type { InstanceItem } from '../lib/items.ts';
+import { listedKeys, type InstanceItem } from '../lib/items.ts';
 import {
   OWNER_INDEX_VERSION,
   blockOf,
@@ -16,7 +17,7 @@ import {
   type OwnerIndex,
 } from '../lib/owner-index.ts';
 import type { StatusCode } from '../lib/statuses.ts';
-import { MAX_ATTEMPTS, backOff } from './batch.ts';
+import { MAX_ATTEMPTS, backOff, chunks } from './batch.ts';
 import { refusal, type Item } from './refusals.ts';
 import type { StoreParts } from './store.ts';
 
@@ -25,6 +26,8 @@ type Counted = Pick<InstanceItem, 'id' | 'status' | 'updated_at'>;
 
 /** A block's first write when it holds an instance stored before times were kept: earlier than any time asked. */
 const UNTIMED = Number.MIN_SAFE_INTEGER;
+/** Instances given their status key at a time. */
+const KEYED_AT_ONCE = 25;
 
 /**
  * The index with these instances taken out and those put in. A block's first write goes back to the earliest time
@@ -65,11 +68,32 @@ export function ownerIndexItem(owner: string, index: OwnerIndex, version = 1): I
   return item;
 }
 
+/**
+ * The UpdateItem that gives a stored instance the status key its status asks for (lib/items.ts's listedKeys), or
+ * undefined when it has it (or is DESTROYED): on condition that its status is still the one read, since a write that
+ * moved the status set the key itself. It changes nothing a client sees: neither `version` nor `updated_at` moves.
+ */
+function statusKeyUpdate(table: string, item: InstanceItem): UpdateCommandInput | undefined {
+  const key = listedKeys(item.owner, item.status).listed_status;
+  if (key === undefined || item.listed_status === key) return undefined;
+  return {
+    TableName: table,
+    Key: { uuid: item.uuid },
+    UpdateExpression: 'SET #key = :key',
+    ConditionExpression: '#status = :status',
+    ExpressionAttributeNames: { '#key': 'listed_status', '#status': 'status' },
+    ExpressionAttributeValues: { ':key': key, ':status': item.status },
+  };
+}
+
 export interface OwnerIndexes {
   /** After a bulk load of these instances over these stored ones: their owners' indexes moved by both. */
   loaded(replaced: readonly InstanceItem[], written: readonly InstanceItem[]): Promise<void>;
-  /** Every owner's index (or one owner's) rebuilt from the stored instances; returns how many were written. */
-  reindex: (owner?: string) => Promise<number>;
+  /**
+   * Every owner's index (or one owner's) rebuilt from the stored instances, and their listed instances given the
+   * status key they lack: how many indexes and keys were written.
+   */
+  reindex: (owner?: string) => Promise<{ owners: number; keyed: number }>;
 }
 
 export function createOwnerIndexes({ client, tables, batches }: StoreParts): OwnerIndexes {
@@ -105,6 +129,27 @@ export function createOwnerIndexes({ client, tables, batches }: StoreParts): Own
     }
   }
 
+  /** Gives these instances the status key they lack, a few at a time: how many were given one. */
+  async function giveStatusKeys(items: readonly InstanceItem[]): Promise<number> {
+    const updates = items.flatMap((item) => statusKeyUpdate(table, item) ?? []);
+    let keyed = 0;
+    for (const some of chunks(updates, KEYED_AT_ONCE)) {
+      const written = await Promise.all(
+        some.map(async (update) => {
+          try {
+            await faultsAsUnavailable(() => client.send(new UpdateCommand(update)));
+            return true;
+          } catch (error) {
+            if (refusal(error)?.kind !== 'condition') throw error;
+            return false;
+          }
+        }),
+      );
+      keyed += written.filter(Boolean).length;
+    }
+    return keyed;
+  }
+
   return {
     async loaded(replaced, written) {
       const owners = new Set([...replaced, ...written].map(({ owner }) => owner));
@@ -124,7 +169,7 @@ export function createOwnerIndexes({ client, tables, batches }: StoreParts): Own
         const item = ownerIndexItem(ofOwner, withInstances([], [], instances));
         await faultsAsUnavailable(() => client.send(new PutCommand({ TableName: table, Item: item })));
       }
-      return byOwner.size;
+      return { owners: byOwner.size, keyed: await giveStatusKeys(items) };
     },
   };
 }

@@ -87,7 +87,7 @@ export function stampedWriter({
             await write(
               {
                 actions: (at) => [
-                  instanceUpdate(table, uuid, {}, { version, destroyedToo: true }, at.iso),
+                  instanceUpdate(table, uuid, {}, { owner, version, destroyedToo: true }, at.iso),
                   ownerIndexUpdate(table, owner, [{ id }], at.ms),
                 ],
                 written: [{ uuid, owner, id, version: version + 1 }],

@@ -1,13 +1,22 @@
 // An owner of 100,000 instances (docs/contract.md section 5.1), its token cached: page 1 against the whole list (one
 // walk of the owner's whole list partition: what every page read before the owner's index), and the pages that read
 // the most, each against the request's deadline: the deepest and a middle page at the largest limit, a page of a
-// sparse status, and changed_since after a few changes, since before the load, and after changes in every block.
+// sparse status, page 1 and the last page of a rare one (in read units too), and changed_since after a few changes,
+// since before the load, and after changes in every block.
 // What each reads is bounded in tests/integration/read-costs.test.ts; here, what it takes at this size.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { localDocumentClient } from '../../infra/dynamodb.ts';
 import { readSettings } from '../../lib/config.ts';
+import { localDocumentClient } from '../../infra/dynamodb.ts';
 import { stageEnvironment } from '../../infra/serverless-yml.ts';
-import { BIG_OWNER, BIG_SPARSE_STATUS, BIG_TOKEN, changeBigAcrossBlocks, changeFirst } from '../data.ts';
+import {
+  BIG_OWNER,
+  BIG_RARE_STATUS,
+  BIG_SPARSE_STATUS,
+  BIG_TOKEN,
+  bigRareCount,
+  changeBigAcrossBlocks,
+  changeFirst,
+} from '../data.ts';
 import { median, ratioRow, valueRow, type Row } from '../rows.ts';
 import { auth, functions, readUnits, request, same, type Setup } from '../setup.ts';
 import { time } from '../timing.ts';
@@ -15,6 +24,8 @@ import { time } from '../timing.ts';
 /** Page 1 may take a hundredth of what the whole list takes, in time and in read units. */
 const PAGE_ONE_TARGET = 0.01;
 const PAGE_ONE_LIMIT = 100;
+/** The rare status's last page is read at this limit: at limit 100, its page 1 is its last. */
+const RARE_LAST_LIMIT = 10;
 const CHANGED_FEW = 5;
 
 /** One walk of the big owner's whole list partition, through the counting proxy: its time and read units. */
@@ -50,9 +61,26 @@ export async function bigOwner(setup: Setup): Promise<Row[]> {
   /** The middle page of the sparse status's instances, one in a hundred. */
   const sparsePage = Math.ceil(big / 100 / 100 / 2);
   const pageOne = { headers: auth(BIG_TOKEN), query: { limit: `${PAGE_ONE_LIMIT}`, page: '1' } };
+  const rare = {
+    first: { status: BIG_RARE_STATUS, limit: `${PAGE_ONE_LIMIT}`, page: '1' },
+    last: {
+      status: BIG_RARE_STATUS,
+      limit: `${RARE_LAST_LIMIT}`,
+      page: `${Math.ceil(bigRareCount(big) / RARE_LAST_LIMIT)}`,
+    },
+  };
   const whole = await wholeList(setup, BIG_OWNER);
   const first = await time({ first: request(list, same(pageOne)) }, setup.sizes.pages);
-  const firstUnits = await readUnits(functions(setup, { endpoint: setup.proxy.endpoint }).list, pageOne, setup.proxy);
+  const { list: counted } = functions(setup, { endpoint: setup.proxy.endpoint });
+  const firstUnits = await readUnits(counted, pageOne, setup.proxy);
+  const rareUnits = {
+    first: await readUnits(counted, { headers: auth(BIG_TOKEN), query: rare.first }, setup.proxy),
+    last: await readUnits(counted, { headers: auth(BIG_TOKEN), query: rare.last }, setup.proxy),
+  };
+  const rareNames = {
+    first: `?status=${BIG_RARE_STATUS} (1 in 1,000), page 1 of limit ${PAGE_ONE_LIMIT}`,
+    last: `?status=${BIG_RARE_STATUS} (1 in 1,000), last page (${rare.last.page}) of limit ${RARE_LAST_LIMIT}`,
+  };
 
   const since = await changeFirst(setup.dynamoDbEndpoint, setup.tables, 'big', CHANGED_FEW);
   const deepest = {
@@ -69,6 +97,8 @@ export async function bigOwner(setup: Setup): Promise<Row[]> {
       limit: '100',
       page: `${sparsePage}`,
     },
+    [rareNames.first]: rare.first,
+    [rareNames.last]: rare.last,
     [`?changed_since, ${CHANGED_FEW} changed, page 1 of limit 100`]: { changed_since: since, limit: '100', page: '1' },
     [`?changed_since before the load, page 1 of limit 1000`]: {
       changed_since: '2020-01-01T00:00:00Z',
@@ -104,6 +134,14 @@ export async function bigOwner(setup: Setup): Promise<Row[]> {
       [whole.readUnits],
       PAGE_ONE_TARGET,
     ),
+    ratioRow(
+      `${of}: ${rareNames.first}, read units vs the whole list's`,
+      'RCU',
+      [rareUnits.first],
+      [whole.readUnits],
+      PAGE_ONE_TARGET,
+    ),
+    valueRow(`${of}: ${rareNames.last}, read units`, rareUnits.last, 'RCU'),
     ...Object.entries({ ...timed, ...acrossTimed }).map(([name, { ms }]) =>
       valueRow(`${of}: ${name}, latency`, median(ms), 'ms', deadlineMs),
     ),

@@ -120,13 +120,14 @@ export function addInstanceCommands(program: Command, { io, data, progress, coun
   instancesCommand
     .command('reindex')
     .description(
-      'rebuild the owners’ indexes (what paging reads) from the stored instances: once, for a stage whose ' +
-        'instances were stored before the indexes existed, while nothing else writes',
+      'rebuild the owners’ indexes (what paging reads) from the stored instances, and give each listed instance ' +
+        'its status key (what status= pages read) where it lacks it: once, for a stage whose instances were stored ' +
+        'before the indexes existed, while nothing else writes',
     )
-    .option('--owner <uuid>', 'only this owner’s index', uuid)
+    .option('--owner <uuid>', 'only this owner’s index and instances', uuid)
     .action(async (options: { owner?: string }) => {
-      const owners = await data().instances.reindex(options.owner);
-      io.err(`Rebuilt the index of ${owners} owner(s).\n`);
+      const { owners, keyed } = await data().instances.reindex(options.owner);
+      io.err(`Rebuilt the index of ${owners} owner(s); gave ${keyed} instance(s) their status key.\n`);
     });
 
   instancesCommand

@@ -2,11 +2,14 @@
 // (lib/owner-index.ts), interleaved with another owner's, a gap of a block, several statuses, DESTROYED ones, and
 // times that leave blocks unchanged, wholly changed and partly changed since a time. Every page, filtered page and
 // changed_since page is the contract's (docs/contract.md sections 5.1, 7.2, 7.7; tests/support/oracle.ts), whichever
-// way the store finds it; what each reads is tests/integration/read-costs.test.ts's.
-import { describe, expect, it } from 'vitest';
+// way the store finds it, before and after operators move instances between statuses, and after `instances reindex`
+// gave a stage's instances their status key; what each reads is tests/integration/read-costs.test.ts's.
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
 import { digestToken } from '../../lib/auth.ts';
 import type { StatusCode } from '../../lib/statuses.ts';
 import { invoke } from '../../harness/events.ts';
+import { localDocumentClient } from '../../infra/dynamodb.ts';
 import { testApi } from '../support/api.ts';
 import { expectedList, queryValues, type KnownInstance } from '../support/oracle.ts';
 
@@ -15,8 +18,9 @@ const NEIGHBOUR = 'b16b0000-0000-4000-8000-000000000002';
 const TOKEN = 'long-lists-token-0000000000000000001';
 /** Four times before the test: the load's instances were last written at one of them. */
 const [T1, T2, T3, T4] = [1, 2, 3, 4].map((day) => `2026-11-0${day}T00:00:00.000Z`) as [string, string, string, string];
-/** Statuses by id: DESTROYED among them, two failures, and INIT_FAILED now and then (a sparse filter). */
+/** Statuses by id: DESTROYED among them, two failures, and INIT_FAILED one in 97, in every block (a sparse filter). */
 const STATUSES: StatusCode[] = ['0', '1', '11', '6', '0', '2', '9'];
+const RARE: StatusCode = '13';
 
 /**
  * The owner's ids: three of every four in blocks 5 to 7 (the fourth is the neighbour's), none in block 8, ten in
@@ -28,7 +32,7 @@ const STATUSES: StatusCode[] = ['0', '1', '11', '6', '0', '2', '9'];
 function load(): KnownInstance[] {
   const instances: KnownInstance[] = [];
   const add = (id: number, owner: string, at: string) => {
-    const status = id % 97 === 0 ? '13' : STATUSES[id % STATUSES.length]!;
+    const status = id % 97 === 80 ? RARE : STATUSES[id % STATUSES.length]!;
     instances.push({
       uuid: `b16b0000-0000-4000-8000-${id.toString(16).padStart(12, '0')}`,
       id,
@@ -53,7 +57,7 @@ function load(): KnownInstance[] {
 }
 const loaded = load();
 
-const { list, operator } = await testApi();
+const { list, operator, tables } = await testApi();
 await operator.tokens.put({ digest: digestToken(TOKEN), owner: OWNER, createdAt: 0, revoked: false });
 await operator.instances.put(loaded);
 
@@ -87,6 +91,17 @@ function everyPage(limits: readonly number[], query: Record<string, string> = {}
   );
 }
 
+/** Every page at several limits of a frequent status, a sparse one, several together and the failure group. */
+const filteredPages = (instances = loaded) => [
+  ...everyPage([300, 97], { status: 'STARTED' }, instances),
+  ...everyPage([100, 7], { status: 'INIT_FAILED' }, instances),
+  ...everyPage([250, 97], { status: 'INIT_FAILED,PENDING,STOPPED' }, instances),
+  ...everyPage([500, 97], { status: 'failed', include: 'status' }, instances),
+  { status: 'INIT_FAILED,PENDING' },
+  { status: 'failed' },
+  { status: 'DESTROYED', limit: '10', page: '1' },
+];
+
 describe('a long list (5.1)', () => {
   it('every page of several limits is the slice the contract names, and a page past the last is the 404', async () => {
     expect(matching({})).toBeGreaterThan(1900);
@@ -94,13 +109,10 @@ describe('a long list (5.1)', () => {
   }, 60_000);
 
   it('filtered pages (7.2): a frequent status, a failure group, a sparse status across blocks, DESTROYED', async () => {
-    await expectAsContract([
-      ...everyPage([300], { status: 'STARTED' }),
-      ...everyPage([500], { status: 'failed', include: 'status' }),
-      ...everyPage([7], { status: 'INIT_FAILED' }),
-      { status: 'INIT_FAILED,PENDING' },
-      { status: 'DESTROYED', limit: '10', page: '1' },
-    ]);
+    expect(new Set(loaded.filter(({ status }) => status === RARE).map(({ id }) => Math.floor(id / 1000)))).toEqual(
+      new Set([5, 6, 7, 9]),
+    );
+    await expectAsContract(filteredPages());
   }, 60_000);
 });
 
@@ -159,5 +171,38 @@ describe('changed_since on a long list (7.7)', () => {
       ],
       stored,
     );
+  }, 60_000);
+});
+
+describe('status pages after operators’ changes (7.2, 7.6)', () => {
+  it('follow instances moved between statuses, destroyed and revived', async () => {
+    const stored = await operator.instances.all(OWNER);
+    const some = (status: StatusCode) => stored.filter((instance) => instance.status === status);
+    const [rare, started, destroyed, clusterFailed] = [some(RARE), some('0'), some('6'), some('11')];
+    for (const { uuid } of [started[0]!, started.at(-1)!, started[400]!])
+      await operator.instances.setStatus(uuid, RARE);
+    await operator.instances.setStatus(rare[0]!.uuid, '0');
+    await operator.instances.setStatus(rare[5]!.uuid, '6');
+    await operator.instances.setStatus(destroyed[0]!.uuid, RARE, 'initialisation failed', { revive: true });
+    await operator.instances.setStatus(destroyed.at(-1)!.uuid, '2', '', { revive: true });
+    await operator.instances.setStatus(clusterFailed[3]!.uuid, '9', 'failed');
+    const changed = await operator.instances.all();
+    await expectAsContract(filteredPages(changed), changed);
+  }, 60_000);
+
+  it('reindex gives the instances of a stage stored before the status index their status key', async () => {
+    const client = localDocumentClient(inject('dynamoDbEndpoint'));
+    const before = await operator.instances.all();
+    const keyless = before.filter(({ owner, id, status }) => owner === OWNER && status !== '6' && id % 20 === 0);
+    for (const { uuid } of keyless) {
+      await client.send(
+        new UpdateCommand({ TableName: tables.instances, Key: { uuid }, UpdateExpression: 'REMOVE listed_status' }),
+      );
+    }
+    expect(await operator.instances.reindex(OWNER)).toEqual({ owners: 1, keyed: keyless.length });
+    // Nothing a client sees moved: no version, no time.
+    expect(await operator.instances.all()).toEqual(before);
+    await expectAsContract(filteredPages(before), before);
+    client.destroy();
   }, 60_000);
 });

@@ -1,8 +1,9 @@
 // What each request reads from DynamoDB, counted by a loopback proxy with the read units DynamoDB Local reports
 // (harness/dynamodb-proxy.ts): the calls that docs/contract.md sections 2, 5 and 7 need and no more, a list whose
-// cost stays flat as other owners' instances fill the table, and a page of a long list that costs what it shows and
-// what lies before it in its block of ids, not the whole list. A regression here makes the API dearer or slower
-// without making an answer wrong; `npm run bench` times the rest.
+// cost stays flat as other owners' instances fill the table, a page of a long list that costs what it shows and
+// what lies before it in its block of ids, not the whole list, and a page of rare statuses that costs what it shows
+// and at most one block's matches of each status. A regression here makes the API dearer or slower without making
+// an answer wrong; `npm run bench` times the rest.
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { ApiHandler } from '../../lib/api.ts';
 import { digestToken } from '../../lib/auth.ts';
@@ -28,6 +29,9 @@ const LONG_LIST_BLOCKS = [101, 102, 103];
 const BLOCK_LENGTH = 400;
 const LONG_LIST = LONG_LIST_BLOCKS.length * BLOCK_LENGTH;
 const PAGE = 20;
+/** Two rare statuses of the long list, CLUSTER_FAILED and FAILED: each this many times in every block, among STARTED. */
+const RARE_PER_BLOCK = 4;
+const rareStatusOf = (n: number): StatusCode => (n % 100 === 37 ? '11' : n % 100 === 71 ? '9' : '0');
 /** When the long list's instances were last written: its second block at T2, the others at T1 and T3 by turns. */
 const [T1, T2, T3] = ['2026-11-01T00:00:00.000Z', '2026-11-02T00:00:00.000Z', '2026-11-03T00:00:00.000Z'];
 
@@ -46,7 +50,8 @@ const instance = (owner: string, status: StatusCode = '0'): LambdaInstance => in
 const longList = LONG_LIST_BLOCKS.flatMap((block) =>
   Array.from({ length: BLOCK_LENGTH }, (_, n) => {
     const at = block === LONG_LIST_BLOCKS[1] ? T2 : n % 2 === 0 ? T1 : T3;
-    return { ...instanceWithId(block * 1000 + n, LONG_LIST_OWNER), createdAt: T1, updatedAt: at, statusHistory: [] };
+    const instance = instanceWithId(block * 1000 + n, LONG_LIST_OWNER, rareStatusOf(n));
+    return { ...instance, createdAt: T1, updatedAt: at, statusHistory: [] };
   }),
 );
 /** Other owners' instances, 20 each, one in ten DESTROYED (kept in the table, out of the owner index). */
@@ -196,6 +201,30 @@ describe('the list', () => {
       const before = ((number - 1) % pagesPerBlock) * PAGE;
       expect(await page(number)).toMatchObject({ calls: [OWNER_INDEX, INDEX_QUERY], items: 1 + before + PAGE });
     }
+  });
+
+  it("reads for a rare status's page its partition from the page's block: the page, at most that block's matches", async () => {
+    const STATUS_QUERY = 'Query instances/listed-by-status';
+    const plain = await page(1);
+    const figures: string[] = [];
+    // CLUSTER_FAILED: 12 matches; failed: CLUSTER_FAILED and FAILED, 24 (the other failure codes have none).
+    for (const [status, limit, number, statuses] of [
+      ['CLUSTER_FAILED', 5, 1, 1],
+      ['CLUSTER_FAILED', 3, 3, 1],
+      ['failed', 5, 2, 2],
+      ['failed', 4, 6, 2],
+    ] as const) {
+      const query = { status, limit: `${limit}`, page: `${number}` };
+      const rare = await reads(list, as(TOKENS.longList, { query }));
+      expect(rare.calls).toEqual([OWNER_INDEX, ...Array<string>(statuses).fill(STATUS_QUERY)]);
+      expect(rare.items - 1).toBeLessThanOrEqual(statuses * (limit + RARE_PER_BLOCK));
+      // Each status's Query costs what a plain page costs, not the blocks its matches lie in (~7 read units each).
+      expect(rare.readUnits).toBeLessThanOrEqual(statuses * plain.readUnits);
+      figures.push(`?${new URLSearchParams(query).toString()} ${rare.readUnits} read units, ${rare.items} items`);
+    }
+    console.info(
+      `read costs: ${figures.join('; ')}; plain page 1: ${plain.readUnits} read units, ${plain.items} items`,
+    );
   });
 
   it("reads for a page past the last the owner's index item alone", async () => {

@@ -182,6 +182,14 @@ describe('serverless package', () => {
           ],
         },
         {
+          IndexName: 'listed-by-status',
+          KeySchema: [
+            { AttributeName: 'listed_status', KeyType: 'HASH' },
+            { AttributeName: 'id', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['name', 'status', 'failure_message'] },
+        },
+        {
           IndexName: 'changed-by-owner',
           KeySchema: [
             { AttributeName: 'owner', KeyType: 'HASH' },
@@ -247,7 +255,7 @@ describe('serverless package', () => {
     expect(resources.ApiGatewayRestApi?.Properties.MinimumCompressionSize).toBe(1024);
   });
 
-  it("lets the list read a token and an owner's index item, and Query the three owner indexes, nothing else", () => {
+  it("lets the list read a token and an owner's index item, and Query the four owner indexes, nothing else", () => {
     expect(statementsOf('ListFunctionRole')).toEqual([
       ownLogs('ListLogGroup'),
       readTokens,
@@ -263,7 +271,7 @@ describe('serverless package', () => {
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query'],
-        Resource: ['listed-by-owner', 'changed-by-owner', 'owned-by-owner'].map((index) => ({
+        Resource: ['listed-by-owner', 'listed-by-status', 'changed-by-owner', 'owned-by-owner'].map((index) => ({
           'Fn::Join': ['/', [{ 'Fn::GetAtt': ['InstancesTable', 'Arn'] }, 'index', index]],
         })),
       },
@@ -358,13 +366,19 @@ describe('serverless package', () => {
       'AWS/SQS ApproximateNumberOfMessagesVisible',
       Array(8).fill('Errors').join('+'),
       [
-        ...Array<string>(5).fill('ReadThrottleEvents'),
+        ...Array<string>(6).fill('ReadThrottleEvents'),
         ...['WriteThrottleEvents', 'WriteThrottleEvents', 'ReadThrottleEvents', 'WriteThrottleEvents'],
       ].join('+'),
       Array(8).fill('Throttles').join('+'),
     ]);
     for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+    // Every index of the instances table: its reads are throttled apart from the table's.
+    const indexes = resources.InstancesTable?.Properties.GlobalSecondaryIndexes as { IndexName: string }[];
+    const throttledIndexes = (alarms.DynamoDbThrottlesAlarm?.Metrics ?? []).flatMap(
+      ({ MetricStat }) => MetricStat?.Metric.Dimensions[1]?.Value ?? [],
+    );
+    expect(throttledIndexes.sort()).toEqual(indexes.map(({ IndexName }) => IndexName).sort());
     // Every function of serverless.yml, the reference page's included (not the framework's own custom resource).
     const functions = ofType('AWS::Lambda::Function')
       .filter(([name]) => !name.startsWith('Custom'))

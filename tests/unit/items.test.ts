@@ -29,6 +29,7 @@ describe('an instance’s item', () => {
       name: 'My first Lambda Instance',
       owner: TIMED.owner,
       listed_owner: TIMED.owner,
+      listed_status: `${TIMED.owner}#11`,
       instance_info: TIMED.instanceInfo,
       status: '11',
       failure_message: 'Cyclades VMs out of limit\n',
@@ -44,8 +45,9 @@ describe('an instance’s item', () => {
 
   it('is read back as the same instance', () => expect(fromInstanceItem(toInstanceItem(TIMED))).toEqual(TIMED));
 
-  it('a DESTROYED instance’s item has no listed_owner: the list’s index leaves it out', () => {
+  it('a DESTROYED instance’s item has no listed_owner or listed_status: the list’s indexes leave it out', () => {
     expect(toInstanceItem({ ...TIMED, status: '6' })).not.toHaveProperty('listed_owner');
+    expect(toInstanceItem({ ...TIMED, status: '6' })).not.toHaveProperty('listed_status');
     expect([isListed('6'), isListed('0'), isListed('11')]).toEqual([false, true, true]);
   });
 

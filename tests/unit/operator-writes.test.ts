@@ -22,18 +22,21 @@ describe('an instance update', () => {
     expect(Update?.ExpressionAttributeValues).toMatchObject({ ':read': 3, ':owner': OWNER, ':updated_at': AT });
   });
 
-  it('moves the list’s key with the status: set for a listed status, removed by DESTROYED', () => {
-    expect(instanceUpdate('t', 'u', { status: '0' }, { version: 0 }, AT).Update?.UpdateExpression).toMatch(
-      /#listed_owner = #owner$/,
-    );
-    expect(instanceUpdate('t', 'u', { status: '6' }, { version: 0 }, AT).Update?.UpdateExpression).toMatch(
-      / REMOVE #listed_owner$/,
-    );
+  it('moves the list’s keys with the status: set to the owner’s for a listed status, removed by DESTROYED', () => {
+    const started = instanceUpdate('t', 'u', { status: '0' }, { version: 0, owner: OWNER }, AT).Update;
+    expect(started?.UpdateExpression).toMatch(/#listed_owner = :owner, #listed_status = :listed_status$/);
+    expect(started?.ExpressionAttributeValues).toMatchObject({ ':owner': OWNER, ':listed_status': `${OWNER}#0` });
+    expect(started?.ConditionExpression).toMatch(/#owner = :owner/);
+    expect(
+      instanceUpdate('t', 'u', { status: '6' }, { version: 0, owner: OWNER }, AT).Update?.UpdateExpression,
+    ).toMatch(/ REMOVE #listed_owner, #listed_status$/);
   });
 
   it('of an instance no operator changed expects no version; a revival lifts the DESTROYED condition', () => {
-    const { Update } = instanceUpdate('t', 'u', {}, { version: 0, destroyedToo: true }, AT);
-    expect(Update?.ConditionExpression).toBe('attribute_exists(#owner) AND attribute_not_exists(#version)');
+    const { Update } = instanceUpdate('t', 'u', {}, { version: 0, owner: OWNER, destroyedToo: true }, AT);
+    expect(Update?.ConditionExpression).toBe(
+      'attribute_exists(#owner) AND #owner = :owner AND attribute_not_exists(#version)',
+    );
   });
 
   it('is refused with the operator’s reason, or none when only a newer version stood in its way', () => {

@@ -1,7 +1,11 @@
 // How the list finds a page and counts changes in an owner's index (lib/owner-index.ts), before any I/O: the blocks
-// a page lies in, and what a block's first and newest writes tell of its changes since a time.
+// a page lies in, where a status= page's reads start and how much each status reads, and what a block's first and
+// newest writes tell of its changes since a time.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blocksOfPage, changedIn, idsOf } from '../../lib/owner-index.ts';
+import { blocksOfPage, blockOf, changedIn, idsOf, statusReads, type OwnerIndex } from '../../lib/owner-index.ts';
+import type { StatusCode } from '../../lib/statuses.ts';
+import { withInstances } from '../../operators/owner-indexes.ts';
 
 describe('a page found in an owner’s index', () => {
   const counts = [
@@ -30,6 +34,102 @@ describe('a page found in an owner’s index', () => {
 
   it('covers the ids of its blocks, a thousand each', () => {
     expect(idsOf(3)).toEqual({ from: 3000, to: 3999 });
+  });
+});
+
+describe('a status= page found in an owner’s index, read from each status’s partition by id', () => {
+  type Instance = { id: number; status: StatusCode };
+  const indexOf = (instances: readonly Instance[]): OwnerIndex =>
+    withInstances(
+      [],
+      [],
+      [...instances].sort((a, b) => a.id - b.id),
+    );
+  const byId = (a: Instance, b: Instance) => a.id - b.id;
+  /** The page as the store reads it: each status's partition from `from`, merged by id, the block's matches skipped. */
+  function pageRead(instances: readonly Instance[], statuses: readonly StatusCode[], offset: number, take: number) {
+    const { from, skip, statuses: reads } = statusReads(indexOf(instances), statuses, offset, take);
+    const read = reads.flatMap((one) =>
+      instances
+        .filter(({ id, status }) => status === one.status && id >= from)
+        .sort(byId)
+        .slice(0, one.take),
+    );
+    return { reads, page: read.sort(byId).slice(skip, skip + take) };
+  }
+  // Block 0: 3 STARTED, 1 CLUSTER_FAILED; block 2: 2 STARTED; block 3: 4 CLUSTER_FAILED, 5 STOPPED; block 7: 1
+  // STARTED, 2 CLUSTER_FAILED.
+  const ids = (block: number, count: number, status: StatusCode, first = 0): Instance[] =>
+    Array.from({ length: count }, (_, n) => ({ id: block * 1000 + first + n * 10, status }));
+  const instances = [
+    ...ids(0, 3, '0'),
+    ...ids(0, 1, '11', 5),
+    ...ids(2, 2, '0'),
+    ...ids(3, 4, '11'),
+    ...ids(3, 5, '1', 5),
+    ...ids(7, 1, '0'),
+    ...ids(7, 2, '11', 5),
+  ];
+  const index = indexOf(instances);
+
+  it('starts at the first id of its first match’s block, past that block’s matches before the page', () => {
+    expect(statusReads(index, ['11'], 0, 2)).toEqual({ from: 0, skip: 0, statuses: [{ status: '11', take: 2 }] });
+    // The 6th to 8th of STARTED and CLUSTER_FAILED: the 2nd of block 2's, then on.
+    expect(statusReads(index, ['0', '11'], 5, 3)).toEqual({
+      from: 2000,
+      skip: 1,
+      statuses: [
+        { status: '0', take: 3 },
+        { status: '11', take: 3 },
+      ],
+    });
+  });
+
+  it('reads no more of a status than it has from there on, and nothing of one it has none of', () => {
+    // The 10th and 11th of STOPPED and STARTED: block 3's 5th STOPPED, then block 7's STARTED.
+    expect(statusReads(index, ['1', '0'], 9, 2)).toEqual({
+      from: 3000,
+      skip: 4,
+      statuses: [
+        { status: '1', take: 5 },
+        { status: '0', take: 1 },
+      ],
+    });
+    expect(statusReads(index, ['11', '2'], 0, 50).statuses).toEqual([{ status: '11', take: 7 }]);
+  });
+
+  it('past the last match reads nothing', () => {
+    expect(statusReads(index, ['11'], 7, 5)).toEqual({ from: 0, skip: 0, statuses: [] });
+    expect(statusReads([], ['11'], 0, 5).statuses).toEqual([]);
+  });
+
+  it('is the slice of the matches in id order, each status reading at most the page and its block’s matches', () => {
+    const statusCodes: StatusCode[] = ['0', '1', '11', '13'];
+    fc.assert(
+      fc.property(
+        // Dozens of instances to a block, so that pages start inside blocks.
+        fc.uniqueArray(fc.record({ id: fc.integer({ min: 0, max: 3999 }), status: fc.constantFrom(...statusCodes) }), {
+          selector: ({ id }) => id,
+          maxLength: 200,
+          size: 'max',
+        }),
+        fc.subarray(statusCodes, { minLength: 1 }),
+        fc.nat(200),
+        fc.integer({ min: 1, max: 40 }),
+        (stored, statuses, offset, take) => {
+          const matches = stored.filter(({ status }) => statuses.includes(status)).sort(byId);
+          const { reads, page } = pageRead(stored, statuses, offset, take);
+          expect(page).toEqual(matches.slice(offset, offset + take));
+          const firstBlock = matches[offset] && blockOf(matches[offset].id);
+          for (const read of reads) {
+            const inFirstBlock = stored.filter(
+              ({ id, status }) => status === read.status && blockOf(id) === firstBlock,
+            ).length;
+            expect(read.take).toBeLessThanOrEqual(take + inFirstBlock);
+          }
+        },
+      ),
+    );
   });
 });
 
