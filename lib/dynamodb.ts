@@ -33,7 +33,8 @@ function unavailableOr(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const sdkError = error as Parameters<typeof isTransientError>[0];
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-  const aborted = error.name === 'AbortError' || error.name === 'TimeoutError';
+  // The SDK's own timeouts (TimeoutError) are transient to it; an abort at the deadline is not.
+  const aborted = error.name === 'AbortError';
   if (aborted || isThrottlingError(sdkError) || isTransientError(sdkError) || status >= 500) {
     return new DependencyUnavailableError(`DynamoDB unavailable: ${error.name}`, { cause: error });
   }

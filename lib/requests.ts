@@ -119,16 +119,9 @@ export function parseDateTime(text: string): string | null {
   const parts = RFC3339_DATE_TIME.exec(text)?.groups as DateTimeParts | undefined;
   if (!parts) return null;
   const { year, month, day, hour, minute, second, fraction = '', zone } = parts;
-  const [offsetHours, offsetMinutes] = zone.length === 1 ? [0, 0] : [Number(zone.slice(1, 3)), Number(zone.slice(4))];
-  const impossible =
-    Number(day) < 1 ||
-    Number(day) > daysInMonth(Number(year), Number(month)) ||
-    Number(hour) > 23 ||
-    Number(minute) > 59 ||
-    Number(second) > 60 ||
-    offsetHours > 23 ||
-    offsetMinutes > 59;
-  if (impossible) return null;
+  // Date.parse answers NaN for the other fields out of range (month 13, day 0, minute 60, second 61, offset +24:00),
+  // but rolls 2026-02-30 over to March and reads hour 24 as the next day's midnight.
+  if (Number(day) > daysInMonth(Number(year), Number(month)) || Number(hour) > 23) return null;
   const leapSecond = second === '60';
   const millisecond = fraction.slice(0, 3).padEnd(3, '0');
   const instant =

@@ -2,6 +2,7 @@
 // write they may make (remembering a token Astakos accepted). Callers ask domain questions and get domain types;
 // only lib/ knows table names, keys and the indexes. The operators' writes are operators/store.ts.
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
 import type { Tables } from './config.ts';
 import type { Paging } from './requests.ts';
 import type { StatusCode } from './statuses.ts';
@@ -181,22 +182,8 @@ const toSummary = (item: IndexItem): InstanceSummary => ({
 });
 
 /** The task's results for each of `all`, in order, QUERIES_AT_ONCE under way at a time; a failure stops the rest. */
-async function fewAtATime<T, R>(all: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (next < all.length && !failed) {
-      const at = next++;
-      results[at] = await task(all[at]!).catch((error: unknown) => {
-        failed = true;
-        throw error;
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(QUERIES_AT_ONCE, all.length) }, worker));
-  return results;
-}
+const fewAtATime = <T, R>(all: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> =>
+  pMap(all, task, { concurrency: QUERIES_AT_ONCE });
 
 const sum = (counts: readonly BlockCount[]): number => counts.reduce((total, { count }) => total + count, 0);
 

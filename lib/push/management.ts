@@ -14,18 +14,17 @@ export interface ConnectionsApi {
   close(connectionId: string): Promise<void>;
 }
 
+/** A 410, whatever the error is named. */
 const isGone = (error: unknown): boolean =>
-  error instanceof Error &&
-  (error.name === 'GoneException' ||
-    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410);
+  (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode === 410;
 
-/** Runs a call; resolves 'gone' when the connection is gone, rethrows anything else. */
-async function unlessGone(call: () => Promise<unknown>): Promise<'done' | 'gone'> {
+/** Runs a call; true when the connection was gone, false when the call succeeded; anything else is rethrown. */
+async function wasGone(call: () => Promise<unknown>): Promise<boolean> {
   try {
     await call();
-    return 'done';
+    return false;
   } catch (error) {
-    if (isGone(error)) return 'gone';
+    if (isGone(error)) return true;
     throw error;
   }
 }
@@ -42,13 +41,13 @@ export function connectionsApi(endpoint: string): ConnectionsApi {
   });
   return {
     async send(connectionId, message) {
-      const outcome = await unlessGone(() =>
+      const gone = await wasGone(() =>
         client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: message })),
       );
-      return outcome === 'gone' ? 'gone' : 'sent';
+      return gone ? 'gone' : 'sent';
     },
     async close(connectionId) {
-      await unlessGone(() => client.send(new DeleteConnectionCommand({ ConnectionId: connectionId })));
+      await wasGone(() => client.send(new DeleteConnectionCommand({ ConnectionId: connectionId })));
     },
   };
 }

@@ -91,6 +91,11 @@ describe('settings', () => {
       { ...TABLES, TOKEN_VERIFIER: 'astakos', IDENTITY_URL: 'ftp://x' },
       'IDENTITY_URL must be an http(s) URL',
     ],
+    [
+      'an IDENTITY_URL of a scheme ending in http',
+      { ...TABLES, TOKEN_VERIFIER: 'astakos', IDENTITY_URL: 'xhttp://x' },
+      'IDENTITY_URL must be an http(s) URL',
+    ],
     ['an unknown verifier', { ...TABLES, TOKEN_VERIFIER: 'ldap' }, 'TOKEN_VERIFIER must be one of dynamodb, astakos'],
     [
       'a non-numeric timeout',

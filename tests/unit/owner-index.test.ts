@@ -3,9 +3,43 @@
 // newest writes tell of its changes since a time.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blocksOfPage, blockOf, changedIn, idsOf, statusReads, type OwnerIndex } from '../../lib/owner-index.ts';
+import {
+  blocksOfPage,
+  blockOf,
+  changedIn,
+  idsOf,
+  ownerIndexKey,
+  readOwnerIndex,
+  statusReads,
+  type OwnerIndex,
+} from '../../lib/owner-index.ts';
 import type { StatusCode } from '../../lib/statuses.ts';
 import { withInstances } from '../../operators/owner-indexes.ts';
+
+describe('an owner’s index read from its item', () => {
+  it('holds each block’s counts by status (none at 0), its first and newest write, in block order, and nothing else', () => {
+    const item = {
+      uuid: ownerIndexKey('b1f5c3d2-0000-4000-8000-000000000001'),
+      version: 7,
+      n3_0: 2,
+      n3_6: 0,
+      t3: 300,
+      c3: 200,
+      n1_11: 4,
+      t1: 100,
+      c1: 50,
+      n1_99: 5,
+      n2_0: '3',
+      x1: 9,
+    };
+    expect(readOwnerIndex(item)).toEqual([
+      { block: 1, counts: new Map([['11', 4]]), newest: 100, first: 50 },
+      { block: 3, counts: new Map([['0', 2]]), newest: 300, first: 200 },
+    ]);
+  });
+
+  it('of an owner without instances is empty', () => expect(readOwnerIndex(undefined)).toEqual([]));
+});
 
 describe('a page found in an owner’s index', () => {
   const counts = [

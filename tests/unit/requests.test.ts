@@ -230,6 +230,7 @@ describe('changed_since (7.7)', () => {
     ['minute 60', ['2026-11-30T23:60:00Z']],
     ['second 61', ['2026-11-30T23:59:61Z']],
     ['an offset of 24 hours', ['2026-11-30T00:00:00+24:00']],
+    ['an offset of 60 minutes', ['2026-11-30T00:00:00+01:60']],
     ['a year before 0000 in UTC', ['0000-01-01T00:00:00+01:00']],
     ['a year after 9999 in UTC', ['9999-12-31T23:30:00-01:00']],
     ['five-digit years', ['10000-01-01T00:00:00Z']],

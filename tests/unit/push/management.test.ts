@@ -45,7 +45,13 @@ describe('the management API', () => {
     await expect(api.close(id)).resolves.toBeUndefined();
   });
 
+  it('closes a connection by deleting it on the same path', async () => {
+    await expect(api.close('open')).resolves.toBeUndefined();
+    expect(received.at(-1)).toBe('DELETE /prod/@connections/open');
+  });
+
   it('anything else is an error', async () => {
     await expect(api.send('throttled', '{}')).rejects.toThrow();
+    await expect(api.close('throttled')).rejects.toThrow();
   });
 });

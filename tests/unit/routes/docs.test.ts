@@ -131,6 +131,18 @@ describe('the OpenAPI document', () => {
     expect(answer.json).toEqual({ ...source, servers: [{ url: '/', description: 'this API' }] });
   });
 
+  it('beside it, the push’s asyncapi.yaml as JSON, its item schema taken from the served openapi.json', async () => {
+    const answer = await invoke(docs, { resource: '/api/asyncapi.json', path: '/api/asyncapi.json' });
+    expect(answer.statusCode).toBe(200);
+    expect(lowerCased(answer.headers)).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'public, no-cache',
+    });
+    expect((answer.json as { asyncapi: string }).asyncapi).toMatch(/^3\./);
+    expect(answer.body).toContain('"openapi.json#');
+    expect(answer.body).not.toContain('"./openapi.yaml#');
+  });
+
   it('deployed under a stage, the stage is its server', async () => {
     const answer = await docs(staged(DOCUMENT, '/prod'), lambdaContext());
     expect((JSON.parse(answer.body) as { servers: unknown }).servers).toEqual([
