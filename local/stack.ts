@@ -141,18 +141,20 @@ function stopper(child: ChildProcess): () => Promise<void> {
  */
 const DYNAMODB_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1';
 
+/** Whether a process of this id is alive (signal 0 tests without signalling). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Sends SIGTERM to a process that is not our child, and waits for it to be gone (SIGKILL after 5 s). */
 async function stopProcess(pid: number): Promise<void> {
-  const running = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   process.kill(pid, 'SIGTERM');
-  for (let waited = 0; running(); waited += 100) {
+  for (let waited = 0; isRunning(pid); waited += 100) {
     if (waited === 5000) process.kill(pid, 'SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -4,25 +4,16 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { describe, expect, inject, it } from 'vitest';
 import { ownDynamoDbLocalOn } from '../../local/dynamodb-local.ts';
-import { freePort } from '../../local/stack.ts';
+import { freePort, isRunning } from '../../local/stack.ts';
 
 const TIED = new URL('../../local/tied.ts', import.meta.url).href;
 
-const running = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 async function gone(pid: number, withinMs: number): Promise<boolean> {
   for (const started = Date.now(); Date.now() - started < withinMs;) {
-    if (!running(pid)) return true;
+    if (!isRunning(pid)) return true;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return !running(pid);
+  return !isRunning(pid);
 }
 
 /** Runs `script` (an ES module) in a Node.js process of its own under `sh`; resolves to sh and the first line printed. */
@@ -42,7 +33,7 @@ describe('the local stack’s processes', () => {
       console.log(child.pid, process.pid);
       setInterval(() => {}, 1000);`);
     const [child, parent] = line.split(' ').map(Number) as [number, number];
-    expect(running(child)).toBe(true);
+    expect(isRunning(child)).toBe(true);
 
     process.kill(parent, 'SIGKILL');
     expect(await gone(child, 2000)).toBe(true);

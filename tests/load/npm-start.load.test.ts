@@ -8,21 +8,12 @@ import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDbLocalCommand, ownDynamoDbLocalOn } from '../../local/dynamodb-local.ts';
-import { freePort } from '../../local/stack.ts';
+import { freePort, isRunning } from '../../local/stack.ts';
 import { npmStart, type NpmStart } from '../support/npm-start.ts';
 
 let stack: NpmStart;
 let leftover: number;
 let dynamoDbPort: number;
-
-const running = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Whether something accepts connections on the port. */
 const answers = (port: number): Promise<boolean> =>
@@ -59,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  if (running(leftover)) process.kill(leftover, 'SIGKILL');
+  if (isRunning(leftover)) process.kill(leftover, 'SIGKILL');
 });
 
 describe('npm start, through npm', () => {
@@ -67,7 +58,7 @@ describe('npm start, through npm', () => {
     expect(stack.output()).toContain(
       `Stopped DynamoDB Local (pid ${leftover}) that an earlier npm start left running on port ${dynamoDbPort}.`,
     );
-    expect(running(leftover)).toBe(false);
+    expect(isRunning(leftover)).toBe(false);
   });
 
   it('shows serverless-offline’s start-up, then its banner before any line about a request', () => {
@@ -90,7 +81,7 @@ describe('npm start, through npm', () => {
     process.kill(stack.pid, 'SIGTERM');
 
     await expect(stack.exited).resolves.toBe(0);
-    await expect.poll(() => processes.filter(running), { timeout: 10_000 }).toEqual([]);
+    await expect.poll(() => processes.filter((pid) => isRunning(pid)), { timeout: 10_000 }).toEqual([]);
     for (const port of stack.ports) expect(await answers(port), `port ${port}`).toBe(false);
   });
 });

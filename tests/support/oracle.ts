@@ -268,4 +268,16 @@ export const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
   'content-security-policy': "frame-ancestors 'none'",
 };
+/** What a 304 poll from a listed origin carries (docs/contract.md section 7.1): caching, CORS and security headers. */
+export const NOT_MODIFIED_HEADERS = [
+  'etag',
+  'cache-control',
+  'vary',
+  'access-control-allow-origin',
+  'access-control-expose-headers',
+  ...Object.keys(SECURITY_HEADERS),
+];
+/** The bytes of these headers on the wire, as `name: value` lines. */
+export const headerBytes = (headers: Iterable<[string, string]>): number =>
+  [...headers].reduce((sum, [name, value]) => sum + Buffer.byteLength(`${name}: ${value}\r\n`), 0);
 export const CREDENTIAL_VARY = ['Authorization', 'Authentication', 'X-Api-Key', 'X-Auth-Token'];
