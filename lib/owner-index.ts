@@ -124,9 +124,9 @@ export interface StatusReads {
 }
 
 /**
- * The reads of the `take` instances of these statuses from the `offset`-th on (nothing past the last). A status's
- * entries among the merged ones up to the page's end are at most its matches in the first block before the page
- * (at most `skip`) and the page: a status reads at most one block's matches of its own besides the page.
+ * The reads of the `take` instances of these statuses from the `offset`-th on (nothing past the last). The merged
+ * entries up to the page's end all lie in the page's blocks, and before the page at most `skip` of them: a status reads
+ * no more than its matches in those blocks, nor than the page and its matches in the first block before the page.
  */
 export function statusReads(
   blocks: OwnerIndex,
@@ -136,16 +136,17 @@ export function statusReads(
 ): StatusReads {
   const matches = (block: Block) => countIn(block, (status) => statuses.includes(status));
   const counts = blocks.map((block) => ({ block: block.block, count: matches(block), entries: matches(block) }));
-  const [first] = blocksOfPage(counts, offset, 1);
-  if (!first) return { from: 0, skip: 0, statuses: [] };
-  const fromFirst = blocks.filter(({ block }) => block >= first.block);
+  const shares = blocksOfPage(counts, offset, take);
+  const [first, last] = [shares[0], shares.at(-1)];
+  if (!first || !last) return { from: 0, skip: 0, statuses: [] };
+  const ofPage = blocks.filter(({ block }) => block >= first.block && block <= last.block);
   const ofStatus = (status: StatusCode, block: Block | undefined) => block?.counts.get(status) ?? 0;
   return {
     from: idsOf(first.block).from,
     skip: first.skip,
     statuses: statuses.flatMap((status) => {
-      const all = fromFirst.reduce((sum, block) => sum + ofStatus(status, block), 0);
-      const wanted = Math.min(all, Math.min(first.skip, ofStatus(status, fromFirst[0])) + take);
+      const inPage = ofPage.reduce((sum, block) => sum + ofStatus(status, block), 0);
+      const wanted = Math.min(inPage, Math.min(first.skip, ofStatus(status, ofPage[0])) + take);
       return wanted > 0 ? [{ status, take: wanted }] : [];
     }),
   };

@@ -119,8 +119,8 @@ export function parseDateTime(text: string): string | null {
   const parts = RFC3339_DATE_TIME.exec(text)?.groups as DateTimeParts | undefined;
   if (!parts) return null;
   const { year, month, day, hour, minute, second, fraction = '', zone } = parts;
-  // Date.parse answers NaN for the other fields out of range (month 13, day 0, minute 60, second 61, offset +24:00),
-  // but rolls 2026-02-30 over to March and reads hour 24 as the next day's midnight.
+  // A month of 00 or 13 has no days here; Date.parse answers NaN for the other fields out of range (day 00, minute 60,
+  // second 61, an offset of +24:00 or +01:60), but rolls 2026-02-30 over to March and reads hour 24 as midnight.
   if (Number(day) > daysInMonth(Number(year), Number(month)) || Number(hour) > 23) return null;
   const leapSecond = second === '60';
   const millisecond = fraction.slice(0, 3).padEnd(3, '0');

@@ -70,17 +70,30 @@ export function ownerIndexItem(owner: string, index: OwnerIndex, version = 1): I
 
 /**
  * The UpdateItem that gives a stored instance the status key its status asks for (lib/items.ts's listedKeys), or
- * undefined when it has it (or is DESTROYED): on condition that its status is still the one read, since a write that
- * moved the status set the key itself. It changes nothing a client sees: neither `version` nor `updated_at` moves.
+ * takes from a DESTROYED one the keys an older admin CLI's destroy left; undefined when the keys are as they should
+ * be. On condition that its status is still the one read, since a write that moved the status set the keys itself. It
+ * changes nothing a client sees: neither `version` nor `updated_at` moves.
  */
 function statusKeyUpdate(table: string, item: InstanceItem): UpdateCommandInput | undefined {
   const key = listedKeys(item.owner, item.status).listed_status;
-  if (key === undefined || item.listed_status === key) return undefined;
-  return {
+  const condition = {
     TableName: table,
     Key: { uuid: item.uuid },
-    UpdateExpression: 'SET #key = :key',
     ConditionExpression: '#status = :status',
+  };
+  if (key === undefined) {
+    if (item.listed_status === undefined && item.listed_owner === undefined) return undefined;
+    return {
+      ...condition,
+      UpdateExpression: 'REMOVE #key, #owner',
+      ExpressionAttributeNames: { '#key': 'listed_status', '#owner': 'listed_owner', '#status': 'status' },
+      ExpressionAttributeValues: { ':status': item.status },
+    };
+  }
+  if (item.listed_status === key) return undefined;
+  return {
+    ...condition,
+    UpdateExpression: 'SET #key = :key',
     ExpressionAttributeNames: { '#key': 'listed_status', '#status': 'status' },
     ExpressionAttributeValues: { ':key': key, ':status': item.status },
   };

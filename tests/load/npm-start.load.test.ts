@@ -64,7 +64,10 @@ describe('npm start, through npm', () => {
   it('shows serverless-offline’s start-up, then its banner before any line about a request', () => {
     const beforeBanner = stack.output().slice(0, stack.output().indexOf('is running at'));
     expect(beforeBanner).toContain('Starting Offline at stage local');
-    expect(beforeBanner).not.toMatch(/λ:|Server ready/);
+    // A request's lines are `GET /api/docs (λ: docs)` and `(λ: docs) RequestId: …`; the WebSocket's routes are
+    // listed at start-up as `route '$connect (λ: connect)'`.
+    expect(beforeBanner).toContain("route '$connect (λ: connect)'");
+    expect(beforeBanner).not.toMatch(/^(?:[A-Z]+ \/\S* \(λ: |\(λ: [\w-]+\) RequestId)|Server ready/m);
   });
 
   it('logs the developer’s requests after its banner', async () => {

@@ -372,6 +372,9 @@ describe('serverless package', () => {
       Array(8).fill('Throttles').join('+'),
     ]);
     for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    // CloudWatch's hard limit: a metric math alarm reads at most 10 metrics (the throttles' is at it).
+    for (const { Metrics = [] } of Object.values(alarms))
+      expect(Metrics.filter(({ MetricStat }) => MetricStat).length).toBeLessThanOrEqual(10);
     expect(resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
     // Every index of the instances table: its reads are throttled apart from the table's.
     const indexes = resources.InstancesTable?.Properties.GlobalSecondaryIndexes as { IndexName: string }[];
