@@ -15,6 +15,7 @@ import type { CallOptions, InstanceReader, TokenStore } from '../../lib/store.ts
 import { createVerifier } from '../../lib/verifiers.ts';
 import { OWNER_ONE, SAMPLE_TOKENS } from '../../local/sample-data.ts';
 import { EMPTY_OWNER, TOKENS } from '../fixtures/tenancy.ts';
+import { TOKEN_ONE } from './contract.ts';
 import { listedInstances, pageOf, type KnownInstance } from './oracle.ts';
 
 /** How a fake's call goes instead of answering from memory: it fails with this error, or it never answers. */
@@ -142,6 +143,17 @@ export const SAMPLE_TOKEN_RECORDS: readonly TokenRecord[] = [
   tokenRecord(TOKENS.revoked, OWNER_ONE, { revoked: true }),
   tokenRecord(TOKENS.expired, OWNER_ONE, { expiresAt: 1 }),
   tokenRecord(TOKENS.notExpiredYet, OWNER_ONE, { expiresAt: 4_102_444_800 }),
+];
+
+/** A request's credential header, `Authorization: Token <token>` (owner one's sample token unless given). */
+export const auth = (token = TOKEN_ONE): Record<string, string> => ({ authorization: `Token ${token}` });
+
+/** Credentials the routes refuse with the 401, among SAMPLE_TOKEN_RECORDS: none, unknown, revoked and expired. */
+export const REFUSED_CREDENTIALS: readonly [string, Record<string, string>][] = [
+  ['no token', {}],
+  ['an unknown token', auth(`${TOKEN_ONE.slice(0, -1)}Z`)],
+  ['a revoked token', auth(TOKENS.revoked)],
+  ['an expired token', auth(TOKENS.expired)],
 ];
 
 /** A token as the chain presents it to a verifier. */

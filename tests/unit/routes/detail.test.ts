@@ -9,9 +9,8 @@ import { DependencyUnavailableError } from '../../../lib/errors.ts';
 import { detailRoute } from '../../../lib/routes/detail.ts';
 import { OWNER_ONE, SAMPLE_INSTANCES, SEED_DETAILS_INSTANCE } from '../../../local/sample-data.ts';
 import { apiEvent, headersOf, invoke, lambdaContext } from '../../../harness/events.ts';
-import { TOKENS } from '../../fixtures/tenancy.ts';
 import { DESTROYED_UUID, DETAILS_UUID, MESSAGE, OWNER_TWO_UUID, TOKEN_ONE, errorBody } from '../../support/contract.ts';
-import { fakeAstakos, fakeDependencies, SAMPLE_TOKEN_RECORDS } from '../../support/fakes.ts';
+import { auth, fakeAstakos, fakeDependencies, REFUSED_CREDENTIALS, SAMPLE_TOKEN_RECORDS } from '../../support/fakes.ts';
 import {
   NOT_MODIFIED_HEADERS,
   expectedDetails,
@@ -34,7 +33,6 @@ const INSTANCES = SAMPLE_INSTANCES.map((instance) => (instance.uuid === TIMED.uu
 const OTHER_UUID = SAMPLE_INSTANCES[0]!.uuid;
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
 const APP = 'https://app.example.org';
-const auth = (token = TOKEN_ONE) => ({ authorization: `Token ${token}` });
 /** Lets every pending callback run (the fakes answer in microtasks). */
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -78,12 +76,7 @@ describe('the caller’s instance (5.2, 7.7)', () => {
 });
 
 describe('the order of checks: 401, then 400, then 404 (5)', () => {
-  it.each([
-    ['no token', {}],
-    ['an unknown token', auth(`${TOKEN_ONE.slice(0, -1)}Z`)],
-    ['a revoked token', auth(TOKENS.revoked)],
-    ['an expired token', auth(TOKENS.expired)],
-  ])('%s is the 401 before the 400 and the 404', async (_, headers) => {
+  it.each(REFUSED_CREDENTIALS)('%s is the 401 before the 400 and the 404', async (_, headers) => {
     const answer = await invoke(detailOn().detail, { headers, id: 'nope', query: { filter: 'bad' } });
     expect([answer.statusCode, answer.json]).toEqual([401, errorBody(401, MESSAGE.unauthorized)]);
   });

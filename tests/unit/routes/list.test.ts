@@ -8,8 +8,8 @@ import { listRoute } from '../../../lib/routes/list.ts';
 import { OWNER_ONE, OWNER_TWO, SAMPLE_INSTANCES } from '../../../local/sample-data.ts';
 import { apiEvent, headersOf, invoke, lambdaContext } from '../../../harness/events.ts';
 import { TOKENS } from '../../fixtures/tenancy.ts';
-import { MESSAGE, TOKEN_ONE, TOKEN_TWO, errorBody } from '../../support/contract.ts';
-import { fakeDependencies, SAMPLE_TOKEN_RECORDS, type Fault } from '../../support/fakes.ts';
+import { MESSAGE, TOKEN_TWO, errorBody } from '../../support/contract.ts';
+import { auth, fakeDependencies, REFUSED_CREDENTIALS, SAMPLE_TOKEN_RECORDS, type Fault } from '../../support/fakes.ts';
 import {
   NOT_MODIFIED_HEADERS,
   expectedList,
@@ -24,7 +24,6 @@ const INSTANCES: KnownInstance[] = SAMPLE_INSTANCES.map((instance, n) => ({
   updatedAt: `2026-11-30T01:00:0${n}.000Z`,
 }));
 const APP = 'https://app.example.org';
-const auth = (token = TOKEN_ONE) => ({ authorization: `Token ${token}` });
 
 afterEach(() => vi.useRealTimers());
 
@@ -100,12 +99,7 @@ describe('the caller’s instances (5.1, 7.2, 7.7)', () => {
 });
 
 describe('the order of checks: 401, then 400, then 404 (5)', () => {
-  it.each([
-    ['no token', {}],
-    ['an unknown token', auth(`${TOKEN_ONE.slice(0, -1)}Z`)],
-    ['a revoked token', auth(TOKENS.revoked)],
-    ['an expired token', auth(TOKENS.expired)],
-  ])('%s is the 401 before a bad query, and reads no instance', async (_, headers) => {
+  it.each(REFUSED_CREDENTIALS)('%s is the 401 before a bad query, and reads no instance', async (_, headers) => {
     const { list, instances } = listOn();
     const answer = await invoke(list, { headers, query: { limit: 'x' } });
     expect([answer.statusCode, answer.json]).toEqual([401, errorBody(401, MESSAGE.unauthorized)]);
